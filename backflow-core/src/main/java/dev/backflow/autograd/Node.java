@@ -1,0 +1,95 @@
+package dev.backflow.autograd;
+
+import dev.backflow.tensor.Tensor;
+import java.util.Arrays;
+import java.util.stream.Collectors;
+
+/**
+ * One recorded op in the graph (PyTorch's grad_fn): its inputs and its backward rule. Freed after a
+ * backward pass unless the graph is retained, so that the activations it holds can be collected.
+ */
+public final class Node {
+  private static final StackWalker WALKER = StackWalker.getInstance();
+
+  private final String name;
+  private final String inputShapes;
+  private final String createdAt;
+  private Tensor[] inputs;
+  private BackwardFn backward;
+
+  public Node(String name, BackwardFn backward, Tensor[] inputs) {
+    this.name = name;
+    this.backward = backward;
+    this.inputs = inputs;
+    this.inputShapes = Arrays.stream(inputs).map(t -> Arrays.toString(t.shape())).collect(Collectors.joining(" and "));
+    this.createdAt = Autograd.isAnomalyEnabled() ? callSite() : null;
+  }
+
+  /** e.g. "MulBackward", as PyTorch prints grad_fn. */
+  public String name() {
+    return Character.toUpperCase(name.charAt(0)) + name.substring(1) + "Backward";
+  }
+
+  public String opName() {
+    return name;
+  }
+
+  /** The inputs; throws if the graph was already freed by a backward pass. */
+  public Tensor[] inputs() {
+    ensureAlive();
+    return inputs;
+  }
+
+  public boolean isFreed() {
+    return backward == null;
+  }
+
+  /** Shapes of the inputs, as recorded at creation (for error messages). */
+  public String inputShapes() {
+    return inputShapes;
+  }
+
+  /** Where user code created this op ("Foo.bar(Foo.java:12)"), or null when anomaly mode was off. */
+  public String createdAt() {
+    return createdAt;
+  }
+
+  Tensor[] apply(Tensor gradOutput, boolean[] needsGrad) {
+    ensureAlive();
+    return backward.apply(gradOutput, needsGrad);
+  }
+
+  void free() {
+    backward = null;
+    inputs = null;
+  }
+
+  private void ensureAlive() {
+    if (backward == null) {
+      throw new IllegalStateException("backward: trying to go through " + name() + " a second time, but its saved "
+          + "values were freed after the first backward pass; call backward(retainGraph=true) the first time "
+          + "(tensor.backward(seed, true)) if you need to backpropagate through the same graph twice");
+    }
+  }
+
+  /** The first stack frame outside Backflow's own engine: the user's line that made this op. */
+  static String callSite() {
+    return WALKER.walk(frames -> frames
+        .filter(f -> !isInternal(f.getClassName()))
+        .findFirst()
+        .map(f -> f.getClassName() + "." + f.getMethodName() + "(" + f.getFileName() + ":" + f.getLineNumber() + ")")
+        .orElse("unknown"));
+  }
+
+  private static boolean isInternal(String cls) {
+    if (cls.endsWith("Test") || cls.contains("Test$")) return false;
+    return cls.startsWith("dev.backflow.tensor.") || cls.startsWith("dev.backflow.ops.")
+        || cls.startsWith("dev.backflow.autograd.") || cls.startsWith("dev.backflow.backend.")
+        || cls.startsWith("dev.backflow.nn.") || cls.startsWith("java.") || cls.startsWith("jdk.");
+  }
+
+  @Override
+  public String toString() {
+    return "<" + name() + ">";
+  }
+}

@@ -1,0 +1,103 @@
+package dev.backflow.backend;
+
+import java.util.random.RandomGenerator;
+
+/**
+ * The kernels every op is built from. A backend knows nothing of gradients: autograd calls it for
+ * forward values and for the numbers its backward rules need. Inputs may be any strided view; outputs
+ * are fresh contiguous arrays unless a method says otherwise. Implementations validate what only they
+ * can see (index values) before writing anything, so a failed call leaves no partial result.
+ */
+public interface Backend {
+
+  String name();
+
+  // ---- creation
+  NdArray full(int[] shape, float value);
+
+  NdArray arange(double start, double end, double step);
+
+  NdArray eye(int n, int m);
+
+  /** Standard normal samples, in row-major order, drawn from {@code rng}. */
+  NdArray randn(int[] shape, RandomGenerator rng);
+
+  /** Uniform samples in [low, high). */
+  NdArray rand(int[] shape, float low, float high, RandomGenerator rng);
+
+  /** Dropout mask: {@code scale} with probability {@code keep}, else 0. */
+  NdArray bernoulli(int[] shape, float keep, float scale, RandomGenerator rng);
+
+  // ---- copies
+  /** {@code x} itself when contiguous, else a contiguous copy. */
+  NdArray contiguous(NdArray x);
+
+  /** A contiguous copy, always fresh. */
+  NdArray copy(NdArray x);
+
+  /** Writes {@code src} (broadcast to dst's shape) into the view {@code dst}. */
+  void copyInto(NdArray src, NdArray dst);
+
+  // ---- element-wise
+  NdArray unary(UnaryOp op, NdArray x, float p, float q);
+
+  /** a op b with broadcasting; the result has the broadcast shape. */
+  NdArray binary(BinaryOp op, NdArray a, NdArray b);
+
+  /** target = target op b, b broadcast to target's shape; target must not overlap itself. */
+  void binaryInPlace(BinaryOp op, NdArray target, NdArray b);
+
+  /** cond != 0 ? a : b, broadcasting all three. */
+  NdArray where(NdArray cond, NdArray a, NdArray b);
+
+  // ---- reductions
+  /** Reduces the dims flagged in {@code dims} (length = rank). */
+  NdArray reduce(ReduceOp op, NdArray x, boolean[] dims, boolean keepDim);
+
+  /** Index of the max (op MAX) or min (op MIN) along {@code dim}, first on ties, as float values. */
+  NdArray argReduce(ReduceOp op, NdArray x, int dim, boolean keepDim);
+
+  /** True when every element is finite. */
+  boolean allFinite(NdArray x);
+
+  // ---- softmax family (fused: numerically stable, one pass per row)
+  NdArray softmax(NdArray x, int dim, boolean log);
+
+  /** Gradient wrt the softmax input, given its output y and the output gradient gy. */
+  NdArray softmaxBackward(NdArray y, NdArray gy, int dim, boolean log);
+
+  // ---- linear algebra
+  /**
+   * Batched product [B, M, K] x [B, K, N] -> [B, M, N]. Operands may be transposed or otherwise strided
+   * views (including stride-0 broadcast batches); the kernel reads them in place where it can.
+   */
+  NdArray bmm(NdArray a, NdArray b);
+
+  // ---- convolution and pooling (NCHW)
+  NdArray conv2d(NdArray x, NdArray w, Conv2dSpec spec);
+
+  NdArray conv2dBackwardInput(NdArray gOut, NdArray w, int[] xShape, Conv2dSpec spec);
+
+  NdArray conv2dBackwardWeight(NdArray gOut, NdArray x, int[] wShape, Conv2dSpec spec);
+
+  PoolResult maxPool2d(NdArray x, Pool2dSpec spec);
+
+  NdArray maxPool2dBackward(NdArray gOut, int[] argmax, int[] xShape);
+
+  NdArray avgPool2d(NdArray x, Pool2dSpec spec);
+
+  NdArray avgPool2dBackward(NdArray gOut, int[] xShape, Pool2dSpec spec);
+
+  // ---- indexing
+  /** out[i][j][k] = x[i][index[i][j][k]][k] (for dim 1), as torch.gather. */
+  NdArray gather(NdArray x, int dim, NdArray index);
+
+  /** zeros(shape), then out[...index...] += src, as torch.scatter_add. */
+  NdArray scatterAdd(int[] shape, int dim, NdArray index, NdArray src);
+
+  /** Slices of {@code x} along {@code dim} at positions {@code index}. */
+  NdArray indexSelect(NdArray x, int dim, int[] index);
+
+  /** zeros(shape), then slices {@code index[i]} along dim += src slice i. */
+  NdArray indexAdd(int[] shape, int dim, int[] index, NdArray src);
+}

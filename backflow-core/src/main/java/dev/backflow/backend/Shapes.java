@@ -1,0 +1,46 @@
+package dev.backflow.backend;
+
+import java.util.Arrays;
+
+/** Shape arithmetic: element counts, strides and NumPy/PyTorch broadcasting. */
+public final class Shapes {
+  private Shapes() {}
+
+  public static int numel(int[] shape) {
+    long n = 1;
+    for (int s : shape) n *= s;
+    if (n > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " has " + n
+          + " elements; a tensor holds at most " + Integer.MAX_VALUE);
+    }
+    return (int) n;
+  }
+
+  public static int[] contiguousStrides(int[] shape) {
+    int[] st = new int[shape.length];
+    int s = 1;
+    for (int d = shape.length - 1; d >= 0; d--) {
+      st[d] = s;
+      s *= Math.max(shape[d], 1);
+    }
+    return st;
+  }
+
+  /** The broadcast shape of a and b, or null when they do not broadcast. */
+  public static int[] tryBroadcast(int[] a, int[] b) {
+    int rank = Math.max(a.length, b.length);
+    int[] out = new int[rank];
+    for (int i = 0; i < rank; i++) {
+      int da = i - (rank - a.length), db = i - (rank - b.length);
+      int sa = da < 0 ? 1 : a[da], sb = db < 0 ? 1 : b[db];
+      if (sa == sb || sb == 1) out[i] = sa;
+      else if (sa == 1) out[i] = sb;
+      else return null;
+    }
+    return out;
+  }
+
+  public static String str(int[] shape) {
+    return Arrays.toString(shape);
+  }
+}

@@ -1,0 +1,216 @@
+package dev.backflow.backend.cpu;
+
+import dev.backflow.backend.Conv2dSpec;
+import dev.backflow.backend.NdArray;
+import dev.backflow.backend.Shapes;
+
+/**
+ * 2-D convolution (cross-correlation, as torch.nn.functional.conv2d) as im2col + GEMM, one image and one
+ * group at a time. Per image n and group g, with K = C/groups * kh * kw and L = OH * OW:
+ *
+ * <pre>
+ *   forward          out[Og, L]  = W[Og, K]   x col[K, L]
+ *   backwardInput    dcol[K, L]  = W^T[K, Og] x gOut[Og, L], then col2im
+ *   backwardWeight   dW[Og, K]  += gOut[Og, L] x col^T[L, K]
+ * </pre>
+ *
+ * Transposed operands are read through GEMM strides rather than copied. A 1x1, stride-1, unpadded kernel
+ * skips im2col altogether: the input plane already is the column matrix.
+ */
+final class Convolution {
+  private Convolution() {}
+
+  /** Validated geometry shared by the three entry points. */
+  private record Geometry(int n, int c, int h, int w, int o, int kh, int kw, int oh, int ow, int groups,
+                          int sh, int sw, int ph, int pw, int dh, int dw) {
+    int cg() { return c / groups; }
+    int og() { return o / groups; }
+    int k() { return cg() * kh * kw; }
+    int l() { return oh * ow; }
+
+    /** im2col would copy the input verbatim, so the GEMM can read the input itself. */
+    boolean pointwise() { return kh == 1 && kw == 1 && sh == 1 && sw == 1 && ph == 0 && pw == 0; }
+  }
+
+  static NdArray forward(Gemm gemm, NdArray x, NdArray w, Conv2dSpec spec) {
+    Geometry g = geometry("conv2d", x.shape(), w.shape(), spec);
+    float[] out = new float[g.n * g.o * g.l()];
+    int k = g.k(), l = g.l(), og = g.og(), cg = g.cg(), hw = g.h * g.w;
+    float[] col = g.pointwise() ? null : new float[k * l];
+    float[] xd = x.data(), wd = w.data();
+    for (int n = 0; n < g.n; n++) {
+      for (int grp = 0; grp < g.groups; grp++) {
+        int xPlane = x.offset() + (n * g.c + grp * cg) * hw;
+        int wOff = w.offset() + grp * og * k;
+        int outOff = (n * g.o + grp * og) * l;
+        if (col == null) {
+          gemm.multiply(og, l, k, wd, wOff, k, 1, xd, xPlane, hw, 1, out, outOff, l, false);
+        } else {
+          im2col(g, xd, xPlane, col);
+          gemm.multiply(og, l, k, wd, wOff, k, 1, col, 0, l, 1, out, outOff, l, false);
+        }
+      }
+    }
+    return NdArray.wrap(out, g.n, g.o, g.oh, g.ow);
+  }
+
+  static NdArray backwardInput(Gemm gemm, NdArray gOut, NdArray w, int[] xShape, Conv2dSpec spec) {
+    Geometry g = geometry("conv2dBackwardInput", xShape, w.shape(), spec);
+    checkGradOut("conv2dBackwardInput", g, gOut);
+    float[] dx = new float[Shapes.numel(xShape)];
+    int k = g.k(), l = g.l(), og = g.og(), cg = g.cg(), hw = g.h * g.w;
+    float[] col = g.pointwise() ? null : new float[k * l];
+    float[] gd = gOut.data(), wd = w.data();
+    for (int n = 0; n < g.n; n++) {
+      for (int grp = 0; grp < g.groups; grp++) {
+        // W_g^T: element (kIdx, o) sits at o*K + kIdx, so row stride 1 and column stride K.
+        int wOff = w.offset() + grp * og * k;
+        int gOff = gOut.offset() + (n * g.o + grp * og) * l;
+        int dxPlane = (n * g.c + grp * cg) * hw;
+        if (col == null) {
+          // Groups own disjoint channels, so each product writes its own slice of dx exactly once.
+          gemm.multiply(k, l, og, wd, wOff, 1, k, gd, gOff, l, 1, dx, dxPlane, l, false);
+        } else {
+          gemm.multiply(k, l, og, wd, wOff, 1, k, gd, gOff, l, 1, col, 0, l, false);
+          col2im(g, col, dx, dxPlane);
+        }
+      }
+    }
+    return NdArray.wrap(dx, xShape);
+  }
+
+  static NdArray backwardWeight(Gemm gemm, NdArray gOut, NdArray x, int[] wShape, Conv2dSpec spec) {
+    Geometry g = geometry("conv2dBackwardWeight", x.shape(), wShape, spec);
+    checkGradOut("conv2dBackwardWeight", g, gOut);
+    float[] dw = new float[Shapes.numel(wShape)];
+    int k = g.k(), l = g.l(), og = g.og(), cg = g.cg(), hw = g.h * g.w;
+    float[] col = g.pointwise() ? null : new float[k * l];
+    float[] gd = gOut.data(), xd = x.data();
+    for (int n = 0; n < g.n; n++) {
+      for (int grp = 0; grp < g.groups; grp++) {
+        int gOff = gOut.offset() + (n * g.o + grp * og) * l;
+        int dwOff = grp * og * k;
+        int xPlane = x.offset() + (n * g.c + grp * cg) * hw;
+        // col^T: element (lIdx, kIdx) sits at kIdx*L + lIdx, so row stride 1 and column stride L.
+        if (col == null) {
+          gemm.multiply(og, k, l, gd, gOff, l, 1, xd, xPlane, 1, hw, dw, dwOff, k, n > 0);
+        } else {
+          im2col(g, xd, xPlane, col);
+          gemm.multiply(og, k, l, gd, gOff, l, 1, col, 0, 1, l, dw, dwOff, k, n > 0);
+        }
+      }
+    }
+    return NdArray.wrap(dw, wShape);
+  }
+
+  /**
+   * Fills col[K, L] from the group's input channels starting at xPlane: row (c, i, j) holds, for each
+   * output position, the input pixel under kernel tap (i, j), or 0 where the tap lies in the padding.
+   */
+  private static void im2col(Geometry g, float[] xd, int xPlane, float[] col) {
+    int l = g.l(), ow = g.ow, inW = g.w, sw = g.sw;
+    int row = 0;
+    for (int c = 0; c < g.cg(); c++) {
+      int chan = xPlane + c * g.h * inW;
+      for (int i = 0; i < g.kh; i++) {
+        int hOff = i * g.dh - g.ph;
+        for (int j = 0; j < g.kw; j++, row++) {
+          int wOff = j * g.dw - g.pw;
+          // Output columns whose tap lands inside the row: computed once per tap, not per pixel.
+          int lo = firstInside(wOff, sw, ow), hi = endInside(wOff, sw, inW, ow);
+          int dst = row * l;
+          for (int oy = 0; oy < g.oh; oy++, dst += ow) {
+            int iy = oy * g.sh + hOff;
+            if (iy < 0 || iy >= g.h) {
+              java.util.Arrays.fill(col, dst, dst + ow, 0f);
+              continue;
+            }
+            java.util.Arrays.fill(col, dst, dst + lo, 0f);
+            int src = chan + iy * inW + lo * sw + wOff;
+            if (sw == 1) {
+              System.arraycopy(xd, src, col, dst + lo, hi - lo);
+            } else {
+              for (int ox = lo; ox < hi; ox++, src += sw) col[dst + ox] = xd[src];
+            }
+            java.util.Arrays.fill(col, dst + hi, dst + ow, 0f);
+          }
+        }
+      }
+    }
+  }
+
+  /** The adjoint of im2col: adds each col entry back onto the input pixel it was copied from. */
+  private static void col2im(Geometry g, float[] col, float[] dx, int dxPlane) {
+    int l = g.l(), ow = g.ow, inW = g.w, sw = g.sw;
+    int row = 0;
+    for (int c = 0; c < g.cg(); c++) {
+      int chan = dxPlane + c * g.h * inW;
+      for (int i = 0; i < g.kh; i++) {
+        int hOff = i * g.dh - g.ph;
+        for (int j = 0; j < g.kw; j++, row++) {
+          int wOff = j * g.dw - g.pw;
+          int lo = firstInside(wOff, sw, ow), hi = endInside(wOff, sw, inW, ow);
+          int srcRow = row * l;
+          for (int oy = 0; oy < g.oh; oy++, srcRow += ow) {
+            int iy = oy * g.sh + hOff;
+            if (iy < 0 || iy >= g.h) continue;
+            int dst = chan + iy * inW + lo * sw + wOff;
+            for (int ox = lo; ox < hi; ox++, dst += sw) dx[dst] += col[srcRow + ox];
+          }
+        }
+      }
+    }
+  }
+
+  /** Smallest output index o (clamped to [0, outLen]) with o*stride + off >= 0. */
+  static int firstInside(int off, int stride, int outLen) {
+    return Math.min(outLen, Math.max(0, -Math.floorDiv(off, stride)));
+  }
+
+  /** One past the largest output index o (clamped to [first, outLen]) with o*stride + off < inLen. */
+  static int endInside(int off, int stride, int inLen, int outLen) {
+    int end = Math.min(outLen, Math.floorDiv(inLen - 1 - off, stride) + 1);
+    return Math.max(end, firstInside(off, stride, outLen));
+  }
+
+  private static Geometry geometry(String op, int[] xShape, int[] wShape, Conv2dSpec s) {
+    if (xShape.length != 4) {
+      throw new IllegalArgumentException(op + ": input must be 4-D [N, C, H, W], got " + Shapes.str(xShape));
+    }
+    if (wShape.length != 4) {
+      throw new IllegalArgumentException(op + ": weight must be 4-D [O, C/groups, kh, kw], got "
+          + Shapes.str(wShape));
+    }
+    if (s.strideH() < 1 || s.strideW() < 1 || s.dilationH() < 1 || s.dilationW() < 1 || s.padH() < 0
+        || s.padW() < 0 || s.groups() < 1) {
+      throw new IllegalArgumentException(op + ": stride, dilation and groups must be positive and padding "
+          + "non-negative, got " + s);
+    }
+    int c = xShape[1], o = wShape[0], groups = s.groups();
+    if (c % groups != 0 || o % groups != 0) {
+      throw new IllegalArgumentException(op + ": " + groups + " groups must divide both the input channels of "
+          + Shapes.str(xShape) + " and the output channels of weight " + Shapes.str(wShape));
+    }
+    if (wShape[1] * groups != c) {
+      throw new IllegalArgumentException(op + ": input " + Shapes.str(xShape) + " has " + c + " channels but weight "
+          + Shapes.str(wShape) + " with " + groups + " group(s) expects " + wShape[1] * groups);
+    }
+    int kh = wShape[2], kw = wShape[3];
+    long spanH = (long) s.dilationH() * (kh - 1) + 1, spanW = (long) s.dilationW() * (kw - 1) + 1;
+    if (kh < 1 || kw < 1 || xShape[2] + 2L * s.padH() < spanH || xShape[3] + 2L * s.padW() < spanW) {
+      throw new IllegalArgumentException(op + ": kernel " + kh + "x" + kw + " (dilation " + s.dilationH() + "x"
+          + s.dilationW() + ") does not fit input " + Shapes.str(xShape) + " padded by " + s.padH() + "x"
+          + s.padW());
+    }
+    return new Geometry(xShape[0], c, xShape[2], xShape[3], o, kh, kw, s.outH(xShape[2], kh), s.outW(xShape[3], kw),
+        groups, s.strideH(), s.strideW(), s.padH(), s.padW(), s.dilationH(), s.dilationW());
+  }
+
+  private static void checkGradOut(String op, Geometry g, NdArray gOut) {
+    int[] gs = gOut.shape();
+    if (gs.length != 4 || gs[0] != g.n || gs[1] != g.o || gs[2] != g.oh || gs[3] != g.ow) {
+      throw new IllegalArgumentException(op + ": output gradient has shape " + Shapes.str(gs) + " but the "
+          + "convolution produces " + Shapes.str(new int[] {g.n, g.o, g.oh, g.ow}));
+    }
+  }
+}

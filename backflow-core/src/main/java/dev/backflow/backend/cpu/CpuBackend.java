@@ -1,0 +1,283 @@
+package dev.backflow.backend.cpu;
+
+import dev.backflow.backend.Backend;
+import dev.backflow.backend.BinaryOp;
+import dev.backflow.backend.Conv2dSpec;
+import dev.backflow.backend.NdArray;
+import dev.backflow.backend.Pool2dSpec;
+import dev.backflow.backend.PoolResult;
+import dev.backflow.backend.ReduceOp;
+import dev.backflow.backend.Shapes;
+import dev.backflow.backend.UnaryOp;
+import java.util.Arrays;
+import java.util.random.RandomGenerator;
+
+/** The pure-Java CPU backend: strided loops for element-wise work, a packed GEMM for products. */
+public final class CpuBackend implements Backend {
+  private final Gemm gemm;
+
+  /** The fastest kernels this JVM allows (SIMD when the Vector API module is present). */
+  public CpuBackend() {
+    this(Vectorization.bestMicroKernel());
+  }
+
+  CpuBackend(MicroKernel kernel) {
+    this.gemm = new Gemm(kernel);
+  }
+
+  /** A backend on the plain-Java kernels, whatever the JVM offers: the twin the SIMD path is tested against. */
+  public static CpuBackend scalar() {
+    return new CpuBackend(new ScalarMicroKernel());
+  }
+
+  @Override
+  public String name() {
+    return "cpu (" + gemm.kernelName() + ")";
+  }
+
+  // ---- creation
+
+  @Override
+  public NdArray full(int[] shape, float value) {
+    float[] d = new float[Shapes.numel(shape)];
+    if (value != 0f) Arrays.fill(d, value);
+    return NdArray.wrap(d, shape);
+  }
+
+  @Override
+  public NdArray arange(double start, double end, double step) {
+    int n = (int) Math.max(0, Math.ceil((end - start) / step));
+    float[] d = new float[n];
+    for (int i = 0; i < n; i++) d[i] = (float) (start + i * step);
+    return NdArray.wrap(d, n);
+  }
+
+  @Override
+  public NdArray eye(int n, int m) {
+    float[] d = new float[n * m];
+    for (int i = 0; i < Math.min(n, m); i++) d[i * m + i] = 1f;
+    return NdArray.wrap(d, n, m);
+  }
+
+  @Override
+  public NdArray randn(int[] shape, RandomGenerator rng) {
+    float[] d = new float[Shapes.numel(shape)];
+    for (int i = 0; i < d.length; i++) d[i] = (float) rng.nextGaussian();
+    return NdArray.wrap(d, shape);
+  }
+
+  @Override
+  public NdArray rand(int[] shape, float low, float high, RandomGenerator rng) {
+    float[] d = new float[Shapes.numel(shape)];
+    float range = high - low;
+    for (int i = 0; i < d.length; i++) d[i] = low + range * rng.nextFloat();
+    return NdArray.wrap(d, shape);
+  }
+
+  @Override
+  public NdArray bernoulli(int[] shape, float keep, float scale, RandomGenerator rng) {
+    float[] d = new float[Shapes.numel(shape)];
+    for (int i = 0; i < d.length; i++) d[i] = rng.nextFloat() < keep ? scale : 0f;
+    return NdArray.wrap(d, shape);
+  }
+
+  // ---- copies
+
+  @Override
+  public NdArray contiguous(NdArray x) {
+    return x.isContiguous() ? x : copy(x);
+  }
+
+  @Override
+  public NdArray copy(NdArray x) {
+    float[] out = new float[x.size()];
+    if (x.isContiguous()) {
+      System.arraycopy(x.data(), x.offset(), out, 0, x.size());
+    } else {
+      int[] shape = x.shape();
+      float[] xd = x.data();
+      StridedLoop.run(shape, x.offset(), x.strides(), 0, null, 0, Shapes.contiguousStrides(shape),
+          (pa, sa, pb, sb, pc, sc, n) -> {
+            for (int i = 0; i < n; i++) out[pc + i * sc] = xd[pa + i * sa];
+          });
+    }
+    return NdArray.wrap(out, x.shape());
+  }
+
+  @Override
+  public void copyInto(NdArray src, NdArray dst) {
+    NdArray s = src.expand(dst.shape());
+    float[] sd = s.data(), dd = dst.data();
+    StridedLoop.run(dst.shape(), s.offset(), s.strides(), 0, null, dst.offset(), dst.strides(),
+        (pa, sa, pb, sb, pc, sc, n) -> {
+          for (int i = 0; i < n; i++) dd[pc + i * sc] = sd[pa + i * sa];
+        });
+  }
+
+  // ---- element-wise
+
+  @Override
+  public NdArray unary(UnaryOp op, NdArray x, float p, float q) {
+    return Elementwise.unary(op, x, p, q);
+  }
+
+  @Override
+  public NdArray binary(BinaryOp op, NdArray a, NdArray b) {
+    int[] shape = Shapes.tryBroadcast(a.shape(), b.shape());
+    if (shape == null) {
+      throw new IllegalArgumentException(op + ": shapes " + Shapes.str(a.shape()) + " and "
+          + Shapes.str(b.shape()) + " do not broadcast");
+    }
+    float[] out = new float[Shapes.numel(shape)];
+    float[] ad = a.data(), bd = b.data();
+    if (a.isContiguous() && b.isContiguous() && Arrays.equals(a.shape(), b.shape())) {
+      Elementwise.binaryContiguous(op, ad, a.offset(), bd, b.offset(), out, 0, out.length);
+    } else {
+      NdArray ea = a.expand(shape), eb = b.expand(shape);
+      StridedLoop.run(shape, ea.offset(), ea.strides(), eb.offset(), eb.strides(), 0, Shapes.contiguousStrides(shape),
+          (pa, sa, pb, sb, pc, sc, n) -> Elementwise.binaryRow(op, ad, pa, sa, bd, pb, sb, out, pc, sc, n));
+    }
+    return NdArray.wrap(out, shape);
+  }
+
+  @Override
+  public void binaryInPlace(BinaryOp op, NdArray target, NdArray b) {
+    NdArray eb = b.expand(target.shape());
+    float[] td = target.data(), bd = eb.data();
+    if (target.isContiguous() && eb.isContiguous()) {
+      Elementwise.binaryContiguous(op, td, target.offset(), bd, eb.offset(), td, target.offset(), target.size());
+      return;
+    }
+    StridedLoop.run(target.shape(), target.offset(), target.strides(), eb.offset(), eb.strides(),
+        target.offset(), target.strides(),
+        (pa, sa, pb, sb, pc, sc, n) -> Elementwise.binaryRow(op, td, pa, sa, bd, pb, sb, td, pc, sc, n));
+  }
+
+  @Override
+  public NdArray where(NdArray cond, NdArray a, NdArray b) {
+    int[] ab = Shapes.tryBroadcast(a.shape(), b.shape());
+    int[] shape = ab == null ? null : Shapes.tryBroadcast(cond.shape(), ab);
+    if (shape == null) {
+      throw new IllegalArgumentException("where: shapes " + Shapes.str(cond.shape()) + ", " + Shapes.str(a.shape())
+          + " and " + Shapes.str(b.shape()) + " do not broadcast");
+    }
+    NdArray ec = contiguous(cond.expand(shape));
+    NdArray ea = a.expand(shape), eb = b.expand(shape);
+    float[] out = new float[Shapes.numel(shape)];
+    float[] cd = ec.data(), ad = ea.data(), bd = eb.data();
+    int co = ec.offset();
+    int[] outStrides = Shapes.contiguousStrides(shape);
+    // cond is contiguous and shaped like out, so the output position doubles as its index.
+    StridedLoop.run(shape, ea.offset(), ea.strides(), eb.offset(), eb.strides(), 0, outStrides,
+        (pa, sa, pb, sb, pc, sc, n) -> {
+          for (int i = 0; i < n; i++) {
+            out[pc + i * sc] = cd[co + pc + i * sc] != 0f ? ad[pa + i * sa] : bd[pb + i * sb];
+          }
+        });
+    return NdArray.wrap(out, shape);
+  }
+
+  // ---- reductions
+
+  @Override
+  public NdArray reduce(ReduceOp op, NdArray x, boolean[] dims, boolean keepDim) {
+    return Reductions.reduce(op, x, dims, keepDim);
+  }
+
+  @Override
+  public NdArray argReduce(ReduceOp op, NdArray x, int dim, boolean keepDim) {
+    return Reductions.argReduce(op, x, dim, keepDim);
+  }
+
+  @Override
+  public boolean allFinite(NdArray x) {
+    NdArray c = contiguous(x);
+    float[] d = c.data();
+    for (int i = c.offset(), end = c.offset() + c.size(); i < end; i++) {
+      if (!Float.isFinite(d[i])) return false;
+    }
+    return true;
+  }
+
+  @Override
+  public NdArray softmax(NdArray x, int dim, boolean log) {
+    return Reductions.softmax(contiguous(x), dim, log);
+  }
+
+  @Override
+  public NdArray softmaxBackward(NdArray y, NdArray gy, int dim, boolean log) {
+    return Reductions.softmaxBackward(contiguous(y), contiguous(gy), dim, log);
+  }
+
+  // ---- linear algebra
+
+  @Override
+  public NdArray bmm(NdArray a, NdArray b) {
+    int batch = a.shape(0), m = a.shape(1), k = a.shape(2), n = b.shape(2);
+    float[] out = new float[batch * m * n];
+    for (int t = 0; t < batch; t++) {
+      gemm.multiply(m, n, k, a.data(), a.offset() + t * a.stride(0), a.stride(1), a.stride(2),
+          b.data(), b.offset() + t * b.stride(0), b.stride(1), b.stride(2), out, t * m * n, n, false);
+    }
+    return NdArray.wrap(out, batch, m, n);
+  }
+
+  // ---- convolution and pooling
+
+  @Override
+  public NdArray conv2d(NdArray x, NdArray w, Conv2dSpec spec) {
+    return Convolution.forward(gemm, contiguous(x), contiguous(w), spec);
+  }
+
+  @Override
+  public NdArray conv2dBackwardInput(NdArray gOut, NdArray w, int[] xShape, Conv2dSpec spec) {
+    return Convolution.backwardInput(gemm, contiguous(gOut), contiguous(w), xShape, spec);
+  }
+
+  @Override
+  public NdArray conv2dBackwardWeight(NdArray gOut, NdArray x, int[] wShape, Conv2dSpec spec) {
+    return Convolution.backwardWeight(gemm, contiguous(gOut), contiguous(x), wShape, spec);
+  }
+
+  @Override
+  public PoolResult maxPool2d(NdArray x, Pool2dSpec spec) {
+    return Pooling.max(contiguous(x), spec);
+  }
+
+  @Override
+  public NdArray maxPool2dBackward(NdArray gOut, int[] argmax, int[] xShape) {
+    return Pooling.maxBackward(contiguous(gOut), argmax, xShape);
+  }
+
+  @Override
+  public NdArray avgPool2d(NdArray x, Pool2dSpec spec) {
+    return Pooling.avg(contiguous(x), spec);
+  }
+
+  @Override
+  public NdArray avgPool2dBackward(NdArray gOut, int[] xShape, Pool2dSpec spec) {
+    return Pooling.avgBackward(contiguous(gOut), xShape, spec);
+  }
+
+  // ---- indexing
+
+  @Override
+  public NdArray gather(NdArray x, int dim, NdArray index) {
+    return Indexing.gather(contiguous(x), dim, contiguous(index));
+  }
+
+  @Override
+  public NdArray scatterAdd(int[] shape, int dim, NdArray index, NdArray src) {
+    return Indexing.scatterAdd(shape, dim, contiguous(index), contiguous(src));
+  }
+
+  @Override
+  public NdArray indexSelect(NdArray x, int dim, int[] index) {
+    return Indexing.indexSelect(contiguous(x), dim, index);
+  }
+
+  @Override
+  public NdArray indexAdd(int[] shape, int dim, int[] index, NdArray src) {
+    return Indexing.indexAdd(shape, dim, index, contiguous(src));
+  }
+}

@@ -1,0 +1,100 @@
+package dev.backflow.backend.cpu;
+
+/**
+ * Blocked single-precision matrix product C (+)= A x B in the BLIS arrangement: B is packed into
+ * KC x NC slabs of NR-wide panels (L3/L2), A into MC x KC slabs of MR-high panels (L2/L1), and the
+ * micro-kernel sweeps tiles. A and B are read through arbitrary row and column strides, so transposed
+ * operands (x @ W^T, and both backward products) are packed straight from their storage with no copy.
+ */
+final class Gemm {
+  // Sized for 32 KiB L1d / 512 KiB L2: a KC x NR B panel (256*16*4 = 16 KiB) stays in L1,
+  // an MC x KC A slab (96*256*4 = 96 KiB) in L2.
+  private static final int KC = 256, MC = 96, NC = 2048;
+
+  private final MicroKernel kernel;
+
+  Gemm(MicroKernel kernel) {
+    this.kernel = kernel;
+  }
+
+  String kernelName() {
+    return kernel.name();
+  }
+
+  /**
+   * C[m x n] at cOff (row stride ldc) = (accumulate ? C : 0) + A[m x k] B[k x n], where element (i, p)
+   * of A is a[aOff + i*aRow + p*aCol] and element (p, j) of B is b[bOff + p*bRow + j*bCol].
+   */
+  void multiply(int m, int n, int k, float[] a, int aOff, int aRow, int aCol,
+                float[] b, int bOff, int bRow, int bCol, float[] c, int cOff, int ldc, boolean accumulate) {
+    if (m == 0 || n == 0) return;
+    if (k == 0) {
+      if (!accumulate) for (int i = 0; i < m; i++) java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
+      return;
+    }
+    int mr = kernel.mr(), nr = kernel.nr();
+    int kcMax = Math.min(KC, k);
+    int ncMax = Math.min(NC, roundUp(n, nr));
+    int mcMax = Math.min(MC, roundUp(m, mr));
+    float[] bPack = new float[kcMax * ncMax];
+    float[] aPack = new float[mcMax * kcMax];
+    for (int jc = 0; jc < n; jc += NC) {
+      int nc = Math.min(NC, n - jc);
+      for (int pc = 0; pc < k; pc += KC) {
+        int kc = Math.min(KC, k - pc);
+        boolean acc = accumulate || pc > 0;
+        packB(kc, nc, nr, b, bOff + pc * bRow + jc * bCol, bRow, bCol, bPack);
+        for (int ic = 0; ic < m; ic += MC) {
+          int mc = Math.min(MC, m - ic);
+          packA(mc, kc, mr, a, aOff + ic * aRow + pc * aCol, aRow, aCol, aPack);
+          for (int jr = 0; jr < nc; jr += nr) {
+            int cols = Math.min(nr, nc - jr);
+            for (int ir = 0; ir < mc; ir += mr) {
+              int rows = Math.min(mr, mc - ir);
+              kernel.compute(kc, aPack, ir * kc, bPack, jr * kc, c,
+                  cOff + (ic + ir) * ldc + jc + jr, ldc, acc, rows, cols);
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /** Panels of mr rows; within a panel, column p holds A[i0..i0+mr, p]; short panels are zero-filled. */
+  private static void packA(int mc, int kc, int mr, float[] a, int off, int aRow, int aCol, float[] dst) {
+    int d = 0;
+    for (int i0 = 0; i0 < mc; i0 += mr) {
+      int rows = Math.min(mr, mc - i0);
+      for (int p = 0; p < kc; p++) {
+        int src = off + i0 * aRow + p * aCol;
+        int i = 0;
+        for (; i < rows; i++) dst[d++] = a[src + i * aRow];
+        for (; i < mr; i++) dst[d++] = 0f;
+      }
+    }
+  }
+
+  /** Panels of nr columns; within a panel, row p holds B[p, j0..j0+nr]; short panels are zero-filled. */
+  private static void packB(int kc, int nc, int nr, float[] b, int off, int bRow, int bCol, float[] dst) {
+    int d = 0;
+    for (int j0 = 0; j0 < nc; j0 += nr) {
+      int cols = Math.min(nr, nc - j0);
+      for (int p = 0; p < kc; p++) {
+        int src = off + p * bRow + j0 * bCol;
+        int j = 0;
+        if (bCol == 1) {
+          System.arraycopy(b, src, dst, d, cols);
+          d += cols;
+          j = cols;
+        } else {
+          for (; j < cols; j++) dst[d++] = b[src + j * bCol];
+        }
+        for (; j < nr; j++) dst[d++] = 0f;
+      }
+    }
+  }
+
+  private static int roundUp(int x, int m) {
+    return (x + m - 1) / m * m;
+  }
+}

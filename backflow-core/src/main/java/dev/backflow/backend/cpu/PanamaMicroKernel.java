@@ -1,0 +1,76 @@
+package dev.backflow.backend.cpu;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Vector API micro-kernel: a 6 x (2 vectors) tile held in 12 accumulator registers, one broadcast of A
+ * and two loads of B per step, all fused multiply-adds. Loaded only when jdk.incubator.vector is present.
+ */
+final class PanamaMicroKernel implements MicroKernel {
+  private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
+  private static final int L = S.length();
+  static final int MR = 6, NR = 2 * L;
+
+  @Override public int mr() { return MR; }
+  @Override public int nr() { return NR; }
+  @Override public String name() { return "Vector API " + MR + "x" + NR + " (" + S + ")"; }
+
+  @Override
+  public void compute(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] c, int cOff, int ldc,
+                      boolean accumulate, int rows, int cols) {
+    FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+    FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+    FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+    FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+    FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
+    FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
+    int a = aOff, b = bOff;
+    for (int p = 0; p < kc; p++, a += MR, b += NR) {
+      FloatVector b0 = FloatVector.fromArray(S, bp, b);
+      FloatVector b1 = FloatVector.fromArray(S, bp, b + L);
+      FloatVector av = FloatVector.broadcast(S, ap[a]);
+      c00 = av.fma(b0, c00); c01 = av.fma(b1, c01);
+      av = FloatVector.broadcast(S, ap[a + 1]);
+      c10 = av.fma(b0, c10); c11 = av.fma(b1, c11);
+      av = FloatVector.broadcast(S, ap[a + 2]);
+      c20 = av.fma(b0, c20); c21 = av.fma(b1, c21);
+      av = FloatVector.broadcast(S, ap[a + 3]);
+      c30 = av.fma(b0, c30); c31 = av.fma(b1, c31);
+      av = FloatVector.broadcast(S, ap[a + 4]);
+      c40 = av.fma(b0, c40); c41 = av.fma(b1, c41);
+      av = FloatVector.broadcast(S, ap[a + 5]);
+      c50 = av.fma(b0, c50); c51 = av.fma(b1, c51);
+    }
+    if (rows == MR && cols == NR) {
+      store(c00, c01, c, cOff, accumulate);
+      store(c10, c11, c, cOff + ldc, accumulate);
+      store(c20, c21, c, cOff + 2 * ldc, accumulate);
+      store(c30, c31, c, cOff + 3 * ldc, accumulate);
+      store(c40, c41, c, cOff + 4 * ldc, accumulate);
+      store(c50, c51, c, cOff + 5 * ldc, accumulate);
+      return;
+    }
+    // Edge tile: spill to a scratch tile, then copy the valid part.
+    float[] t = new float[MR * NR];
+    c00.intoArray(t, 0); c01.intoArray(t, L);
+    c10.intoArray(t, NR); c11.intoArray(t, NR + L);
+    c20.intoArray(t, 2 * NR); c21.intoArray(t, 2 * NR + L);
+    c30.intoArray(t, 3 * NR); c31.intoArray(t, 3 * NR + L);
+    c40.intoArray(t, 4 * NR); c41.intoArray(t, 4 * NR + L);
+    c50.intoArray(t, 5 * NR); c51.intoArray(t, 5 * NR + L);
+    for (int i = 0; i < rows; i++) {
+      int ci = cOff + i * ldc;
+      for (int j = 0; j < cols; j++) c[ci + j] = accumulate ? c[ci + j] + t[i * NR + j] : t[i * NR + j];
+    }
+  }
+
+  private static void store(FloatVector v0, FloatVector v1, float[] c, int off, boolean accumulate) {
+    if (accumulate) {
+      v0 = v0.add(FloatVector.fromArray(S, c, off));
+      v1 = v1.add(FloatVector.fromArray(S, c, off + L));
+    }
+    v0.intoArray(c, off);
+    v1.intoArray(c, off + L);
+  }
+}

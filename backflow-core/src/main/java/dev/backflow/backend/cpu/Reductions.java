@@ -1,0 +1,188 @@
+package dev.backflow.backend.cpu;
+
+import dev.backflow.backend.NdArray;
+import dev.backflow.backend.ReduceOp;
+import dev.backflow.backend.Shapes;
+
+/** Sums, maxima and minima over dimension sets; arg-reductions; the fused softmax pair. */
+final class Reductions {
+  private Reductions() {}
+
+  static NdArray reduce(ReduceOp op, NdArray x, boolean[] dims, boolean keepDim) {
+    int rank = x.rank();
+    int[] shape = x.shape();
+    int[] keptShape = new int[rank];
+    int outRank = 0;
+    for (int d = 0; d < rank; d++) {
+      keptShape[d] = dims[d] ? 1 : shape[d];
+      if (!dims[d]) outRank++;
+    }
+    int outSize = Shapes.numel(keptShape);
+    if (x.size() == 0 && op != ReduceOp.SUM) {
+      throw new IllegalArgumentException(op.name().toLowerCase() + ": cannot reduce an empty tensor of shape "
+          + Shapes.str(shape));
+    }
+    double[] acc = new double[outSize];
+    float init = op == ReduceOp.MAX ? Float.NEGATIVE_INFINITY : op == ReduceOp.MIN ? Float.POSITIVE_INFINITY : 0f;
+    java.util.Arrays.fill(acc, init);
+    // Output strides with 0 on reduced dims: every input element maps to its output cell.
+    int[] outStrides = Shapes.contiguousStrides(keptShape);
+    for (int d = 0; d < rank; d++) if (dims[d]) outStrides[d] = 0;
+    float[] xd = x.data();
+    switch (op) {
+      case SUM:
+        StridedLoop.run(shape, x.offset(), x.strides(), 0, null, 0, outStrides, (pa, sa, pb, sb, pc, sc, n) -> {
+          if (sc == 0) {
+            double s = 0;
+            for (int i = 0; i < n; i++) s += xd[pa + i * sa];
+            acc[pc] += s;
+          } else {
+            for (int i = 0; i < n; i++) acc[pc + i * sc] += xd[pa + i * sa];
+          }
+        });
+        break;
+      case MAX:
+        StridedLoop.run(shape, x.offset(), x.strides(), 0, null, 0, outStrides, (pa, sa, pb, sb, pc, sc, n) -> {
+          for (int i = 0; i < n; i++) {
+            float v = xd[pa + i * sa];
+            int o = pc + i * sc;
+            if (v > acc[o] || Float.isNaN(v)) acc[o] = v;
+          }
+        });
+        break;
+      case MIN:
+        StridedLoop.run(shape, x.offset(), x.strides(), 0, null, 0, outStrides, (pa, sa, pb, sb, pc, sc, n) -> {
+          for (int i = 0; i < n; i++) {
+            float v = xd[pa + i * sa];
+            int o = pc + i * sc;
+            if (v < acc[o] || Float.isNaN(v)) acc[o] = v;
+          }
+        });
+        break;
+      default:
+        throw new IllegalStateException("unhandled reduction " + op);
+    }
+    float[] out = new float[outSize];
+    for (int i = 0; i < outSize; i++) out[i] = (float) acc[i];
+    if (keepDim) return NdArray.wrap(out, keptShape);
+    int[] outShape = new int[outRank];
+    for (int d = 0, j = 0; d < rank; d++) if (!dims[d]) outShape[j++] = shape[d];
+    return NdArray.wrap(out, outShape);
+  }
+
+  static NdArray argReduce(ReduceOp op, NdArray x, int dim, boolean keepDim) {
+    int[] shape = x.shape();
+    int len = shape[dim];
+    if (len == 0) {
+      throw new IllegalArgumentException("arg" + op.name().toLowerCase() + ": dimension " + dim + " of shape "
+          + Shapes.str(shape) + " is empty");
+    }
+    int[] keptShape = shape.clone();
+    keptShape[dim] = 1;
+    int outSize = Shapes.numel(keptShape);
+    float[] out = new float[outSize];
+    // Move the reduced dim last, then each output cell scans one strided run.
+    int rank = shape.length;
+    int[] perm = new int[rank];
+    for (int d = 0, j = 0; d < rank; d++) if (d != dim) perm[j++] = d;
+    perm[rank - 1] = dim;
+    NdArray p = x.permute(perm);
+    int[] pShape = p.shape();
+    int[] pStrides = p.strides();
+    int[] outerShape = java.util.Arrays.copyOf(pShape, rank - 1);
+    int[] outerStrides = java.util.Arrays.copyOf(pStrides, rank - 1);
+    int step = pStrides[rank - 1];
+    float[] xd = x.data();
+    boolean max = op == ReduceOp.MAX;
+    int[] cell = {0};
+    StridedLoop.run(outerShape.length == 0 ? new int[] {1} : outerShape, p.offset(),
+        outerStrides.length == 0 ? new int[] {0} : outerStrides, 0, null, 0, null,
+        (pa, sa, pb, sb, pc, sc, n) -> {
+          for (int i = 0; i < n; i++) {
+            int base = pa + i * sa;
+            int best = 0;
+            float bv = xd[base];
+            for (int j = 1; j < len && !Float.isNaN(bv); j++) {
+              float v = xd[base + j * step];
+              if (Float.isNaN(v) || (max ? v > bv : v < bv)) {
+                bv = v;
+                best = j;
+              }
+            }
+            out[cell[0]++] = best;
+          }
+        });
+    if (keepDim) return NdArray.wrap(out, keptShape);
+    int[] outShape = new int[rank - 1];
+    for (int d = 0, j = 0; d < rank; d++) if (d != dim) outShape[j++] = shape[d];
+    return NdArray.wrap(out, outShape);
+  }
+
+  /** Softmax along dim of a contiguous array: subtract the row max, exponentiate, normalize. */
+  static NdArray softmax(NdArray x, int dim, boolean log) {
+    int[] shape = x.shape();
+    int len = shape[dim];
+    int inner = 1;
+    for (int d = dim + 1; d < shape.length; d++) inner *= shape[d];
+    int outer = x.size() / Math.max(1, len * inner);
+    float[] xd = x.data();
+    int off = x.offset();
+    float[] out = new float[x.size()];
+    for (int o = 0; o < outer; o++) {
+      for (int in = 0; in < inner; in++) {
+        int base = o * len * inner + in;
+        float mx = Float.NEGATIVE_INFINITY;
+        for (int j = 0; j < len; j++) mx = Math.max(mx, xd[off + base + j * inner]);
+        if (mx == Float.NEGATIVE_INFINITY) mx = 0f; // an all -inf row stays NaN-free until the log
+        double sum = 0;
+        for (int j = 0; j < len; j++) {
+          double e = Math.exp(xd[off + base + j * inner] - mx);
+          sum += e;
+          if (!log) out[base + j * inner] = (float) e;
+        }
+        if (log) {
+          float lse = (float) Math.log(sum) + mx;
+          for (int j = 0; j < len; j++) out[base + j * inner] = xd[off + base + j * inner] - lse;
+        } else {
+          float inv = (float) (1.0 / sum);
+          for (int j = 0; j < len; j++) out[base + j * inner] *= inv;
+        }
+      }
+    }
+    return NdArray.wrap(out, shape);
+  }
+
+  /**
+   * softmax: gx = y * (gy - sum(gy * y)); log-softmax: gx = gy - exp(y) * sum(gy), per row along dim.
+   */
+  static NdArray softmaxBackward(NdArray y, NdArray gy, int dim, boolean log) {
+    int[] shape = y.shape();
+    int len = shape[dim];
+    int inner = 1;
+    for (int d = dim + 1; d < shape.length; d++) inner *= shape[d];
+    int outer = y.size() / Math.max(1, len * inner);
+    float[] yd = y.data(), gd = gy.data();
+    int yo = y.offset(), go = gy.offset();
+    float[] out = new float[y.size()];
+    for (int o = 0; o < outer; o++) {
+      for (int in = 0; in < inner; in++) {
+        int base = o * len * inner + in;
+        double dot = 0;
+        if (log) {
+          for (int j = 0; j < len; j++) dot += gd[go + base + j * inner];
+          for (int j = 0; j < len; j++) {
+            int p = base + j * inner;
+            out[p] = (float) (gd[go + p] - Math.exp(yd[yo + p]) * dot);
+          }
+        } else {
+          for (int j = 0; j < len; j++) dot += (double) gd[go + base + j * inner] * yd[yo + base + j * inner];
+          for (int j = 0; j < len; j++) {
+            int p = base + j * inner;
+            out[p] = (float) (yd[yo + p] * (gd[go + p] - dot));
+          }
+        }
+      }
+    }
+    return NdArray.wrap(out, shape);
+  }
+}

@@ -1,0 +1,85 @@
+package dev.backflow.ops;
+
+import static dev.backflow.backend.UnaryOp.*;
+
+import dev.backflow.backend.Backend;
+import dev.backflow.backend.Backends;
+import dev.backflow.tensor.Tensor;
+
+/** Non-linearities and the softmax family, each beside its derivative. */
+public final class Activations {
+  private Activations() {}
+
+  private static Backend b() {
+    return Backends.current();
+  }
+
+  private static Tensor local(dev.backflow.backend.UnaryOp op, Tensor x, float p, float q) {
+    return Tensor.fromArray(b().unary(op, x.array(), p, q));
+  }
+
+  // σ'(z) = σ(z)(1 - σ(z))
+  public static Tensor sigmoid(Tensor x) {
+    Tensor[] y = new Tensor[1];
+    y[0] = Tensor.fromOp("sigmoid", b().unary(SIGMOID, x.array(), 0, 0), (g, n) -> {
+      Tensor s = y[0].detach();
+      return new Tensor[] {g.mul(s.mul(s.rsub(1f)))};
+    }, x);
+    return y[0];
+  }
+
+  // tanh'(z) = 1 - tanh(z)^2
+  public static Tensor tanh(Tensor x) {
+    Tensor[] y = new Tensor[1];
+    y[0] = Tensor.fromOp("tanh", b().unary(TANH, x.array(), 0, 0), (g, n) -> {
+      Tensor t = y[0].detach();
+      return new Tensor[] {g.mul(t.mul(t).rsub(1f))};
+    }, x);
+    return y[0];
+  }
+
+  // relu'(z) = 1 if z > 0 else 0
+  public static Tensor relu(Tensor x) {
+    return Tensor.fromOp("relu", b().unary(RELU, x.array(), 0, 0),
+        (g, n) -> new Tensor[] {g.mul(local(D_LEAKY_RELU, x, 0f, 0))}, x);
+  }
+
+  // leaky'(z) = 1 if z > 0 else slope
+  public static Tensor leakyRelu(Tensor x, float slope) {
+    return Tensor.fromOp("leakyRelu", b().unary(LEAKY_RELU, x.array(), slope, 0),
+        (g, n) -> new Tensor[] {g.mul(local(D_LEAKY_RELU, x, slope, 0))}, x);
+  }
+
+  // exact: Φ(z) + z φ(z); tanh form: the derivative of its approximation
+  public static Tensor gelu(Tensor x, boolean tanhApprox) {
+    return Tensor.fromOp("gelu", b().unary(tanhApprox ? GELU_TANH : GELU_ERF, x.array(), 0, 0),
+        (g, n) -> new Tensor[] {g.mul(local(tanhApprox ? D_GELU_TANH : D_GELU_ERF, x, 0, 0))}, x);
+  }
+
+  // softplus(z) = log(1 + e^(βz)) / β, linear above the threshold; derivative σ(βz)
+  public static Tensor softplus(Tensor x, float beta, float threshold) {
+    if (!(beta > 0)) throw new IllegalArgumentException("softplus: beta must be positive, got " + beta);
+    return Tensor.fromOp("softplus", b().unary(SOFTPLUS, x.array(), beta, threshold),
+        (g, n) -> new Tensor[] {g.mul(local(D_SOFTPLUS, x, beta, threshold))}, x);
+  }
+
+  // softmax: dx = y (g - Σ g y), computed by one fused kernel per row
+  public static Tensor softmax(Tensor x, int dim) {
+    int d = Checks.dim("softmax", x, dim);
+    if (x.dim() == 0) return Tensor.onesLike(x).mul(x.mul(0f).add(1f)); // softmax of a scalar is 1
+    Tensor[] y = new Tensor[1];
+    y[0] = Tensor.fromOp("softmax", b().softmax(x.array(), d, false),
+        (g, n) -> new Tensor[] {Tensor.fromArray(b().softmaxBackward(y[0].array(), g.array(), d, false))}, x);
+    return y[0];
+  }
+
+  // log-softmax: dx = g - softmax(x) Σ g
+  public static Tensor logSoftmax(Tensor x, int dim) {
+    int d = Checks.dim("logSoftmax", x, dim);
+    if (x.dim() == 0) return x.mul(0f);
+    Tensor[] y = new Tensor[1];
+    y[0] = Tensor.fromOp("logSoftmax", b().softmax(x.array(), d, true),
+        (g, n) -> new Tensor[] {Tensor.fromArray(b().softmaxBackward(y[0].array(), g.array(), d, true))}, x);
+    return y[0];
+  }
+}

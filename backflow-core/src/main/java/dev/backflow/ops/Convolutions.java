@@ -1,0 +1,100 @@
+package dev.backflow.ops;
+
+import dev.backflow.backend.Backend;
+import dev.backflow.backend.Backends;
+import dev.backflow.backend.Conv2dSpec;
+import dev.backflow.backend.Pool2dSpec;
+import dev.backflow.backend.PoolResult;
+import dev.backflow.tensor.Tensor;
+import java.util.Arrays;
+
+/** 2-D convolution and pooling over NCHW tensors, with PyTorch's argument conventions. */
+public final class Convolutions {
+  private Convolutions() {}
+
+  private static Backend b() {
+    return Backends.current();
+  }
+
+  public static Tensor conv2d(Tensor x, Tensor w, Tensor bias) {
+    return conv2d(x, w, bias, 1, 0, 1, 1);
+  }
+
+  public static Tensor conv2d(Tensor x, Tensor w, Tensor bias, int stride, int padding, int dilation, int groups) {
+    return conv2d(x, w, bias, new Conv2dSpec(stride, stride, padding, padding, dilation, dilation, groups));
+  }
+
+  // dL/dx is the transposed convolution of G with W; dL/dW correlates G with x; dL/db sums G
+  public static Tensor conv2d(Tensor x, Tensor w, Tensor bias, Conv2dSpec spec) {
+    Checks.rank("conv2d", "input", x, 4);
+    Checks.rank("conv2d", "weight", w, 4);
+    Checks.positive("conv2d", "stride", Math.min(spec.strideH(), spec.strideW()));
+    Checks.positive("conv2d", "dilation", Math.min(spec.dilationH(), spec.dilationW()));
+    Checks.positive("conv2d", "groups", spec.groups());
+    Checks.nonNegative("conv2d", "padding", Math.min(spec.padH(), spec.padW()));
+    int[] xs = x.shape(), ws = w.shape();
+    int groups = spec.groups();
+    if (ws[0] % groups != 0 || xs[1] != ws[1] * groups) {
+      throw new IllegalArgumentException("conv2d: input " + Arrays.toString(xs) + " has " + xs[1] + " channels but weight "
+          + Arrays.toString(ws) + " expects " + ws[1] + " x " + groups + " groups = " + (ws[1] * groups)
+          + (ws[0] % groups != 0 ? " (and " + ws[0] + " output channels are not divisible by " + groups + " groups)" : ""));
+    }
+    int oh = spec.outH(xs[2], ws[2]), ow = spec.outW(xs[3], ws[3]);
+    if (oh <= 0 || ow <= 0) {
+      throw new IllegalArgumentException("conv2d: kernel " + ws[2] + "x" + ws[3] + " (dilation " + spec.dilationH()
+          + ") is larger than the padded input " + (xs[2] + 2 * spec.padH()) + "x" + (xs[3] + 2 * spec.padW()));
+    }
+    Tensor out = Tensor.fromOp("conv2d", b().conv2d(x.array(), w.array(), spec), (g, n) -> new Tensor[] {
+        n[0] ? Tensor.fromArray(b().conv2dBackwardInput(g.array(), w.array(), xs, spec)) : null,
+        n[1] ? Tensor.fromArray(b().conv2dBackwardWeight(g.array(), x.array(), ws, spec)) : null}, x, w);
+    if (bias == null) return out;
+    if (bias.dim() != 1 || bias.shape(0) != ws[0]) {
+      throw new IllegalArgumentException("conv2d: bias must have shape [" + ws[0] + "], got " + Arrays.toString(bias.shape()));
+    }
+    return out.add(bias.reshape(1, ws[0], 1, 1));
+  }
+
+  public static Tensor maxPool2d(Tensor x, int kernel) {
+    return maxPool2d(x, kernel, kernel, 0, 1);
+  }
+
+  // the gradient goes to the element that was the maximum of each window
+  public static Tensor maxPool2d(Tensor x, int kernel, int stride, int padding, int dilation) {
+    Pool2dSpec spec = poolSpec("maxPool2d", x, kernel, stride, padding, dilation, true);
+    PoolResult r = b().maxPool2d(x.array(), spec);
+    int[] xs = x.shape();
+    return Tensor.fromOp("maxPool2d", r.values(),
+        (g, n) -> new Tensor[] {Tensor.fromArray(b().maxPool2dBackward(g.array(), r.argmax(), xs))}, x);
+  }
+
+  public static Tensor avgPool2d(Tensor x, int kernel) {
+    return avgPool2d(x, kernel, kernel, 0, true);
+  }
+
+  // each input element receives the window-averaged gradient of every window that covers it
+  public static Tensor avgPool2d(Tensor x, int kernel, int stride, int padding, boolean countIncludePad) {
+    Pool2dSpec spec = poolSpec("avgPool2d", x, kernel, stride, padding, 1, countIncludePad);
+    int[] xs = x.shape();
+    return Tensor.fromOp("avgPool2d", b().avgPool2d(x.array(), spec),
+        (g, n) -> new Tensor[] {Tensor.fromArray(b().avgPool2dBackward(g.array(), xs, spec))}, x);
+  }
+
+  private static Pool2dSpec poolSpec(String op, Tensor x, int kernel, int stride, int padding, int dilation,
+                                     boolean countIncludePad) {
+    Checks.rank(op, "input", x, 4);
+    Checks.positive(op, "kernel size", kernel);
+    Checks.positive(op, "stride", stride);
+    Checks.positive(op, "dilation", dilation);
+    Checks.nonNegative(op, "padding", padding);
+    if (padding > kernel / 2) {
+      throw new IllegalArgumentException(op + ": padding " + padding + " should be at most half the kernel size " + kernel);
+    }
+    Pool2dSpec spec = new Pool2dSpec(kernel, kernel, stride, stride, padding, padding, dilation, dilation, countIncludePad);
+    int[] xs = x.shape();
+    if (spec.outH(xs[2]) <= 0 || spec.outW(xs[3]) <= 0) {
+      throw new IllegalArgumentException(op + ": kernel " + kernel + " is larger than the padded input "
+          + (xs[2] + 2 * padding) + "x" + (xs[3] + 2 * padding) + " of shape " + Arrays.toString(xs));
+    }
+    return spec;
+  }
+}

@@ -1,0 +1,74 @@
+package dev.backflow.ops;
+
+import dev.backflow.backend.Backend;
+import dev.backflow.backend.Backends;
+import dev.backflow.tensor.Tensor;
+import java.util.Arrays;
+
+/** Selecting by index: index_select, gather and embedding lookup; their gradients scatter back with adds. */
+public final class Indexing {
+  private Indexing() {}
+
+  private static Backend b() {
+    return Backends.current();
+  }
+
+  // rows picked k times receive the sum of their k gradients
+  public static Tensor indexSelect(Tensor x, int dim, int[] index) {
+    int d = Checks.dim("indexSelect", x, dim);
+    int[] shape = x.shape();
+    int[] idx = index.clone();
+    return Tensor.fromOp("indexSelect", b().indexSelect(x.array(), d, idx),
+        (g, n) -> new Tensor[] {Tensor.fromArray(b().indexAdd(shape, d, idx, g.array()))}, x);
+  }
+
+  public static Tensor indexSelect(Tensor x, int dim, Tensor index) {
+    if (index.dim() > 1) {
+      throw new IllegalArgumentException("indexSelect: index must be 0- or 1-dimensional, got shape "
+          + Arrays.toString(index.shape()));
+    }
+    return indexSelect(x, dim, toIndices("indexSelect", index));
+  }
+
+  // out = x[..., index, ...] element-wise; the gradient is scatter-added back to where it came from
+  public static Tensor gather(Tensor x, int dim, Tensor index) {
+    int d = Checks.dim("gather", x, dim);
+    if (index.dim() != x.dim()) {
+      throw new IllegalArgumentException("gather: index must have as many dims as the input, got shapes "
+          + Arrays.toString(index.shape()) + " and " + Arrays.toString(x.shape()));
+    }
+    int[] shape = x.shape();
+    Tensor idx = index.detach();
+    return Tensor.fromOp("gather", b().gather(x.array(), d, idx.array()),
+        (g, n) -> new Tensor[] {Tensor.fromArray(b().scatterAdd(shape, d, idx.array(), g.array())), null}, x, index);
+  }
+
+  /** Rows of {@code weight} [vocab, dim] at the given indices: the result has shape indices.shape + [dim]. */
+  public static Tensor embedding(Tensor weight, Tensor indices) {
+    Checks.rank("embedding", "weight", weight, 2);
+    int[] idx = toIndices("embedding", indices);
+    int vocab = weight.shape(0);
+    for (int i : idx) {
+      if (i < 0 || i >= vocab) {
+        throw new IllegalArgumentException("embedding: index " + i + " is out of range for " + vocab + " embeddings");
+      }
+    }
+    int[] outShape = Arrays.copyOf(indices.shape(), indices.dim() + 1);
+    outShape[indices.dim()] = weight.shape(1);
+    return indexSelect(weight, 0, idx).reshape(outShape);
+  }
+
+  /** Integer values of an index tensor, rejecting fractions, NaN and infinity by name. */
+  public static int[] toIndices(String op, Tensor index) {
+    float[] v = index.toArray();
+    int[] out = new int[v.length];
+    for (int i = 0; i < v.length; i++) {
+      float f = v[i];
+      if (!Float.isFinite(f) || f != Math.rint(f)) {
+        throw new IllegalArgumentException(op + ": index " + f + " is not an integer");
+      }
+      out[i] = (int) f;
+    }
+    return out;
+  }
+}

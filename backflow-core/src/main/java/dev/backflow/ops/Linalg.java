@@ -1,0 +1,64 @@
+package dev.backflow.ops;
+
+import dev.backflow.backend.Backends;
+import dev.backflow.backend.NdArray;
+import dev.backflow.backend.Shapes;
+import dev.backflow.tensor.Tensor;
+import java.util.Arrays;
+
+/** Matrix products with torch.matmul's rules for 1-D operands and broadcast batch dims. */
+public final class Linalg {
+  private Linalg() {}
+
+  public static Tensor matmul(Tensor a, Tensor b) {
+    if (a.dim() == 0 || b.dim() == 0) {
+      throw new IllegalArgumentException("matmul: both arguments need at least 1 dimension, got shapes "
+          + Arrays.toString(a.shape()) + " and " + Arrays.toString(b.shape()));
+    }
+    // 1-D operands become a row (left) or a column (right) and the extra dim is dropped afterwards.
+    Tensor a2 = a.dim() == 1 ? a.unsqueeze(0) : a;
+    Tensor b2 = b.dim() == 1 ? b.unsqueeze(1) : b;
+    int k = a2.shape(-1), kb = b2.shape(-2);
+    if (k != kb) {
+      throw new IllegalArgumentException("matmul: shapes " + Arrays.toString(a.shape()) + " and "
+          + Arrays.toString(b.shape()) + " do not line up (" + k + " ≠ " + kb + ")");
+    }
+    Tensor out = batched(a, b, a2, b2);
+    if (a.dim() == 1) out = out.squeeze(-2);
+    if (b.dim() == 1) out = out.squeeze(-1);
+    return out;
+  }
+
+  // d(AB)/dA = G B^T, d(AB)/dB = A^T G, each summed over batch dims that were broadcast
+  private static Tensor batched(Tensor aUser, Tensor bUser, Tensor a, Tensor b) {
+    int[] sa = a.shape(), sb = b.shape();
+    int m = sa[sa.length - 2], k = sa[sa.length - 1], n = sb[sb.length - 1];
+    int[] batchA = Arrays.copyOf(sa, sa.length - 2), batchB = Arrays.copyOf(sb, sb.length - 2);
+    int[] batch = Shapes.tryBroadcast(batchA, batchB);
+    if (batch == null) {
+      throw new IllegalArgumentException("matmul: batch dims of shapes " + Arrays.toString(aUser.shape()) + " and "
+          + Arrays.toString(bUser.shape()) + " do not broadcast");
+    }
+    int count = Shapes.numel(batch);
+    NdArray a3 = as3d(a.array(), batch, count, m, k);
+    NdArray b3 = as3d(b.array(), batch, count, k, n);
+    NdArray out = Backends.current().bmm(a3, b3);
+    int[] outShape = Arrays.copyOf(batch, batch.length + 2);
+    outShape[batch.length] = m;
+    outShape[batch.length + 1] = n;
+    return Tensor.fromOp("matmul", out.reshapeContiguous(outShape), (g, need) -> new Tensor[] {
+        need[0] ? g.matmul(b.mT()).sumTo(sa) : null,
+        need[1] ? a.mT().matmul(g).sumTo(sb) : null}, a, b);
+  }
+
+  /** [batch..., rows, cols] broadcast to the common batch and viewed as [count, rows, cols]. */
+  private static NdArray as3d(NdArray x, int[] batch, int count, int rows, int cols) {
+    int[] full = Arrays.copyOf(batch, batch.length + 2);
+    full[batch.length] = rows;
+    full[batch.length + 1] = cols;
+    NdArray e = x.expand(full);
+    NdArray v = e.tryView(new int[] {count, rows, cols});
+    if (v == null) v = Backends.current().copy(e).reshapeContiguous(count, rows, cols);
+    return v;
+  }
+}

@@ -1,0 +1,166 @@
+package dev.backflow.ops;
+
+import static dev.backflow.backend.UnaryOp.SIGMOID;
+
+import dev.backflow.backend.Backends;
+import dev.backflow.tensor.Tensor;
+import java.util.Arrays;
+
+/** Loss functions, named and defined as in torch.nn.functional. */
+public final class Losses {
+  /** PyTorch's default ignore_index. */
+  public static final int NO_IGNORE = -100;
+
+  private Losses() {}
+
+  private static Tensor reduce(Tensor perElement, Reduction reduction) {
+    switch (reduction) {
+      case MEAN: return perElement.mean();
+      case SUM: return perElement.sum();
+      default: return perElement;
+    }
+  }
+
+  private static void sameShape(String op, Tensor input, Tensor target) {
+    if (!Arrays.equals(input.shape(), target.shape())) {
+      throw new IllegalArgumentException(op + ": input shape " + Arrays.toString(input.shape())
+          + " and target shape " + Arrays.toString(target.shape()) + " differ");
+    }
+  }
+
+  /** Mean squared error: mean((input - target)^2). */
+  public static Tensor mseLoss(Tensor input, Tensor target) {
+    return mseLoss(input, target, Reduction.MEAN);
+  }
+
+  public static Tensor mseLoss(Tensor input, Tensor target, Reduction reduction) {
+    sameShape("mseLoss", input, target);
+    Tensor d = input.sub(target);
+    return reduce(d.mul(d), reduction);
+  }
+
+  /** -[t log p + (1-t) log(1-p)], logs clamped at -100 as PyTorch does; p must lie in [0, 1]. */
+  public static Tensor binaryCrossEntropy(Tensor p, Tensor target) {
+    return binaryCrossEntropy(p, target, Reduction.MEAN);
+  }
+
+  public static Tensor binaryCrossEntropy(Tensor p, Tensor target, Reduction reduction) {
+    sameShape("binaryCrossEntropy", p, target);
+    Tensor outside = p.detach().lt(0f).add(p.detach().gt(1f)).sum();
+    if (outside.item() > 0 || !p.isFinite()) {
+      throw new IllegalArgumentException("binaryCrossEntropy: every input must be a probability in [0, 1]; "
+          + (int) outside.item() + " are not (apply sigmoid first, or use binaryCrossEntropyWithLogits)");
+    }
+    Tensor logP = p.log().clamp(-100f, Float.MAX_VALUE);
+    Tensor log1mP = p.rsub(1f).log().clamp(-100f, Float.MAX_VALUE);
+    Tensor perElement = target.mul(logP).add(target.rsub(1f).mul(log1mP)).neg();
+    return reduce(perElement, reduction);
+  }
+
+  /**
+   * BCE on logits, fused for stability: max(x,0) - x t + log(1 + e^-|x|), with gradient σ(x) - t
+   * (exact at x = 0, where the composite's kinks would give the wrong one-sided value).
+   */
+  public static Tensor binaryCrossEntropyWithLogits(Tensor logits, Tensor target) {
+    return binaryCrossEntropyWithLogits(logits, target, Reduction.MEAN);
+  }
+
+  public static Tensor binaryCrossEntropyWithLogits(Tensor logits, Tensor target, Reduction reduction) {
+    sameShape("binaryCrossEntropyWithLogits", logits, target);
+    Tensor x = logits.detach(), t = target.detach();
+    Tensor value = x.relu().sub(x.mul(t)).add(x.abs().neg().softplus());
+    Tensor perElement = Tensor.fromOp("binaryCrossEntropyWithLogits", value.array(), (g, n) -> new Tensor[] {
+        n[0] ? g.mul(Tensor.fromArray(Backends.current().unary(SIGMOID, x.array(), 0, 0)).sub(t)) : null,
+        n[1] ? g.mul(x).neg() : null}, logits, target);
+    return reduce(perElement, reduction);
+  }
+
+  /** Cross-entropy of logits [N, C] (or [N, C, d1, ...]) against class indices. */
+  public static Tensor crossEntropy(Tensor logits, int[] targets) {
+    return crossEntropy(logits, targets, NO_IGNORE, 0f, Reduction.MEAN);
+  }
+
+  public static Tensor crossEntropy(Tensor logits, Tensor targets) {
+    return crossEntropy(logits, Indexing.toIndices("crossEntropy", targets), NO_IGNORE, 0f, Reduction.MEAN);
+  }
+
+  /**
+   * With label smoothing ε the target distribution is (1-ε) one-hot + ε uniform, so the loss per row is
+   * (1-ε) nll + ε mean_c(-log p_c); rows whose target is {@code ignoreIndex} count for nothing, and the mean
+   * is over the rest, as in PyTorch.
+   */
+  public static Tensor crossEntropy(Tensor logits, int[] targets, int ignoreIndex, float labelSmoothing,
+                                    Reduction reduction) {
+    if (!(labelSmoothing >= 0f && labelSmoothing <= 1f)) {
+      throw new IllegalArgumentException("crossEntropy: labelSmoothing must be in [0, 1], got " + labelSmoothing);
+    }
+    if (logits.dim() < 2) {
+      throw new IllegalArgumentException("crossEntropy: logits must be [N, C] (or [N, C, d1, ...]), got shape "
+          + Arrays.toString(logits.shape()));
+    }
+    Tensor logP = rowsOfClasses(logits.logSoftmax(1));
+    return negativeLogLikelihood("crossEntropy", logP, targets, ignoreIndex, labelSmoothing, reduction, logits.shape());
+  }
+
+  /** Negative log-likelihood of log-probabilities [N, C] against class indices. */
+  public static Tensor nllLoss(Tensor logProbs, int[] targets) {
+    return nllLoss(logProbs, targets, NO_IGNORE, Reduction.MEAN);
+  }
+
+  public static Tensor nllLoss(Tensor logProbs, int[] targets, int ignoreIndex, Reduction reduction) {
+    if (logProbs.dim() < 2) {
+      throw new IllegalArgumentException("nllLoss: input must be [N, C] (or [N, C, d1, ...]), got shape "
+          + Arrays.toString(logProbs.shape()));
+    }
+    return negativeLogLikelihood("nllLoss", rowsOfClasses(logProbs), targets, ignoreIndex, 0f, reduction,
+        logProbs.shape());
+  }
+
+  /** [N, C, d1, ...] -> [N*d1*..., C], so that every row is one prediction. */
+  private static Tensor rowsOfClasses(Tensor x) {
+    if (x.dim() == 2) return x;
+    int rank = x.dim();
+    int[] perm = new int[rank];
+    perm[0] = 0;
+    for (int d = 2; d < rank; d++) perm[d - 1] = d;
+    perm[rank - 1] = 1;
+    return x.permute(perm).reshape(-1, x.shape(1));
+  }
+
+  private static Tensor negativeLogLikelihood(String op, Tensor logP, int[] targets, int ignoreIndex, float eps,
+                                              Reduction reduction, int[] inputShape) {
+    int rows = logP.shape(0), classes = logP.shape(1);
+    if (targets.length != rows) {
+      throw new IllegalArgumentException(op + ": " + targets.length + " targets for input of shape "
+          + Arrays.toString(inputShape) + " (expected " + rows + ")");
+    }
+    float[] index = new float[rows];
+    float[] keep = new float[rows];
+    for (int i = 0; i < rows; i++) {
+      int t = targets[i];
+      if (t == ignoreIndex) continue;
+      if (t < 0 || t >= classes) {
+        throw new IllegalArgumentException(op + ": target " + t + " at position " + i + " is out of range for "
+            + classes + " classes (expected 0 to " + (classes - 1) + ")");
+      }
+      index[i] = t;
+      keep[i] = 1f;
+    }
+    Tensor mask = Tensor.of(keep, rows);
+    Tensor nll = logP.gather(1, Tensor.of(index, rows, 1)).reshape(rows).neg();
+    Tensor perRow = eps == 0f ? nll : nll.mul(1f - eps).add(logP.mean(1).neg().mul(eps));
+    perRow = perRow.mul(mask);
+    switch (reduction) {
+      case MEAN: return perRow.sum().div(mask.sum());
+      case SUM: return perRow.sum();
+      default: return inputShape.length == 2 ? perRow : perRow.reshape(spatialShape(inputShape));
+    }
+  }
+
+  private static int[] spatialShape(int[] inputShape) {
+    int[] s = new int[inputShape.length - 1];
+    s[0] = inputShape[0];
+    System.arraycopy(inputShape, 2, s, 1, inputShape.length - 2);
+    return s;
+  }
+}

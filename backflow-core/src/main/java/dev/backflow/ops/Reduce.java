@@ -1,0 +1,120 @@
+package dev.backflow.ops;
+
+import dev.backflow.backend.Backend;
+import dev.backflow.backend.Backends;
+import dev.backflow.backend.BinaryOp;
+import dev.backflow.backend.ReduceOp;
+import dev.backflow.tensor.Tensor;
+import java.util.Arrays;
+
+/** Sums, means, extrema and variance over all or chosen dims, with keepDim as in PyTorch. */
+public final class Reduce {
+  private Reduce() {}
+
+  private static Backend b() {
+    return Backends.current();
+  }
+
+  /** The input's shape with reduced dims set to 1: where a reduced gradient is re-broadcast from. */
+  private static int[] keptShape(Tensor x, boolean[] mask) {
+    int[] s = x.shape();
+    for (int d = 0; d < s.length; d++) if (mask[d]) s[d] = 1;
+    return s;
+  }
+
+  // d(sum)/dx_i = 1: the gradient is broadcast back over the reduced dims
+  public static Tensor sum(Tensor x, int[] dims, boolean keepDim) {
+    boolean[] mask = Checks.dimMask("sum", x, dims);
+    int[] kept = keptShape(x, mask);
+    return Tensor.fromOp("sum", b().reduce(ReduceOp.SUM, x.array(), mask, keepDim),
+        (g, n) -> new Tensor[] {g.reshape(kept).expand(x.shape())}, x);
+  }
+
+  public static Tensor mean(Tensor x, int[] dims, boolean keepDim) {
+    boolean[] mask = Checks.dimMask("mean", x, dims);
+    long count = 1;
+    int[] s = x.shape();
+    for (int d = 0; d < s.length; d++) if (mask[d]) count *= s[d];
+    return sum(x, dims, keepDim).mul(1f / count);
+  }
+
+  // the gradient goes to the elements equal to the extremum, split evenly among ties
+  public static Tensor max(Tensor x, int[] dims, boolean keepDim) {
+    return extremum("max", ReduceOp.MAX, x, dims, keepDim);
+  }
+
+  public static Tensor min(Tensor x, int[] dims, boolean keepDim) {
+    return extremum("min", ReduceOp.MIN, x, dims, keepDim);
+  }
+
+  private static Tensor extremum(String name, ReduceOp op, Tensor x, int[] dims, boolean keepDim) {
+    boolean[] mask = Checks.dimMask(name, x, dims);
+    if (x.numel() == 0) {
+      throw new IllegalArgumentException(name + ": cannot reduce an empty tensor of shape " + Arrays.toString(x.shape()));
+    }
+    int[] kept = keptShape(x, mask);
+    Tensor[] out = new Tensor[1];
+    out[0] = Tensor.fromOp(name, b().reduce(op, x.array(), mask, keepDim), (g, n) -> {
+      Tensor hit = Tensor.fromArray(b().binary(BinaryOp.EQ, x.array(), out[0].array().reshapeContiguous(kept)));
+      Tensor count = hit.sum(dimsOf(mask), true);
+      return new Tensor[] {hit.mul(g.reshape(kept).div(count))};
+    }, x);
+    return out[0];
+  }
+
+  private static int[] dimsOf(boolean[] mask) {
+    return java.util.stream.IntStream.range(0, mask.length).filter(d -> mask[d]).toArray();
+  }
+
+  // var = Σ (x - mean)^2 / (N - correction): composed of differentiable ops, so its gradient is free
+  public static Tensor var(Tensor x, int[] dims, int correction, boolean keepDim) {
+    boolean[] mask = Checks.dimMask("var", x, dims);
+    long count = 1;
+    int[] s = x.shape();
+    for (int d = 0; d < s.length; d++) if (mask[d]) count *= s[d];
+    int[] all = dimsOf(mask);
+    Tensor centered = x.sub(x.mean(all, true));
+    return centered.mul(centered).sum(all, keepDim).mul(1f / Math.max(0, count - correction));
+  }
+
+  /** Indices of maxima (as float values), no gradient; dim null means over the flattened tensor. */
+  public static Tensor argmax(Tensor x, Integer dim, boolean keepDim) {
+    return arg("argmax", ReduceOp.MAX, x, dim, keepDim);
+  }
+
+  public static Tensor argmin(Tensor x, int dim, boolean keepDim) {
+    return arg("argmin", ReduceOp.MIN, x, dim, keepDim);
+  }
+
+  private static Tensor arg(String name, ReduceOp op, Tensor x, Integer dim, boolean keepDim) {
+    if (dim == null) {
+      Tensor flat = x.detach().reshape(x.numel());
+      return Tensor.fromOp(name, b().argReduce(op, flat.array(), 0, false), null, x);
+    }
+    int d = Checks.dim(name, x, dim);
+    if (x.dim() == 0) return Tensor.scalar(0f);
+    return Tensor.fromOp(name, b().argReduce(op, x.array(), d, keepDim), null, x);
+  }
+
+  /** Sums a broadcast result back to {@code shape}: over leading extra dims and dims that were 1. */
+  public static Tensor sumTo(Tensor g, int[] shape) {
+    int[] gs = g.shape();
+    if (Arrays.equals(gs, shape)) return g;
+    int lead = gs.length - shape.length;
+    if (lead < 0) {
+      throw new IllegalArgumentException("sumTo: cannot sum shape " + Arrays.toString(gs) + " down to "
+          + Arrays.toString(shape));
+    }
+    int[] dims = new int[gs.length];
+    int k = 0;
+    for (int d = 0; d < gs.length; d++) {
+      if (d < lead || (shape[d - lead] == 1 && gs[d] != 1)) dims[k++] = d;
+      else if (shape[d - lead] != gs[d]) {
+        throw new IllegalArgumentException("sumTo: cannot sum shape " + Arrays.toString(gs) + " down to "
+            + Arrays.toString(shape));
+      }
+    }
+    Tensor s = k == 0 ? g : g.sum(Arrays.copyOf(dims, k), true);
+    return s.reshape(shape);
+  }
+}

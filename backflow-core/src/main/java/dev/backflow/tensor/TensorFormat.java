@@ -1,0 +1,75 @@
+package dev.backflow.tensor;
+
+import java.util.Arrays;
+import java.util.Locale;
+
+/** Prints tensors the way PyTorch does: 4 decimals (or scientific), aligned, summarized when large. */
+final class TensorFormat {
+  private static final int SUMMARIZE_ABOVE = 1000, EDGE = 3;
+
+  private TensorFormat() {}
+
+  static String format(Tensor t) {
+    float[] v = t.toArray();
+    int[] shape = t.shape();
+    boolean summarize = v.length > SUMMARIZE_ABOVE;
+    boolean sci = false, integral = true;
+    double maxAbs = 0, minAbs = Double.MAX_VALUE;
+    for (float x : v) {
+      if (!Float.isFinite(x)) continue;
+      double a = Math.abs(x);
+      maxAbs = Math.max(maxAbs, a);
+      if (a > 0) minAbs = Math.min(minAbs, a);
+      if (x != Math.rint(x)) integral = false;
+    }
+    if (maxAbs >= 1e8 || (minAbs < 1e-4 && minAbs > 0) || (minAbs != Double.MAX_VALUE && maxAbs / minAbs > 1000 && !integral)) {
+      sci = true;
+    }
+    final boolean scientific = sci, whole = integral;
+    int width = 0;
+    for (float x : v) width = Math.max(width, number(x, scientific, whole).length());
+    StringBuilder sb = new StringBuilder("tensor(");
+    if (shape.length == 0) {
+      sb.append(number(v[0], scientific, whole));
+    } else {
+      append(sb, v, shape, 0, 0, width, scientific, whole, summarize, "tensor(".length());
+    }
+    sb.append(", shape=").append(Arrays.toString(shape));
+    if (t.gradFn() != null) sb.append(", grad_fn=<").append(t.gradFn().name()).append('>');
+    else if (t.requiresGrad()) sb.append(", requires_grad=True");
+    return sb.append(')').toString();
+  }
+
+  private static int append(StringBuilder sb, float[] v, int[] shape, int dim, int pos, int width,
+                            boolean sci, boolean whole, boolean summarize, int indent) {
+    sb.append('[');
+    int n = shape[dim];
+    int block = 1;
+    for (int d = dim + 1; d < shape.length; d++) block *= shape[d];
+    for (int i = 0; i < n; i++) {
+      if (summarize && n > 2 * EDGE && i == EDGE) {
+        sb.append(dim == shape.length - 1 ? "..., " : "...,\n" + " ".repeat(indent + dim + 1));
+        i = n - EDGE;
+      }
+      if (dim == shape.length - 1) {
+        String s = number(v[pos + i], sci, whole);
+        sb.append(" ".repeat(width - s.length())).append(s);
+      } else {
+        append(sb, v, shape, dim + 1, pos + i * block, width, sci, whole, summarize, indent);
+      }
+      if (i < n - 1) {
+        if (dim == shape.length - 1) sb.append(", ");
+        else sb.append(",").append("\n".repeat(shape.length - dim - 1)).append(" ".repeat(indent + dim + 1));
+      }
+    }
+    return sb.append(']').length();
+  }
+
+  private static String number(float x, boolean sci, boolean whole) {
+    if (Float.isNaN(x)) return "nan";
+    if (Float.isInfinite(x)) return x > 0 ? "inf" : "-inf";
+    if (sci) return String.format(Locale.ROOT, "%.4e", x);
+    if (whole) return String.format(Locale.ROOT, "%.0f.", x);
+    return String.format(Locale.ROOT, "%.4f", x);
+  }
+}
