@@ -25,9 +25,12 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class KernelReferenceTest {
 
+  // Built once: constructing the default backend logs when the Vector API is absent.
+  private static final List<Backend> BACKENDS = List.of(new CpuBackend(), CpuBackend.scalar());
+
   /** Both backends, labelled with their kernel names in test reports. */
   static Stream<Named<Backend>> backends() {
-    return Stream.<Backend>of(new CpuBackend(), CpuBackend.scalar()).map(b -> Named.of(b.name(), b));
+    return BACKENDS.stream().map(b -> Named.of(b.name(), b));
   }
 
   // ---------------------------------------------------------------- convolution
@@ -297,11 +300,12 @@ class KernelReferenceTest {
 
     @ParameterizedTest(name = "{0} on {1}")
     @MethodSource("dev.backflow.backend.KernelReferenceTest#poolCasesOnBackends")
-    void maxPoolPicksTheFirstLargestRealElement(PoolCase pc, Backend be) {
+    void maxPoolPicksTheFirstLargestRealElementOrFirstNaN(PoolCase pc, Backend be) {
       // Few distinct values, so ties are common and the first-wins rule is exercised.
       SplittableRandom rng = new SplittableRandom(5);
       float[] x = new float[Shapes.numel(pc.xShape())];
       for (int i = 0; i < x.length; i++) x[i] = rng.nextInt(4) - 3; // all <= 0: padding must not win as 0
+      for (int i = 0; i < x.length; i++) if (rng.nextInt(16) == 0) x[i] = Float.NaN;
       PoolResult r = be.maxPool2d(offsetCopy(x, pc.xShape()), pc.spec());
       Object[] ref = naiveMaxPool(x, pc.xShape(), pc.spec());
       assertArrayEquals((float[]) ref[0], values(r.values()));
@@ -332,6 +336,11 @@ class KernelReferenceTest {
       assertTrue(Float.isNaN(v[0]) && Float.isNaN(v[1]) && Float.isNaN(v[3]), java.util.Arrays.toString(v));
       assertEquals(7f, v[2]);
       assertArrayEquals(new int[] {1, 1, 6, 5}, r.argmax());
+      // A NaN mid-row must stay chosen against the larger values after it.
+      PoolResult row = be.maxPool2d(NdArray.wrap(new float[] {1, Float.NaN, 2, Float.NaN, 5}, 1, 1, 1, 5),
+          new Pool2dSpec(1, 5, 1, 1, 0, 0, 1, 1, true));
+      assertTrue(Float.isNaN(row.values().get(0, 0, 0, 0)));
+      assertArrayEquals(new int[] {1}, row.argmax());
     }
 
     @ParameterizedTest(name = "{0} on {1}")

@@ -15,7 +15,8 @@ import dev.backflow.backend.Shapes;
  * </pre>
  *
  * Transposed operands are read through GEMM strides rather than copied. A 1x1, stride-1, unpadded kernel
- * skips im2col altogether: the input plane already is the column matrix.
+ * skips im2col altogether: the input plane already is the column matrix. Arrays arrive contiguous
+ * (CpuBackend passes contiguous()), so only their offset needs adding.
  */
 final class Convolution {
   private Convolution() {}

@@ -99,6 +99,7 @@ final class Indexing {
     int len = shape[dim], inner = innerSize(shape, dim), outer = outerSize(shape, dim);
     float[] out = new float[Shapes.numel(shape)];
     float[] sd = src.data();
+    // Contiguous src: its slices come in exactly the order the loops below visit them.
     int s = src.offset();
     for (int o = 0; o < outer; o++) {
       int base = o * len * inner;

@@ -8,7 +8,8 @@ import dev.backflow.backend.Shapes;
 /**
  * Max and average pooling over NCHW planes, with PyTorch's semantics (floor mode, padding that never
  * wins a max, count_include_pad for averages). Each window's in-bounds tap range is computed once per
- * output row/column, so the inner loops carry no bounds tests.
+ * output row/column, so the inner loops carry no bounds tests. Arrays arrive contiguous (CpuBackend
+ * passes contiguous()), so only their offset needs adding.
  */
 final class Pooling {
   private Pooling() {}

@@ -8,11 +8,15 @@ import java.lang.System.Logger.Level;
  * actionable log line explaining how to get the fast path. {@code -Dbackflow.simd=false} forces the twin.
  */
 final class Vectorization {
+  private static volatile boolean explained;
+
   private Vectorization() {}
 
   static MicroKernel bestMicroKernel() {
     if ("false".equalsIgnoreCase(System.getProperty("backflow.simd"))) return new ScalarMicroKernel();
     if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+      if (explained) return new ScalarMicroKernel();
+      explained = true;
       System.getLogger("dev.backflow").log(Level.INFO,
           "Backflow uses its plain-Java kernels; pass --add-modules jdk.incubator.vector to the JVM for SIMD speed");
       return new ScalarMicroKernel();

@@ -1,0 +1,50 @@
+package dev.backflow.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class CommandLineTest {
+
+  private static String[] run(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+    CommandLine cli = new CommandLine(new Backflow());
+    cli.setOut(new java.io.PrintWriter(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8), true));
+    cli.setErr(new java.io.PrintWriter(new java.io.OutputStreamWriter(err, StandardCharsets.UTF_8), true));
+    cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+      cmd.getErr().println("backflow: " + e.getMessage());
+      return 1;
+    });
+    int code = cli.execute(args);
+    return new String[] {String.valueOf(code), out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8)};
+  }
+
+  @Test
+  void xorTrainsAndPrintsConvergedPredictions() {
+    String[] r = run("xor");
+    assertEquals("0", r[0], r[2]);
+    assertTrue(r[1].contains("converged: every prediction is within 0.1"), r[1]);
+  }
+
+  @Test
+  void explainNeuronPrintsTheWorkedExampleNumbers() {
+    String[] r = run("explain", "neuron");
+    assertEquals("0", r[0], r[2]);
+    for (String expected : new String[] {"1.100000", "0.750260", "0.062370", "-0.499480", "0.187370", "-0.187175",
+        "0.518717", "-0.1875", "0.51875"}) {
+      assertTrue(r[1].contains(expected), "missing " + expected + " in\n" + r[1]);
+    }
+  }
+
+  @Test
+  void badOptionsAreRejectedWithAClearMessage() {
+    String[] r = run("xor", "--lr", "-1");
+    assertEquals("1", r[0]);
+    assertTrue(r[2].contains("--lr must be a positive number"), r[2]);
+  }
+}
