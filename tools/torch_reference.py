@@ -32,7 +32,6 @@ followed by a cast to float reproduces PyTorch's bits exactly.
 """
 
 import json
-import math
 import os
 
 import numpy as np
@@ -75,15 +74,11 @@ def encode(t):
 # Random inputs
 
 def randn(*shape, scale=1.0):
-    return torch.randn(*shape) * scale
+    return torch.randn(shape) * scale
 
 
 def positive(*shape, low=0.2, high=3.0):
-    return torch.rand(*shape) * (high - low) + low
-
-
-def uniform(*shape, low=-1.0, high=1.0):
-    return torch.rand(*shape) * (high - low) + low
+    return torch.rand(shape) * (high - low) + low
 
 
 def ints(high, *shape, low=0):
@@ -256,6 +251,8 @@ def activations():
         for d in (0, 1, -1):
             unary("%s_large_dim%s" % (op, str(d).replace("-", "m")), op, {"dim": d}, big,
                   lambda t, d=d: fn(t, dim=d))
+        # rows far from 0: the outputs must keep their own precision, not that of the row maximum
+        unary("%s_offset_1000" % op, op, {"dim": 1}, randn(3, 6, scale=2.0) + 1000.0, lambda t: fn(t, dim=1))
         unary("%s_1d" % op, op, {"dim": 0}, randn(7, scale=3.0), lambda t: fn(t, dim=0))
         unary("%s_transposed_input" % op, op, {"dim": 1}, randn(5, 4), lambda t: fn(t, dim=1), transpose=[0, 1])
 

@@ -141,8 +141,10 @@ final class Reductions {
           if (!log) out[base + j * inner] = (float) e;
         }
         if (log) {
-          float lse = (float) Math.log(sum) + mx;
-          for (int j = 0; j < len; j++) out[base + j * inner] = xd[off + base + j * inner] - lse;
+          // (x - max) - log(sum), rounded once: folding max into the log-sum-exp first would round it at
+          // the scale of max and cost the small outputs their precision when inputs are large
+          double logSum = Math.log(sum);
+          for (int j = 0; j < len; j++) out[base + j * inner] = (float) ((double) xd[off + base + j * inner] - mx - logSum);
         } else {
           float inv = (float) (1.0 / sum);
           for (int j = 0; j < len; j++) out[base + j * inner] *= inv;

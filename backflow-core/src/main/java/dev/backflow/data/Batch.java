@@ -1,0 +1,10 @@
+package dev.backflow.data;
+
+import dev.backflow.tensor.Tensor;
+
+/** One mini-batch: inputs and targets (class indices as integer-valued floats, or regression values). */
+public record Batch(Tensor inputs, Tensor targets) {
+  public int size() {
+    return inputs.shape(0);
+  }
+}

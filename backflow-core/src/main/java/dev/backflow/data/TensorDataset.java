@@ -1,0 +1,42 @@
+package dev.backflow.data;
+
+import dev.backflow.tensor.Tensor;
+import java.util.Arrays;
+
+/** Examples stored as two tensors whose first dim indexes examples. */
+public final class TensorDataset implements Dataset {
+  private final Tensor inputs, targets;
+
+  public TensorDataset(Tensor inputs, Tensor targets) {
+    if (inputs.dim() == 0 || targets.dim() == 0 || inputs.shape(0) != targets.shape(0)) {
+      throw new IllegalArgumentException("TensorDataset: inputs " + Arrays.toString(inputs.shape()) + " and targets "
+          + Arrays.toString(targets.shape()) + " must have the same number of examples in dim 0");
+    }
+    this.inputs = inputs.detach();
+    this.targets = targets.detach();
+  }
+
+  public Tensor inputs() {
+    return inputs;
+  }
+
+  public Tensor targets() {
+    return targets;
+  }
+
+  @Override
+  public int size() {
+    return inputs.shape(0);
+  }
+
+  @Override
+  public Batch batch(int[] indices) {
+    return new Batch(inputs.indexSelect(0, indices), targets.indexSelect(0, indices));
+  }
+
+  /** The first {@code n} examples (for quick runs). */
+  public TensorDataset head(int n) {
+    int m = Math.min(n, size());
+    return new TensorDataset(inputs.narrow(0, 0, m).contiguous(), targets.narrow(0, 0, m).contiguous());
+  }
+}

@@ -1,0 +1,29 @@
+package dev.backflow.nn;
+
+import dev.backflow.ops.Convolutions;
+import dev.backflow.tensor.Tensor;
+
+/** Mean over k x k windows (stride defaults to k). */
+public final class AvgPool2d extends Module {
+  private final int kernel, stride, padding;
+
+  public AvgPool2d(int kernel) {
+    this(kernel, kernel, 0);
+  }
+
+  public AvgPool2d(int kernel, int stride, int padding) {
+    this.kernel = kernel;
+    this.stride = stride;
+    this.padding = padding;
+  }
+
+  @Override
+  public Tensor forward(Tensor x) {
+    return Convolutions.avgPool2d(x, kernel, stride, padding, true);
+  }
+
+  @Override
+  protected String extraRepr() {
+    return "kernel=" + kernel + ", stride=" + stride;
+  }
+}

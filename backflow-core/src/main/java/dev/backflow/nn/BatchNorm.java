@@ -1,0 +1,69 @@
+package dev.backflow.nn;
+
+import dev.backflow.autograd.Autograd;
+import dev.backflow.tensor.Tensor;
+import java.util.Arrays;
+
+/**
+ * Batch normalization over the channel dim 1 (BatchNorm1d on [N, C] or [N, C, L], BatchNorm2d on
+ * [N, C, H, W]). Training normalizes with the batch's statistics and updates running averages
+ * (momentum 0.1, unbiased variance, as PyTorch); eval normalizes with the running averages.
+ */
+public abstract class BatchNorm extends Module {
+  public final Tensor weight, bias;
+  private final int features, rank;
+  private final float eps, momentum;
+
+  protected BatchNorm(int features, int rank) {
+    this.features = features;
+    this.rank = rank;
+    this.eps = 1e-5f;
+    this.momentum = 0.1f;
+    this.weight = registerParameter("weight", Tensor.ones(features));
+    this.bias = registerParameter("bias", Tensor.zeros(features));
+    registerBuffer("running_mean", Tensor.zeros(features));
+    registerBuffer("running_var", Tensor.ones(features));
+  }
+
+  public Tensor runningMean() {
+    return namedBuffers().get("running_mean");
+  }
+
+  public Tensor runningVar() {
+    return namedBuffers().get("running_var");
+  }
+
+  @Override
+  public Tensor forward(Tensor x) {
+    boolean ok = x.dim() >= 2 && x.shape(1) == features && (rank == 4 ? x.dim() == 4 : x.dim() <= 3);
+    if (!ok) {
+      throw new IllegalArgumentException(getClass().getSimpleName() + "(" + features
+          + "): expected input " + (rank == 4 ? "[N, " + features + ", H, W]" : "[N, " + features + "] or [N, " + features + ", L]")
+          + ", got " + Arrays.toString(x.shape()));
+    }
+    int[] dims = x.dim() == 2 ? new int[] {0} : x.dim() == 3 ? new int[] {0, 2} : new int[] {0, 2, 3};
+    int[] shape = new int[x.dim()];
+    Arrays.fill(shape, 1);
+    shape[1] = features;
+    Tensor mean, var;
+    if (isTraining()) {
+      mean = x.mean(dims, true);
+      var = x.sub(mean).square().mean(dims, true);
+      long n = x.numel() / features;
+      try (var g = Autograd.noGrad()) {
+        Tensor unbiased = var.detach().reshape(features).mul(n / (float) Math.max(1, n - 1));
+        runningMean().mul_(1 - momentum).add_(mean.detach().reshape(features).mul(momentum));
+        runningVar().mul_(1 - momentum).add_(unbiased.mul(momentum));
+      }
+    } else {
+      mean = runningMean().reshape(shape);
+      var = runningVar().reshape(shape);
+    }
+    return x.sub(mean).div(var.add(eps).sqrt()).mul(weight.reshape(shape)).add(bias.reshape(shape));
+  }
+
+  @Override
+  protected String extraRepr() {
+    return String.valueOf(features);
+  }
+}

@@ -1,0 +1,8 @@
+package dev.backflow.nn;
+
+/** Batch normalization of [N, C] or [N, C, L] input over the batch (and length) dims. */
+public final class BatchNorm1d extends BatchNorm {
+  public BatchNorm1d(int features) {
+    super(features, 2);
+  }
+}

@@ -1,0 +1,73 @@
+package dev.backflow.nn;
+
+import dev.backflow.autograd.Autograd;
+import dev.backflow.tensor.Tensor;
+import java.util.random.RandomGenerator;
+
+/**
+ * Weight initialization, as torch.nn.init. Fan-in/fan-out follow PyTorch: for a weight [out, in, k...],
+ * fan_in = in * prod(k) and fan_out = out * prod(k). The gain keeps activations' variance steady.
+ */
+public final class Init {
+  private Init() {}
+
+  public static int fanIn(int[] shape) {
+    if (shape.length < 2) throw new IllegalArgumentException("fan in/out needs at least 2 dims, got " + shape.length);
+    return shape[1] * receptive(shape);
+  }
+
+  public static int fanOut(int[] shape) {
+    if (shape.length < 2) throw new IllegalArgumentException("fan in/out needs at least 2 dims, got " + shape.length);
+    return shape[0] * receptive(shape);
+  }
+
+  private static int receptive(int[] shape) {
+    int r = 1;
+    for (int d = 2; d < shape.length; d++) r *= shape[d];
+    return r;
+  }
+
+  /** Recommended gains: 1 for linear/sigmoid, 5/3 for tanh, √2 for ReLU, √(2/(1+a²)) for leaky ReLU. */
+  public static double gain(String nonlinearity, double negativeSlope) {
+    switch (nonlinearity) {
+      case "linear": case "sigmoid": case "conv": return 1.0;
+      case "tanh": return 5.0 / 3;
+      case "relu": return Math.sqrt(2.0);
+      case "leaky_relu": return Math.sqrt(2.0 / (1 + negativeSlope * negativeSlope));
+      default: throw new IllegalArgumentException("gain: unknown nonlinearity '" + nonlinearity + "'");
+    }
+  }
+
+  /** Glorot/Xavier uniform: U(-a, a), a = gain √(6 / (fan_in + fan_out)). */
+  public static Tensor xavierUniform(RandomGenerator rng, double gain, int... shape) {
+    double a = gain * Math.sqrt(6.0 / (fanIn(shape) + fanOut(shape)));
+    return Tensor.uniform(rng, (float) -a, (float) a, shape);
+  }
+
+  /** Glorot/Xavier normal: N(0, gain² 2 / (fan_in + fan_out)). */
+  public static Tensor xavierNormal(RandomGenerator rng, double gain, int... shape) {
+    double std = gain * Math.sqrt(2.0 / (fanIn(shape) + fanOut(shape)));
+    return scaled(Tensor.randn(rng, shape), std);
+  }
+
+  /** He/Kaiming uniform on fan_in: U(-b, b), b = gain √(3 / fan_in). */
+  public static Tensor kaimingUniform(RandomGenerator rng, double gain, int... shape) {
+    double bound = gain * Math.sqrt(3.0 / fanIn(shape));
+    return Tensor.uniform(rng, (float) -bound, (float) bound, shape);
+  }
+
+  /** He/Kaiming normal on fan_in: N(0, gain² / fan_in). */
+  public static Tensor kaimingNormal(RandomGenerator rng, double gain, int... shape) {
+    return scaled(Tensor.randn(rng, shape), gain / Math.sqrt(fanIn(shape)));
+  }
+
+  public static Tensor normal(RandomGenerator rng, double std, int... shape) {
+    return scaled(Tensor.randn(rng, shape), std);
+  }
+
+  private static Tensor scaled(Tensor t, double s) {
+    try (var g = Autograd.noGrad()) {
+      return t.mul_((float) s);
+    }
+  }
+}

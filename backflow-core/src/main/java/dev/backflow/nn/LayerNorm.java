@@ -1,0 +1,38 @@
+package dev.backflow.nn;
+
+import dev.backflow.tensor.Tensor;
+
+/** Normalizes over the last dim to zero mean and unit variance, then scales and shifts (γ=1, β=0 at start). */
+public final class LayerNorm extends Module {
+  public final Tensor weight, bias;
+  private final int features;
+  private final float eps;
+
+  public LayerNorm(int features) {
+    this(features, 1e-5f);
+  }
+
+  public LayerNorm(int features, float eps) {
+    this.features = features;
+    this.eps = eps;
+    this.weight = registerParameter("weight", Tensor.ones(features));
+    this.bias = registerParameter("bias", Tensor.zeros(features));
+  }
+
+  @Override
+  public Tensor forward(Tensor x) {
+    if (x.dim() == 0 || x.shape(-1) != features) {
+      throw new IllegalArgumentException("LayerNorm(" + features + "): input of shape "
+          + java.util.Arrays.toString(x.shape()) + " does not end in " + features + " features");
+    }
+    int[] last = {-1};
+    Tensor centered = x.sub(x.mean(last, true));
+    Tensor var = centered.square().mean(last, true);
+    return centered.div(var.add(eps).sqrt()).mul(weight).add(bias);
+  }
+
+  @Override
+  protected String extraRepr() {
+    return String.valueOf(features);
+  }
+}

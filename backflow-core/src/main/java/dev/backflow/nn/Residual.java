@@ -1,0 +1,17 @@
+package dev.backflow.nn;
+
+import dev.backflow.tensor.Tensor;
+
+/** x + f(x): the skip connection gives gradients a path around f, so deep stacks keep training. */
+public final class Residual extends Module {
+  private final Module body;
+
+  public Residual(Module body) {
+    this.body = registerModule("body", body);
+  }
+
+  @Override
+  public Tensor forward(Tensor x) {
+    return x.add(body.forward(x));
+  }
+}

@@ -1,0 +1,37 @@
+package dev.backflow.nn;
+
+import dev.backflow.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Modules applied in order; children are named "0", "1", ... as in PyTorch. */
+public final class Sequential extends Module {
+  private final List<Module> layers = new ArrayList<>();
+
+  public Sequential(Module... layers) {
+    for (Module m : layers) add(m);
+  }
+
+  public Sequential add(Module m) {
+    layers.add(registerModule(String.valueOf(layers.size()), m));
+    return this;
+  }
+
+  public Module get(int i) {
+    return layers.get(i);
+  }
+
+  public int size() {
+    return layers.size();
+  }
+
+  public List<Module> layers() {
+    return List.copyOf(layers);
+  }
+
+  @Override
+  public Tensor forward(Tensor x) {
+    for (Module m : layers) x = m.forward(x);
+    return x;
+  }
+}

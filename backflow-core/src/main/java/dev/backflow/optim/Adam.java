@@ -1,0 +1,52 @@
+package dev.backflow.optim;
+
+import dev.backflow.tensor.Tensor;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Adam and AdamW, as torch.optim: m = β1 m + (1-β1) g, v = β2 v + (1-β2) g², and
+ * p -= lr/(1-β1^t) · m / (√v/√(1-β2^t) + ε). Adam adds weight decay to the gradient (L2); AdamW decays
+ * the weight directly (p *= 1 - lr·λ) before the update, which is what "decoupled" means.
+ */
+public class Adam extends Optimizer {
+  private final double beta1, beta2, eps;
+  private final boolean decoupled;
+
+  public Adam(List<Tensor> params, double lr) {
+    this(params, lr, 0.9, 0.999, 1e-8, 0);
+  }
+
+  public Adam(List<Tensor> params, double lr, double beta1, double beta2, double eps, double weightDecay) {
+    this(List.of(new ParamGroup(params, lr, weightDecay)), beta1, beta2, eps, false);
+  }
+
+  protected Adam(List<ParamGroup> groups, double beta1, double beta2, double eps, boolean decoupled) {
+    super(groups);
+    if (!(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1)) {
+      throw new IllegalArgumentException("Adam: betas must be in [0, 1), got " + beta1 + ", " + beta2);
+    }
+    if (!(eps >= 0)) throw new IllegalArgumentException("Adam: eps must be 0 or more, got " + eps);
+    this.beta1 = beta1;
+    this.beta2 = beta2;
+    this.eps = eps;
+    this.decoupled = decoupled;
+  }
+
+  @Override
+  protected void update(Tensor p, Tensor grad, ParamGroup group, Map<String, Tensor> s) {
+    double lr = group.lr(), wd = group.weightDecay();
+    Tensor g = grad;
+    if (wd != 0) {
+      if (decoupled) p.mul_((float) (1 - lr * wd));
+      else g = g.add(p.mul((float) wd));
+    }
+    long t = (long) s.computeIfAbsent("step", k -> Tensor.scalar(0f)).add_(1f).item();
+    Tensor m = buffer(s, "exp_avg", p), v = buffer(s, "exp_avg_sq", p);
+    m.mul_((float) beta1).add_(g.mul((float) (1 - beta1)));
+    v.mul_((float) beta2).add_(g.square().mul((float) (1 - beta2)));
+    double bc1 = 1 - Math.pow(beta1, t), bc2 = 1 - Math.pow(beta2, t);
+    Tensor denom = v.sqrt().mul((float) (1 / Math.sqrt(bc2))).add((float) eps);
+    p.sub_(m.div(denom).mul((float) (lr / bc1)));
+  }
+}

@@ -1,0 +1,60 @@
+package dev.backflow.optim;
+
+import java.util.function.LongToDoubleFunction;
+
+/**
+ * Sets each group's learning rate from the step count: lr = base lr · factor(step). Call {@link #step()}
+ * once per epoch or per batch, as the schedule was designed for.
+ */
+public final class LrScheduler {
+  private final Optimizer optimizer;
+  private final double[] baseLrs;
+  private final LongToDoubleFunction factor;
+  private long step;
+
+  private LrScheduler(Optimizer optimizer, LongToDoubleFunction factor) {
+    this.optimizer = optimizer;
+    this.factor = factor;
+    this.baseLrs = optimizer.paramGroups().stream().mapToDouble(ParamGroup::lr).toArray();
+    apply();
+  }
+
+  /** lr · γ^⌊step / stepSize⌋ (StepLR). */
+  public static LrScheduler stepLr(Optimizer opt, long stepSize, double gamma) {
+    if (stepSize <= 0) throw new IllegalArgumentException("stepLr: stepSize must be positive, got " + stepSize);
+    return new LrScheduler(opt, s -> Math.pow(gamma, s / stepSize));
+  }
+
+  /** Cosine from lr down to lr·minFactor over tMax steps (CosineAnnealingLR), flat afterwards. */
+  public static LrScheduler cosine(Optimizer opt, long tMax, double minFactor) {
+    if (tMax <= 0) throw new IllegalArgumentException("cosine: tMax must be positive, got " + tMax);
+    return new LrScheduler(opt, s -> minFactor + (1 - minFactor) * 0.5 * (1 + Math.cos(Math.PI * Math.min(s, tMax) / tMax)));
+  }
+
+  /** Linear warm-up from lr/warmup to lr over {@code warmup} steps, then {@code after}'s factor. */
+  public static LrScheduler warmupThenCosine(Optimizer opt, long warmup, long total, double minFactor) {
+    if (warmup < 0 || total <= warmup) throw new IllegalArgumentException("warmup: need 0 <= warmup < total");
+    return new LrScheduler(opt, s -> s < warmup ? (s + 1.0) / warmup
+        : minFactor + (1 - minFactor) * 0.5 * (1 + Math.cos(Math.PI * Math.min(s - warmup, total - warmup) / (total - warmup))));
+  }
+
+  /** Linear warm-up over {@code warmup} steps, then constant. */
+  public static LrScheduler linearWarmup(Optimizer opt, long warmup) {
+    if (warmup <= 0) throw new IllegalArgumentException("linearWarmup: warmup must be positive, got " + warmup);
+    return new LrScheduler(opt, s -> s < warmup ? (s + 1.0) / warmup : 1.0);
+  }
+
+  public void step() {
+    step++;
+    apply();
+  }
+
+  private void apply() {
+    double f = factor.applyAsDouble(step);
+    for (int i = 0; i < baseLrs.length; i++) optimizer.paramGroups().get(i).setLr(baseLrs[i] * f);
+  }
+
+  public double currentLr() {
+    return optimizer.paramGroups().get(0).lr();
+  }
+}

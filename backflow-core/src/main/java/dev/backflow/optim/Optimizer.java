@@ -1,0 +1,69 @@
+package dev.backflow.optim;
+
+import dev.backflow.autograd.Autograd;
+import dev.backflow.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Updates parameters from their gradients, as torch.optim.Optimizer: parameter groups, per-parameter
+ * state, {@link #zeroGrad()} and {@link #step()}. Parameters without a gradient are skipped.
+ */
+public abstract class Optimizer {
+  private final List<ParamGroup> groups = new ArrayList<>();
+  /** Per-parameter state tensors by name ("exp_avg", "momentum_buffer", ...), as PyTorch's optimizer state. */
+  protected final Map<Tensor, Map<String, Tensor>> state = new IdentityHashMap<>();
+  protected long steps;
+
+  protected Optimizer(List<ParamGroup> groups) {
+    if (groups.isEmpty()) throw new IllegalArgumentException("optimizer: no parameter groups");
+    this.groups.addAll(groups);
+  }
+
+  public List<ParamGroup> paramGroups() {
+    return groups;
+  }
+
+  public void zeroGrad() {
+    for (ParamGroup g : groups) for (Tensor p : g.params()) p.zeroGrad();
+  }
+
+  /** One update of every parameter that has a gradient. */
+  public final void step() {
+    steps++;
+    try (var g = Autograd.noGrad()) {
+      for (ParamGroup group : groups) {
+        for (Tensor p : group.params()) {
+          if (p.grad() == null) continue;
+          update(p, p.grad(), group, state.computeIfAbsent(p, k -> new LinkedHashMap<>()));
+        }
+      }
+    }
+  }
+
+  /** Steps taken so far. */
+  public long stepCount() {
+    return steps;
+  }
+
+  protected abstract void update(Tensor p, Tensor grad, ParamGroup group, Map<String, Tensor> s);
+
+  /** State of one parameter (empty before its first step). */
+  public Map<String, Tensor> stateOf(Tensor p) {
+    return state.getOrDefault(p, Map.of());
+  }
+
+  /** Restores state for a parameter (used by checkpoint loading). */
+  public void setState(Tensor p, Map<String, Tensor> s, long stepCount) {
+    state.put(p, new LinkedHashMap<>(s));
+    steps = stepCount;
+  }
+
+  /** A zero tensor shaped like p, created on first use. */
+  protected static Tensor buffer(Map<String, Tensor> s, String name, Tensor p) {
+    return s.computeIfAbsent(name, k -> Tensor.zerosLike(p));
+  }
+}

@@ -1,0 +1,50 @@
+package dev.backflow.optim;
+
+import dev.backflow.tensor.Tensor;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * RMSProp as torch.optim.RMSprop: v = αv + (1-α)g², p -= lr·g/(√v + ε) (with optional momentum, and the
+ * centered variant that divides by the estimated standard deviation instead).
+ */
+public final class RmsProp extends Optimizer {
+  private final double alpha, eps, momentum;
+  private final boolean centered;
+
+  public RmsProp(List<Tensor> params, double lr) {
+    this(params, lr, 0.99, 1e-8, 0, 0, false);
+  }
+
+  public RmsProp(List<Tensor> params, double lr, double alpha, double eps, double weightDecay, double momentum,
+                 boolean centered) {
+    super(List.of(new ParamGroup(params, lr, weightDecay)));
+    if (!(alpha >= 0 && alpha < 1)) throw new IllegalArgumentException("RMSProp: alpha must be in [0, 1), got " + alpha);
+    this.alpha = alpha;
+    this.eps = eps;
+    this.momentum = momentum;
+    this.centered = centered;
+  }
+
+  @Override
+  protected void update(Tensor p, Tensor grad, ParamGroup group, Map<String, Tensor> s) {
+    Tensor g = group.weightDecay() != 0 ? grad.add(p.mul((float) group.weightDecay())) : grad;
+    Tensor sq = buffer(s, "square_avg", p);
+    sq.mul_((float) alpha).add_(g.square().mul((float) (1 - alpha)));
+    Tensor avg;
+    if (centered) {
+      Tensor gAvg = buffer(s, "grad_avg", p);
+      gAvg.mul_((float) alpha).add_(g.mul((float) (1 - alpha)));
+      avg = sq.sub(gAvg.square()).sqrt().add((float) eps);
+    } else {
+      avg = sq.sqrt().add((float) eps);
+    }
+    if (momentum > 0) {
+      Tensor buf = buffer(s, "momentum_buffer", p);
+      buf.mul_((float) momentum).add_(g.div(avg));
+      p.sub_(buf.mul((float) group.lr()));
+    } else {
+      p.sub_(g.div(avg).mul((float) group.lr()));
+    }
+  }
+}

@@ -1,0 +1,50 @@
+package dev.backflow.optim;
+
+import dev.backflow.tensor.Tensor;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Stochastic gradient descent with optional momentum, Nesterov momentum and L2 weight decay, exactly as
+ * torch.optim.SGD: d = g + λp; b = μb + (1-τ)d (b = d on the first step); d = d + μb (Nesterov) or b;
+ * p -= lr·d.
+ */
+public final class Sgd extends Optimizer {
+  private final double momentum, dampening;
+  private final boolean nesterov;
+
+  public Sgd(List<Tensor> params, double lr) {
+    this(params, lr, 0, 0, 0, false);
+  }
+
+  public Sgd(List<Tensor> params, double lr, double momentum, double dampening, double weightDecay, boolean nesterov) {
+    this(List.of(new ParamGroup(params, lr, weightDecay)), momentum, dampening, nesterov);
+  }
+
+  public Sgd(List<ParamGroup> groups, double momentum, double dampening, boolean nesterov) {
+    super(groups);
+    if (momentum < 0) throw new IllegalArgumentException("SGD: momentum must be 0 or more, got " + momentum);
+    if (nesterov && (momentum <= 0 || dampening != 0)) {
+      throw new IllegalArgumentException("SGD: Nesterov momentum needs momentum > 0 and dampening 0");
+    }
+    this.momentum = momentum;
+    this.dampening = dampening;
+    this.nesterov = nesterov;
+  }
+
+  @Override
+  protected void update(Tensor p, Tensor grad, ParamGroup group, Map<String, Tensor> s) {
+    Tensor d = group.weightDecay() != 0 ? grad.add(p.mul((float) group.weightDecay())) : grad;
+    if (momentum != 0) {
+      Tensor buf = s.get("momentum_buffer");
+      if (buf == null) {
+        buf = d.contiguous().mul(1f);
+        s.put("momentum_buffer", buf);
+      } else {
+        buf.mul_((float) momentum).add_(d.mul((float) (1 - dampening)));
+      }
+      d = nesterov ? d.add(buf.mul((float) momentum)) : buf;
+    }
+    p.sub_(d.mul((float) group.lr()));
+  }
+}

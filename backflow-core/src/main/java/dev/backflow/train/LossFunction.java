@@ -1,0 +1,23 @@
+package dev.backflow.train;
+
+import dev.backflow.ops.Losses;
+import dev.backflow.tensor.Tensor;
+
+/** The loss of a batch's predictions against its targets. */
+@FunctionalInterface
+public interface LossFunction {
+  Tensor apply(Tensor predictions, Tensor targets);
+
+  /** Cross-entropy of logits [N, C] against class indices [N]. */
+  static LossFunction crossEntropy() {
+    return Losses::crossEntropy;
+  }
+
+  static LossFunction mse() {
+    return Losses::mseLoss;
+  }
+
+  static LossFunction bceWithLogits() {
+    return Losses::binaryCrossEntropyWithLogits;
+  }
+}

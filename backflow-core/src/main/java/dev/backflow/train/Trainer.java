@@ -1,0 +1,178 @@
+package dev.backflow.train;
+
+import dev.backflow.autograd.Autograd;
+import dev.backflow.data.Batch;
+import dev.backflow.data.DataLoader;
+import dev.backflow.nn.Module;
+import dev.backflow.optim.GradClip;
+import dev.backflow.optim.LrScheduler;
+import dev.backflow.optim.Optimizer;
+import dev.backflow.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The training loop: forward, loss, backward, (clip,) step, for each mini-batch of each epoch, with
+ * evaluation after every epoch, optional gradient accumulation, an LR schedule stepped per epoch, and early
+ * stopping on the validation loss.
+ */
+public final class Trainer {
+  private final Module model;
+  private final Optimizer optimizer;
+  private final LossFunction loss;
+  private final List<TrainingListener> listeners = new ArrayList<>();
+  private LrScheduler scheduler;
+  private double clipNorm;
+  private int accumulation = 1;
+  private int patience;
+  private long steps;
+
+  public Trainer(Module model, Optimizer optimizer, LossFunction loss) {
+    this.model = model;
+    this.optimizer = optimizer;
+    this.loss = loss;
+  }
+
+  public Trainer listener(TrainingListener l) {
+    listeners.add(l);
+    return this;
+  }
+
+  /** Stepped once per epoch. */
+  public Trainer scheduler(LrScheduler s) {
+    this.scheduler = s;
+    return this;
+  }
+
+  /** Clip the global gradient norm to {@code maxNorm} before each step (0 = off). */
+  public Trainer clipGradNorm(double maxNorm) {
+    if (maxNorm < 0) throw new IllegalArgumentException("clipGradNorm must be 0 (off) or positive, got " + maxNorm);
+    this.clipNorm = maxNorm;
+    return this;
+  }
+
+  /**
+   * Accumulate gradients over k mini-batches before each step. Each micro-batch loss is scaled by 1/k, so
+   * k batches of n give the same update as one batch of k·n (for losses that are means over the batch).
+   */
+  public Trainer accumulate(int k) {
+    if (k <= 0) throw new IllegalArgumentException("accumulation steps must be positive, got " + k);
+    this.accumulation = k;
+    return this;
+  }
+
+  /** Stop when the validation loss has not improved for {@code epochs} epochs (0 = never). */
+  public Trainer earlyStopping(int epochs) {
+    if (epochs < 0) throw new IllegalArgumentException("early stopping patience must be 0 or more, got " + epochs);
+    this.patience = epochs;
+    return this;
+  }
+
+  public long steps() {
+    return steps;
+  }
+
+  /** Trains for up to {@code epochs} epochs; {@code validation} may be null. */
+  public List<EpochResult> fit(DataLoader train, DataLoader validation, int epochs) {
+    if (epochs < 0) throw new IllegalArgumentException("epochs must be 0 or more, got " + epochs);
+    List<EpochResult> history = new ArrayList<>();
+    double best = Double.POSITIVE_INFINITY;
+    int sinceBest = 0;
+    for (int epoch = 1; epoch <= epochs; epoch++) {
+      EpochResult r = trainEpoch(epoch, train, validation);
+      history.add(r);
+      for (TrainingListener l : listeners) l.onEpochEnd(r);
+      if (scheduler != null) scheduler.step();
+      if (patience > 0 && r.validation() != null) {
+        if (r.validation().loss() < best - 1e-9) {
+          best = r.validation().loss();
+          sinceBest = 0;
+        } else if (++sinceBest >= patience) {
+          break;
+        }
+      }
+    }
+    return history;
+  }
+
+  private EpochResult trainEpoch(int epoch, DataLoader train, DataLoader validation) {
+    for (TrainingListener l : listeners) l.onEpochStart(epoch, train.batchesPerEpoch());
+    model.train();
+    long start = System.nanoTime();
+    double lossSum = 0;
+    long correct = 0, seen = 0;
+    boolean classification = true;
+    int micro = 0;
+    optimizer.zeroGrad();
+    for (Batch batch : train) {
+      Tensor out = model.forward(batch.inputs());
+      Tensor l = loss.apply(out, batch.targets());
+      (accumulation == 1 ? l : l.mul(1f / accumulation)).backward();
+      double value = l.item();
+      if (!Double.isFinite(value)) {
+        throw new ArithmeticException("training loss became " + value + " at epoch " + epoch + ", step " + (steps + 1)
+            + ": lower the learning rate, clip gradients, or run with Autograd.detectAnomaly(true) to find the op");
+      }
+      int n = batch.size();
+      lossSum += value * n;
+      seen += n;
+      if (classification) {
+        long c = countCorrect(out, batch.targets());
+        if (c < 0) classification = false;
+        else correct += c;
+      }
+      if (++micro == accumulation) {
+        step();
+        micro = 0;
+        for (TrainingListener li : listeners) li.onStep(steps, value, n);
+      }
+    }
+    if (micro > 0) step();
+    double seconds = (System.nanoTime() - start) / 1e9;
+    Metrics trainMetrics = new Metrics(lossSum / seen, classification ? (double) correct / seen : Double.NaN, seen);
+    Metrics val = validation == null ? null : evaluate(validation);
+    return new EpochResult(epoch, trainMetrics, val, seconds, seen / seconds, optimizer.paramGroups().get(0).lr());
+  }
+
+  private void step() {
+    if (clipNorm > 0) GradClip.clipGradNorm(model.parameters(), clipNorm);
+    optimizer.step();
+    optimizer.zeroGrad();
+    steps++;
+  }
+
+  /** Mean loss and accuracy over a loader, in eval mode and without recording a graph. */
+  public Metrics evaluate(DataLoader loader) {
+    boolean wasTraining = model.isTraining();
+    model.eval();
+    double lossSum = 0;
+    long correct = 0, seen = 0;
+    boolean classification = true;
+    try (var g = Autograd.noGrad()) {
+      for (Batch batch : loader) {
+        Tensor out = model.forward(batch.inputs());
+        int n = batch.size();
+        lossSum += loss.apply(out, batch.targets()).item() * n;
+        seen += n;
+        if (classification) {
+          long c = countCorrect(out, batch.targets());
+          if (c < 0) classification = false;
+          else correct += c;
+        }
+      }
+    } finally {
+      model.train(wasTraining);
+    }
+    return new Metrics(lossSum / seen, classification ? (double) correct / seen : Double.NaN, seen);
+  }
+
+  /** Correct predictions for logits [N, C] and class targets [N]; -1 when the task is not classification. */
+  static long countCorrect(Tensor out, Tensor targets) {
+    try (var g = Autograd.noGrad()) {
+      if (out.dim() == 2 && targets.dim() == 1 && out.shape(1) > 1) {
+        return (long) out.argmax(1).eq(targets).sum().item();
+      }
+      return -1;
+    }
+  }
+}
