@@ -8,15 +8,17 @@ import java.util.concurrent.BlockingQueue;
 
 /**
  * Mini-batches over a dataset, as torch.utils.data.DataLoader: optional shuffling from a seed (a new
- * permutation each epoch, the same sequence on every run), drop-last, and background prefetch of the
- * next batches on a daemon thread so batch assembly overlaps the training step.
+ * permutation each epoch, derived from the seed and the epoch number, so a resumed run sees the same
+ * order), drop-last, and background prefetch of the next batches on a daemon thread so batch assembly
+ * overlaps the training step.
  */
 public final class DataLoader implements Iterable<Batch> {
   private final Dataset dataset;
   private final int batchSize;
   private final boolean shuffle, dropLast;
   private final int prefetch;
-  private final SplittableRandom rng;
+  private final long seed;
+  private int epoch;
 
   public DataLoader(Dataset dataset, int batchSize, boolean shuffle, long seed) {
     this(dataset, batchSize, shuffle, false, seed, 2);
@@ -31,7 +33,7 @@ public final class DataLoader implements Iterable<Batch> {
     this.shuffle = shuffle;
     this.dropLast = dropLast;
     this.prefetch = prefetch;
-    this.rng = new SplittableRandom(seed);
+    this.seed = seed;
   }
 
   public int batchesPerEpoch() {
@@ -43,8 +45,19 @@ public final class DataLoader implements Iterable<Batch> {
     return dataset;
   }
 
-  /** The example order of the next epoch (advances the shuffling generator). */
+  /** The epoch the next iteration will shuffle for (set it when resuming). */
+  public void setEpoch(int epoch) {
+    this.epoch = epoch;
+  }
+
+  public int epoch() {
+    return epoch;
+  }
+
+  /** The example order of the next epoch. */
   private int[] nextOrder() {
+    SplittableRandom rng = new SplittableRandom(seed ^ (0x9E3779B97F4A7C15L * (epoch + 1)));
+    epoch++;
     int n = dataset.size();
     int[] order = new int[n];
     for (int i = 0; i < n; i++) order[i] = i;

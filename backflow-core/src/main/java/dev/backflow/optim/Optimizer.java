@@ -57,8 +57,12 @@ public abstract class Optimizer {
   }
 
   /** Restores state for a parameter (used by checkpoint loading). */
-  public void setState(Tensor p, Map<String, Tensor> s, long stepCount) {
+  public void setState(Tensor p, Map<String, Tensor> s) {
     state.put(p, new LinkedHashMap<>(s));
+  }
+
+  /** Restores the step count (used by checkpoint loading). */
+  public void setStepCount(long stepCount) {
     steps = stepCount;
   }
 

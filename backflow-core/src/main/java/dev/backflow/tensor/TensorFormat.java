@@ -27,7 +27,8 @@ final class TensorFormat {
     }
     final boolean scientific = sci, whole = integral;
     int width = 0;
-    for (float x : v) width = Math.max(width, number(x, scientific, whole).length());
+    // as PyTorch, only finite values set the column width; nan and inf are printed unpadded if wider
+    for (float x : v) if (Float.isFinite(x)) width = Math.max(width, number(x, scientific, whole).length());
     StringBuilder sb = new StringBuilder("tensor(");
     if (shape.length == 0) {
       sb.append(number(v[0], scientific, whole));
@@ -53,7 +54,7 @@ final class TensorFormat {
       }
       if (dim == shape.length - 1) {
         String s = number(v[pos + i], sci, whole);
-        sb.append(" ".repeat(width - s.length())).append(s);
+        sb.append(" ".repeat(Math.max(0, width - s.length()))).append(s);
       } else {
         append(sb, v, shape, dim + 1, pos + i * block, width, sci, whole, summarize, indent);
       }

@@ -1,0 +1,128 @@
+package dev.backflow.cli;
+
+import dev.backflow.data.DataLoader;
+import dev.backflow.data.TensorDataset;
+import dev.backflow.nn.Module;
+import dev.backflow.optim.Optimizer;
+import dev.backflow.train.Checkpoint;
+import dev.backflow.train.EpochResult;
+import dev.backflow.train.LossFunction;
+import dev.backflow.train.Trainer;
+import dev.backflow.train.TrainingListener;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** Trains a model, printing progress, and writes a checkpoint and a loss/accuracy chart after every epoch. */
+@Command(name = "train", mixinStandardHelpOptions = true,
+    description = "Train a model (default: the Fashion-MNIST MLP with Adam) and write a checkpoint and a PNG curve.")
+final class TrainCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+  @Mixin TrainingSetup setup;
+
+  @Option(names = "--optimizer", description = "sgd, momentum, nesterov, rmsprop, adam, adamw; default: ${DEFAULT-VALUE}")
+  String optimizer = "adam";
+
+  @Option(names = "--lr", description = "learning rate; default: ${DEFAULT-VALUE}") double lr = 1e-3;
+  @Option(names = "--weight-decay", description = "weight decay; default: ${DEFAULT-VALUE}") double weightDecay = 0;
+  @Option(names = "--batch-size", description = "mini-batch size; default: ${DEFAULT-VALUE}") int batchSize = 64;
+  @Option(names = "--epochs", description = "epochs; default: ${DEFAULT-VALUE}") int epochs = 5;
+  @Option(names = "--clip", description = "clip the global gradient norm (0 = off)") double clip;
+  @Option(names = "--out", description = "output directory for checkpoint.safetensors and curves.png; default: ${DEFAULT-VALUE}")
+  Path out = Path.of("runs/latest");
+  @Option(names = "--resume", description = "continue from OUT/checkpoint.safetensors") boolean resume;
+  @Option(names = "--no-progress", description = "print one line per epoch instead of a progress bar") boolean noProgress;
+
+  @Override
+  public Integer call() throws Exception {
+    if (batchSize <= 0) throw new IllegalArgumentException("--batch-size must be positive, got " + batchSize);
+    if (epochs < 0) throw new IllegalArgumentException("--epochs must be 0 or more, got " + epochs);
+    PrintWriter o = spec.commandLine().getOut();
+    TensorDataset train = setup.trainSet(), test = setup.testSet();
+    Module model = setup.buildModel(train);
+    Optimizer opt = TrainingSetup.optimizer(optimizer, model.parameters(), lr, weightDecay);
+    DataLoader trainLoader = new DataLoader(train, batchSize, true, false, setup.seed, 2);
+    DataLoader testLoader = new DataLoader(test, 1000, false, false, 0, 1);
+    Path ckpt = out.resolve("checkpoint.safetensors");
+    int firstEpoch = 1;
+    List<EpochResult> history = new ArrayList<>();
+    if (resume) {
+      Map<String, String> meta = Checkpoint.load(ckpt, model, opt);
+      firstEpoch = Integer.parseInt(meta.getOrDefault("epoch", "0")) + 1;
+      trainLoader.setEpoch(firstEpoch - 1);
+      o.printf(Locale.ROOT, "resumed from %s after epoch %d%n", ckpt, firstEpoch - 1);
+    }
+    o.printf(Locale.ROOT, "%s on %s: %d training / %d test examples, %,d parameters, %s lr %s, batch %d%n",
+        setup.model, setup.dataset, train.size(), test.size(), model.numParameters(), optimizer, lr, batchSize);
+    Trainer trainer = new Trainer(model, opt, LossFunction.crossEntropy()).clipGradNorm(clip);
+    ProgressListener progress = new ProgressListener(noProgress);
+    trainer.listener(progress);
+    Files.createDirectories(out);
+    for (int epoch = firstEpoch; epoch <= epochs; epoch++) {
+      EpochResult r = trainer.fit(trainLoader, testLoader, 1).get(0);
+      r = new EpochResult(epoch, r.train(), r.validation(), r.seconds(), r.samplesPerSecond(), r.learningRate());
+      history.add(r);
+      o.printf(Locale.ROOT, "epoch %d: train loss %.4f acc %.4f | test loss %.4f acc %.4f | %.0f samples/s%n", epoch,
+          r.train().loss(), r.train().accuracy(), r.validation().loss(), r.validation().accuracy(), r.samplesPerSecond());
+      o.flush();
+      Map<String, String> meta = new LinkedHashMap<>();
+      meta.put("epoch", Integer.toString(epoch));
+      meta.put("model", setup.model);
+      meta.put("dataset", setup.dataset);
+      meta.put("test_accuracy", Double.toString(r.validation().accuracy()));
+      Checkpoint.save(ckpt, model, opt, meta);
+      Charts.trainingCurves(history, out.resolve("curves.png"));
+    }
+    o.printf("checkpoint: %s%ncurves: %s%n", ckpt, out.resolve("curves.png"));
+    return 0;
+  }
+
+  /** A terminal progress bar per epoch (me.tongfei:progressbar) with samples/s and ETA. */
+  private static final class ProgressListener implements TrainingListener {
+    private final boolean quiet;
+    private ProgressBar bar;
+    private long samples, start;
+
+    ProgressListener(boolean quiet) {
+      this.quiet = quiet;
+    }
+
+    @Override
+    public void onEpochStart(int epoch, int batches) {
+      if (quiet) return;
+      samples = 0;
+      start = System.nanoTime();
+      bar = new ProgressBarBuilder().setTaskName("epoch").setInitialMax(batches).setStyle(ProgressBarStyle.ASCII)
+          .setUpdateIntervalMillis(250).continuousUpdate().build();
+    }
+
+    @Override
+    public void onStep(long step, double loss, int n) {
+      if (bar == null) return;
+      samples += n;
+      double secs = (System.nanoTime() - start) / 1e9;
+      bar.step();
+      bar.setExtraMessage(String.format(Locale.ROOT, "loss %.4f, %.0f samples/s", loss, samples / Math.max(secs, 1e-9)));
+    }
+
+    @Override
+    public void onEpochEnd(EpochResult result) {
+      if (bar != null) bar.close();
+      bar = null;
+    }
+  }
+}

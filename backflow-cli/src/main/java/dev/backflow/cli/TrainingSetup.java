@@ -1,0 +1,93 @@
+package dev.backflow.cli;
+
+import dev.backflow.data.FashionMnist;
+import dev.backflow.data.TensorDataset;
+import dev.backflow.data.ToyDatasets;
+import dev.backflow.nn.Models;
+import dev.backflow.nn.Module;
+import dev.backflow.optim.Adam;
+import dev.backflow.optim.AdamW;
+import dev.backflow.optim.Optimizer;
+import dev.backflow.optim.RmsProp;
+import dev.backflow.optim.Sgd;
+import dev.backflow.tensor.Tensor;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/** Options shared by train and eval: which model on which data, and how it is built. */
+final class TrainingSetup {
+  @Option(names = "--model", description = "mlp (784-256-128-10), cnn (2 conv blocks + fc128), toy (MLP for 2-D data); default: ${DEFAULT-VALUE}")
+  String model = "mlp";
+
+  @Option(names = "--dataset", description = "fashion-mnist, spirals, xor, circles, moons, blobs; default: ${DEFAULT-VALUE}")
+  String dataset = "fashion-mnist";
+
+  @Option(names = "--data-dir", description = "directory with the Fashion-MNIST IDX files; default: ${DEFAULT-VALUE}")
+  Path dataDir = FashionMnist.DEFAULT_DIR;
+
+  @Option(names = "--limit", description = "use only the first N training examples (0 = all)")
+  int limit;
+
+  @Option(names = "--seed", description = "seed for initialization and shuffling; default: ${DEFAULT-VALUE}")
+  long seed = 0;
+
+  @Option(names = "--hidden", split = ",", description = "hidden sizes of the toy MLP; default: 32,32")
+  int[] hidden = {32, 32};
+
+  @Option(names = "--activation", description = "activation of the toy MLP; default: ${DEFAULT-VALUE}")
+  String activation = "relu";
+
+  boolean isImageModel() {
+    return model.equals("cnn");
+  }
+
+  boolean isFashion() {
+    return dataset.equals("fashion-mnist");
+  }
+
+  TensorDataset trainSet() throws IOException {
+    TensorDataset d = isFashion() ? FashionMnist.train(dataDir, isImageModel()) : ToyDatasets.named(dataset, 1000, 0.05, seed);
+    return limit > 0 ? d.head(limit) : d;
+  }
+
+  TensorDataset testSet() throws IOException {
+    return isFashion() ? FashionMnist.test(dataDir, isImageModel()) : ToyDatasets.named(dataset, 500, 0.05, seed + 1);
+  }
+
+  Module buildModel(TensorDataset data) {
+    switch (model) {
+      case "mlp":
+        requireFashion();
+        return Models.fashionMlp(seed);
+      case "cnn":
+        requireFashion();
+        return Models.fashionCnn(seed);
+      case "toy":
+        if (isFashion()) throw new IllegalArgumentException("--model toy is for the 2-D datasets, not fashion-mnist");
+        Tensor y = data.targets();
+        int classes = (int) y.max().item() + 1;
+        return Models.toyMlp(hidden, activation, classes, seed);
+      default:
+        throw new IllegalArgumentException("unknown --model '" + model + "' (expected mlp, cnn or toy)");
+    }
+  }
+
+  private void requireFashion() {
+    if (!isFashion()) throw new IllegalArgumentException("--model " + model + " needs --dataset fashion-mnist; use --model toy for " + dataset);
+  }
+
+  static Optimizer optimizer(String name, List<Tensor> params, double lr, double weightDecay) {
+    if (!(lr > 0) || !Double.isFinite(lr)) throw new IllegalArgumentException("--lr must be a positive number, got " + lr);
+    switch (name) {
+      case "sgd": return new Sgd(params, lr, 0, 0, weightDecay, false);
+      case "momentum": return new Sgd(params, lr, 0.9, 0, weightDecay, false);
+      case "nesterov": return new Sgd(params, lr, 0.9, 0, weightDecay, true);
+      case "rmsprop": return new RmsProp(params, lr, 0.99, 1e-8, weightDecay, 0, false);
+      case "adam": return new Adam(params, lr, 0.9, 0.999, 1e-8, weightDecay);
+      case "adamw": return new AdamW(params, lr, 0.9, 0.999, 1e-8, weightDecay == 0 ? 0.01 : weightDecay);
+      default: throw new IllegalArgumentException("unknown --optimizer '" + name + "' (expected sgd, momentum, nesterov, rmsprop, adam or adamw)");
+    }
+  }
+}
