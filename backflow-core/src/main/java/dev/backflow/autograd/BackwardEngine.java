@@ -47,7 +47,15 @@ public final class BackwardEngine {
         Tensor[] inputs = node.inputs();
         boolean[] needs = new boolean[inputs.length];
         for (int k = 0; k < inputs.length; k++) needs[k] = inputs[k].requiresGrad();
-        Tensor[] grads = node.apply(g, needs);
+        Tensor[] grads;
+        try {
+          grads = node.apply(g, needs);
+        } catch (AnomalyException e) {
+          // an op inside the backward rule went non-finite: report the node being differentiated, not that op
+          throw new AnomalyException("backward: " + node.name() + " produced a NaN or infinite gradient (inputs "
+              + node.inputShapes() + ")" + (node.createdAt() != null ? "; the op was created at " + node.createdAt() : "")
+              + "; inside its backward rule: " + e.getMessage().replaceFirst("; called at .*$", ""));
+        }
         for (int k = 0; k < inputs.length; k++) {
           if (!needs[k] || grads[k] == null) continue;
           check(node, inputs[k], grads[k]);

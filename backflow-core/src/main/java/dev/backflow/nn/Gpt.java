@@ -45,6 +45,49 @@ public final class Gpt extends Module {
     return head.forward(lnFinal.forward(blocks.forward(x)));
   }
 
+  /**
+   * Samples {@code count} tokens after {@code prompt}: each step feeds the last {@code context} tokens,
+   * divides the last position's logits by {@code temperature}, keeps the {@code topK} most likely (0 = all)
+   * and draws from their softmax.
+   */
+  public int[] generate(int[] prompt, int count, double temperature, int topK, java.util.random.RandomGenerator rng) {
+    if (prompt.length == 0) throw new IllegalArgumentException("generate: the prompt must hold at least one token");
+    if (!(temperature > 0)) throw new IllegalArgumentException("generate: temperature must be positive, got " + temperature);
+    int[] seq = Arrays.copyOf(prompt, prompt.length + count);
+    boolean wasTraining = isTraining();
+    eval();
+    try (var g = Autograd.noGrad()) {
+      for (int i = prompt.length; i < seq.length; i++) {
+        int from = Math.max(0, i - context);
+        float[] window = new float[i - from];
+        for (int j = from; j < i; j++) window[j - from] = seq[j];
+        Tensor logits = forward(Tensor.of(window, 1, window.length)).select(1, -1).select(0, 0);
+        float[] p = logits.div((float) temperature).softmax(0).toArray();
+        if (topK > 0 && topK < p.length) {
+          float[] sorted = p.clone();
+          Arrays.sort(sorted);
+          float cut = sorted[p.length - topK];
+          for (int k = 0; k < p.length; k++) if (p[k] < cut) p[k] = 0;
+        }
+        double total = 0;
+        for (float v : p) total += v;
+        double u = rng.nextDouble() * total, acc = 0;
+        int pick = p.length - 1;
+        for (int k = 0; k < p.length; k++) {
+          acc += p[k];
+          if (u < acc) {
+            pick = k;
+            break;
+          }
+        }
+        seq[i] = pick;
+      }
+    } finally {
+      train(wasTraining);
+    }
+    return seq;
+  }
+
   public int vocab() {
     return vocab;
   }

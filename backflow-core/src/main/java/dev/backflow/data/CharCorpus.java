@@ -1,0 +1,84 @@
+package dev.backflow.data;
+
+import dev.backflow.tensor.Tensor;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import java.util.TreeSet;
+
+/**
+ * A text as a sequence of character ids for a character-level language model: the vocabulary is the
+ * sorted set of distinct characters, and batches are random windows whose targets are the inputs shifted
+ * by one character.
+ */
+public final class CharCorpus {
+  private final String vocab;
+  private final int[] ids;
+
+  public CharCorpus(String text) {
+    this(text, vocabularyOf(text));
+  }
+
+  /** Encodes {@code text} with a given vocabulary (e.g. one stored in a checkpoint). */
+  public CharCorpus(String text, String vocab) {
+    if (text.length() < 2) throw new IllegalArgumentException("CharCorpus: the text needs at least 2 characters");
+    this.vocab = vocab;
+    this.ids = encode(text);
+  }
+
+  private static String vocabularyOf(String text) {
+    TreeSet<Character> set = new TreeSet<>();
+    for (int i = 0; i < text.length(); i++) set.add(text.charAt(i));
+    StringBuilder sb = new StringBuilder();
+    for (char c : set) sb.append(c);
+    return sb.toString();
+  }
+
+  public String vocabulary() {
+    return vocab;
+  }
+
+  public int vocabSize() {
+    return vocab.length();
+  }
+
+  public int length() {
+    return ids.length;
+  }
+
+  public int[] encode(String s) {
+    int[] out = new int[s.length()];
+    for (int i = 0; i < out.length; i++) {
+      int k = vocab.indexOf(s.charAt(i));
+      if (k < 0) throw new IllegalArgumentException("character '" + s.charAt(i) + "' is not in the vocabulary");
+      out[i] = k;
+    }
+    return out;
+  }
+
+  public String decode(int[] tokens) {
+    StringBuilder sb = new StringBuilder(tokens.length);
+    for (int t : tokens) sb.append(vocab.charAt(t));
+    return sb.toString();
+  }
+
+  /** {@code batch} random windows of {@code context} characters: inputs [B, T] and next-char targets [B, T]. */
+  public Batch sample(int batch, int context, SplittableRandom rng) {
+    if (context + 1 > ids.length) {
+      throw new IllegalArgumentException("CharCorpus: the text (" + ids.length + " chars) is shorter than context + 1 = " + (context + 1));
+    }
+    float[] x = new float[batch * context], y = new float[batch * context];
+    for (int b = 0; b < batch; b++) {
+      int start = rng.nextInt(ids.length - context);
+      for (int t = 0; t < context; t++) {
+        x[b * context + t] = ids[start + t];
+        y[b * context + t] = ids[start + t + 1];
+      }
+    }
+    return new Batch(Tensor.of(x, batch, context), Tensor.of(y, batch, context));
+  }
+
+  @Override
+  public String toString() {
+    return "CharCorpus(" + ids.length + " chars, vocabulary " + vocab.length() + ": " + Arrays.toString(vocab.chars().limit(20).toArray()) + "...)";
+  }
+}
