@@ -73,6 +73,15 @@ public interface Backend {
    */
   NdArray bmm(NdArray a, NdArray b);
 
+  // ---- optimizer steps (fused: one pass over memory instead of a chain of element-wise ops)
+  /**
+   * One Adam step in place on contiguous arrays, with PyTorch's arithmetic: g' = g + l2·p;
+   * m = β1 m + (1-β1) g'; v = β2 v + (1-β2) g'²; p = p·decay - stepSize · m / (√v / bc2Sqrt + eps).
+   * {@code decay} is 1 - lr·λ for AdamW and 1 for Adam.
+   */
+  void adamUpdate(NdArray param, NdArray grad, NdArray expAvg, NdArray expAvgSq, float beta1, float beta2,
+                  float stepSize, float bc2Sqrt, float eps, float l2, float decay);
+
   // ---- convolution and pooling (NCHW)
   NdArray conv2d(NdArray x, NdArray w, Conv2dSpec spec);
 

@@ -149,9 +149,14 @@ public abstract class Module {
   /** One line per module, indented as PyTorch prints a model. */
   @Override
   public String toString() {
-    StringBuilder sb = new StringBuilder(getClass().getSimpleName()).append('(').append(extraRepr());
-    if (!children.isEmpty()) {
+    StringBuilder sb = new StringBuilder(getClass().getSimpleName()).append('(');
+    String extra = extraRepr();
+    if (children.isEmpty()) {
+      sb.append(extra);
+    } else {
       sb.append('\n');
+      // as PyTorch: with children, the module's own arguments go on the first line inside the parentheses
+      if (!extra.isEmpty()) sb.append("  ").append(extra).append('\n');
       for (var c : children.entrySet()) {
         sb.append("  (").append(c.getKey()).append("): ")
             .append(c.getValue().toString().replace("\n", "\n  ")).append('\n');

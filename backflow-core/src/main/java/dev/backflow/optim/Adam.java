@@ -1,5 +1,6 @@
 package dev.backflow.optim;
 
+import dev.backflow.backend.Backends;
 import dev.backflow.tensor.Tensor;
 import java.util.List;
 import java.util.Map;
@@ -36,17 +37,24 @@ public class Adam extends Optimizer {
   @Override
   protected void update(Tensor p, Tensor grad, ParamGroup group, Map<String, Tensor> s) {
     double lr = group.lr(), wd = group.weightDecay();
+    long t = (long) s.computeIfAbsent("step", k -> Tensor.scalar(0f)).add_(1f).item();
+    Tensor m = buffer(s, "exp_avg", p), v = buffer(s, "exp_avg_sq", p);
+    double bc1 = 1 - Math.pow(beta1, t), bc2 = 1 - Math.pow(beta2, t);
+    if (p.isContiguous() && grad.isContiguous()) {
+      Backends.current().adamUpdate(p.array(), grad.array(), m.array(), v.array(), (float) beta1, (float) beta2,
+          (float) (lr / bc1), (float) Math.sqrt(bc2), (float) eps, decoupled ? 0f : (float) wd,
+          decoupled ? (float) (1 - lr * wd) : 1f);
+      return;
+    }
+    // The same step composed from element-wise ops, for parameters that are strided views.
     Tensor g = grad;
     if (wd != 0) {
       if (decoupled) p.mul_((float) (1 - lr * wd));
       else g = g.add(p.mul((float) wd));
     }
-    long t = (long) s.computeIfAbsent("step", k -> Tensor.scalar(0f)).add_(1f).item();
-    Tensor m = buffer(s, "exp_avg", p), v = buffer(s, "exp_avg_sq", p);
     m.mul_((float) beta1).add_(g.mul((float) (1 - beta1)));
     v.mul_((float) beta2).add_(g.square().mul((float) (1 - beta2)));
-    double bc1 = 1 - Math.pow(beta1, t), bc2 = 1 - Math.pow(beta2, t);
-    Tensor denom = v.sqrt().mul((float) (1 / Math.sqrt(bc2))).add((float) eps);
+    Tensor denom = v.sqrt().div((float) Math.sqrt(bc2)).add((float) eps);
     p.sub_(m.div(denom).mul((float) (lr / bc1)));
   }
 }

@@ -89,10 +89,12 @@ public final class Tensor {
   }
 
   public static Tensor zeros(int... shape) {
+    checkShape("zeros", shape);
     return full(0f, shape);
   }
 
   public static Tensor ones(int... shape) {
+    checkShape("ones", shape);
     return full(1f, shape);
   }
 
@@ -144,6 +146,7 @@ public final class Tensor {
   }
 
   public static Tensor rand(RandomGenerator rng, int... shape) {
+    checkShape("rand", shape);
     return uniform(rng, 0f, 1f, shape);
   }
 

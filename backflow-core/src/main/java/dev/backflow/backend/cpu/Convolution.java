@@ -129,7 +129,8 @@ final class Convolution {
             java.util.Arrays.fill(col, dst, dst + lo, 0f);
             int src = chan + iy * inW + lo * sw + wOff;
             if (sw == 1) {
-              System.arraycopy(xd, src, col, dst + lo, hi - lo);
+              // hi == lo when the tap lies wholly in the padding; src may then point outside xd
+              if (hi > lo) System.arraycopy(xd, src, col, dst + lo, hi - lo);
             } else {
               for (int ox = lo; ox < hi; ox++, src += sw) col[dst + ox] = xd[src];
             }

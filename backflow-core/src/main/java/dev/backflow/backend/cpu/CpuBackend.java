@@ -215,11 +215,50 @@ public final class CpuBackend implements Backend {
   public NdArray bmm(NdArray a, NdArray b) {
     int batch = a.shape(0), m = a.shape(1), k = a.shape(2), n = b.shape(2);
     float[] out = new float[batch * m * n];
-    for (int t = 0; t < batch; t++) {
-      gemm.multiply(m, n, k, a.data(), a.offset() + t * a.stride(0), a.stride(1), a.stride(2),
-          b.data(), b.offset() + t * b.stride(0), b.stride(1), b.stride(2), out, t * m * n, n, false);
+    int tasks = Math.min(Parallel.threads(), batch);
+    if (tasks > 1 && (long) batch * m * n * k >= (1L << 18)) {
+      // Many products (attention heads): give each thread whole matrices rather than splitting each one.
+      Parallel.forEach(tasks, task -> {
+        for (int t = task; t < batch; t += tasks) multiplyOne(a, b, out, t, m, n, k, false);
+      });
+    } else {
+      for (int t = 0; t < batch; t++) multiplyOne(a, b, out, t, m, n, k, true);
     }
     return NdArray.wrap(out, batch, m, n);
+  }
+
+  private void multiplyOne(NdArray a, NdArray b, float[] out, int t, int m, int n, int k, boolean mayParallelize) {
+    float[] ad = a.data(), bd = b.data();
+    int aOff = a.offset() + t * a.stride(0), bOff = b.offset() + t * b.stride(0);
+    if (mayParallelize) {
+      gemm.multiply(m, n, k, ad, aOff, a.stride(1), a.stride(2), bd, bOff, b.stride(1), b.stride(2), out, t * m * n, n, false);
+    } else {
+      gemm.multiplyRange(m, n, k, ad, aOff, a.stride(1), a.stride(2), bd, bOff, b.stride(1), b.stride(2), out, t * m * n, n, false);
+    }
+  }
+
+  // ---- optimizer steps
+
+  @Override
+  public void adamUpdate(NdArray param, NdArray grad, NdArray expAvg, NdArray expAvgSq, float beta1, float beta2,
+                         float stepSize, float bc2Sqrt, float eps, float l2, float decay) {
+    for (NdArray x : new NdArray[] {param, grad, expAvg, expAvgSq}) {
+      if (!x.isContiguous() || x.size() != param.size()) {
+        throw new IllegalArgumentException("adamUpdate: needs contiguous arrays of equal size, got " + x);
+      }
+    }
+    float[] p = param.data(), g = grad.data(), m = expAvg.data(), v = expAvgSq.data();
+    int po = param.offset(), go = grad.offset(), mo = expAvg.offset(), vo = expAvgSq.offset();
+    float c1 = 1 - beta1, c2 = 1 - beta2;
+    for (int i = 0, n = param.size(); i < n; i++) {
+      float pi = p[po + i];
+      float gi = g[go + i] + l2 * pi;
+      float mi = m[mo + i] * beta1 + c1 * gi;
+      float vi = v[vo + i] * beta2 + c2 * gi * gi;
+      m[mo + i] = mi;
+      v[vo + i] = vi;
+      p[po + i] = pi * decay - stepSize * (mi / ((float) Math.sqrt(vi) / bc2Sqrt + eps));
+    }
   }
 
   // ---- convolution and pooling

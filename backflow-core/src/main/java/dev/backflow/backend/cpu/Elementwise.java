@@ -147,10 +147,31 @@ final class Elementwise {
     }
   }
 
+  /** Unit-stride loops for the ops training runs most (optimizer arithmetic, ReLU), so the JIT vectorizes them. */
+  private static boolean unaryContiguous(UnaryOp op, float p, float q, float[] x, int px, float[] y, int n) {
+    switch (op) {
+      case AFFINE: for (int i = 0; i < n; i++) y[i] = x[px + i] * p + q; return true;
+      case NEG: for (int i = 0; i < n; i++) y[i] = -x[px + i]; return true;
+      case SQUARE: for (int i = 0; i < n; i++) { float v = x[px + i]; y[i] = v * v; } return true;
+      case SQRT: for (int i = 0; i < n; i++) y[i] = (float) Math.sqrt(x[px + i]); return true;
+      case RELU: for (int i = 0; i < n; i++) { float v = x[px + i]; y[i] = v > 0 ? v : 0f; } return true;
+      case D_LEAKY_RELU: for (int i = 0; i < n; i++) y[i] = x[px + i] > 0 ? 1f : p; return true;
+      case POW:
+        if (p == 2f) {
+          for (int i = 0; i < n; i++) { float v = x[px + i]; y[i] = v * v; }
+          return true;
+        }
+        return false;
+      default: return false;
+    }
+  }
+
   static NdArray unary(UnaryOp op, NdArray x, float p, float q) {
     float[] out = new float[x.size()];
     if (x.isContiguous()) {
-      unaryRow(op, p, q, x.data(), x.offset(), 1, out, 0, 1, x.size());
+      if (!unaryContiguous(op, p, q, x.data(), x.offset(), out, x.size())) {
+        unaryRow(op, p, q, x.data(), x.offset(), 1, out, 0, 1, x.size());
+      }
     } else {
       int[] shape = x.shape();
       float[] xd = x.data();

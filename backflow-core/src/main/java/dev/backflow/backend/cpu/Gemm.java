@@ -27,6 +27,31 @@ final class Gemm {
    */
   void multiply(int m, int n, int k, float[] a, int aOff, int aRow, int aCol,
                 float[] b, int bOff, int bRow, int bCol, float[] c, int cOff, int ldc, boolean accumulate) {
+    int nr = kernel.nr();
+    int tasks = Math.min(Parallel.threads(), (n + nr - 1) / nr);
+    if (tasks > 1 && (long) m * n * k >= PARALLEL_WORK) {
+      // Split C by columns (multiples of NR): each share packs its own B panel and writes its own columns,
+      // with the same summation order as one thread, so results are identical for any thread count.
+      int per = (n + tasks - 1) / tasks;
+      per = (per + nr - 1) / nr * nr;
+      int share = per;
+      Parallel.forEach(tasks, t -> {
+        int j0 = t * share, j1 = Math.min(n, j0 + share);
+        if (j0 < j1) {
+          multiplyRange(m, j1 - j0, k, a, aOff, aRow, aCol, b, bOff + j0 * bCol, bRow, bCol, c, cOff + j0, ldc, accumulate);
+        }
+      });
+      return;
+    }
+    multiplyRange(m, n, k, a, aOff, aRow, aCol, b, bOff, bRow, bCol, c, cOff, ldc, accumulate);
+  }
+
+  /** Work (multiply-adds) below which splitting across threads costs more than it saves. */
+  private static final long PARALLEL_WORK = 1L << 18;
+
+  /** The product on the calling thread only (callers that already split work across threads). */
+  void multiplyRange(int m, int n, int k, float[] a, int aOff, int aRow, int aCol,
+                             float[] b, int bOff, int bRow, int bCol, float[] c, int cOff, int ldc, boolean accumulate) {
     if (m == 0 || n == 0) return;
     if (k == 0) {
       if (!accumulate) for (int i = 0; i < m; i++) java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
