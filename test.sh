@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# The whole test suite. Installs what the tests need from Debian's packages when it is missing
+# (Fashion-MNIST for the small real-data training test), then runs Maven.
+set -euo pipefail
+cd "$(dirname "$0")"
+need=()
+[ -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ] || need+=(dataset-fashion-mnist)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "test.sh: installing ${need[*]} (Debian packages)" >&2
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+exec mvn -B -ntp test "$@"
