@@ -23,7 +23,17 @@ public final class Linalg {
       throw new IllegalArgumentException("matmul: shapes " + Arrays.toString(a.shape()) + " and "
           + Arrays.toString(b.shape()) + " do not line up (" + k + " ≠ " + kb + ")");
     }
-    Tensor out = batched(a, b, a2, b2);
+    Tensor out;
+    if (a2.dim() > 2 && b2.dim() == 2) {
+      // [..., M, K] @ [K, N]: fold the batch dims into M, so one large product runs (and the weight
+      // gradient becomes one product over all rows instead of a product per batch entry plus a sum).
+      int[] sa = a2.shape();
+      int[] outShape = sa.clone();
+      outShape[outShape.length - 1] = b2.shape(1);
+      out = batched(a, b, a2.reshape(-1, k), b2).reshape(outShape);
+    } else {
+      out = batched(a, b, a2, b2);
+    }
     if (a.dim() == 1) out = out.squeeze(-2);
     if (b.dim() == 1) out = out.squeeze(-1);
     return out;
