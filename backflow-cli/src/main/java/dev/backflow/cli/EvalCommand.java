@@ -1,7 +1,7 @@
 package dev.backflow.cli;
 
 import dev.backflow.data.DataLoader;
-import dev.backflow.data.TensorDataset;
+import dev.backflow.data.Dataset;
 import dev.backflow.nn.Module;
 import dev.backflow.train.Checkpoint;
 import dev.backflow.train.LossFunction;
@@ -29,7 +29,7 @@ final class EvalCommand implements Callable<Integer> {
     Map<String, String> meta = dev.backflow.io.SafeTensors.load(checkpoint).metadata();
     if (meta.containsKey("model")) setup.model = meta.get("model");
     if (meta.containsKey("dataset")) setup.dataset = meta.get("dataset");
-    TensorDataset test = setup.testSet();
+    Dataset test = setup.testSet();
     Module model = setup.buildModel(test);
     Checkpoint.load(checkpoint, model, null);
     Metrics m = new Trainer(model, TrainingSetup.optimizer("sgd", model.parameters(), 1, 0), LossFunction.crossEntropy())

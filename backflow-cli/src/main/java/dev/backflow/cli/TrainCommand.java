@@ -1,7 +1,7 @@
 package dev.backflow.cli;
 
 import dev.backflow.data.DataLoader;
-import dev.backflow.data.TensorDataset;
+import dev.backflow.data.Dataset;
 import dev.backflow.nn.Module;
 import dev.backflow.optim.Optimizer;
 import dev.backflow.train.Checkpoint;
@@ -52,7 +52,7 @@ final class TrainCommand implements Callable<Integer> {
     if (batchSize <= 0) throw new IllegalArgumentException("--batch-size must be positive, got " + batchSize);
     if (epochs < 0) throw new IllegalArgumentException("--epochs must be 0 or more, got " + epochs);
     PrintWriter o = spec.commandLine().getOut();
-    TensorDataset train = setup.trainSet(), test = setup.testSet();
+    Dataset train = setup.trainSet(), test = setup.testSet();
     Module model = setup.buildModel(train);
     Optimizer opt = TrainingSetup.optimizer(optimizer, model.parameters(), lr, weightDecay);
     DataLoader trainLoader = new DataLoader(train, batchSize, true, false, setup.seed, 2);

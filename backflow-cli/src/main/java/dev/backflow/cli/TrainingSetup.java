@@ -1,5 +1,6 @@
 package dev.backflow.cli;
 
+import dev.backflow.data.Dataset;
 import dev.backflow.data.FashionMnist;
 import dev.backflow.data.TensorDataset;
 import dev.backflow.data.ToyDatasets;
@@ -47,16 +48,16 @@ final class TrainingSetup {
     return dataset.equals("fashion-mnist");
   }
 
-  TensorDataset trainSet() throws IOException {
-    TensorDataset d = isFashion() ? FashionMnist.train(dataDir, isImageModel()) : ToyDatasets.named(dataset, 1000, 0.05, seed);
+  Dataset trainSet() throws IOException {
+    Dataset d = isFashion() ? FashionMnist.train(dataDir, isImageModel()) : ToyDatasets.named(dataset, 1000, 0.05, seed);
     return limit > 0 ? d.head(limit) : d;
   }
 
-  TensorDataset testSet() throws IOException {
+  Dataset testSet() throws IOException {
     return isFashion() ? FashionMnist.test(dataDir, isImageModel()) : ToyDatasets.named(dataset, 500, 0.05, seed + 1);
   }
 
-  Module buildModel(TensorDataset data) {
+  Module buildModel(Dataset data) {
     switch (model) {
       case "mlp":
         requireFashion();
@@ -66,7 +67,7 @@ final class TrainingSetup {
         return Models.fashionCnn(seed);
       case "toy":
         if (isFashion()) throw new IllegalArgumentException("--model toy is for the 2-D datasets, not fashion-mnist");
-        Tensor y = data.targets();
+        Tensor y = ((TensorDataset) data).targets();
         int classes = (int) y.max().item() + 1;
         return Models.toyMlp(hidden, activation, classes, seed);
       default:

@@ -6,4 +6,7 @@ public interface Dataset {
 
   /** The examples at {@code indices}, stacked along a new first dim. */
   Batch batch(int[] indices);
+
+  /** The first {@code n} examples (all of them when there are fewer). */
+  Dataset head(int n);
 }

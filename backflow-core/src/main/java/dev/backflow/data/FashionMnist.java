@@ -1,7 +1,5 @@
 package dev.backflow.data;
 
-import dev.backflow.autograd.Autograd;
-import dev.backflow.tensor.Tensor;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,12 +17,12 @@ public final class FashionMnist {
 
   private FashionMnist() {}
 
-  /** The training split, images flattened to [n, 784] (or [n, 1, 28, 28] when {@code asImages}). */
-  public static TensorDataset train(Path dir, boolean asImages) throws IOException {
+  /** The training split, images as [784] vectors (or [1, 28, 28] when {@code asImages}). */
+  public static ByteImageDataset train(Path dir, boolean asImages) throws IOException {
     return load(dir, "train", asImages);
   }
 
-  public static TensorDataset test(Path dir, boolean asImages) throws IOException {
+  public static ByteImageDataset test(Path dir, boolean asImages) throws IOException {
     return load(dir, "t10k", asImages);
   }
 
@@ -32,25 +30,25 @@ public final class FashionMnist {
     return find(dir, "train-images-idx3-ubyte") != null && find(dir, "t10k-labels-idx1-ubyte") != null;
   }
 
-  private static TensorDataset load(Path dir, String split, boolean asImages) throws IOException {
+  private static ByteImageDataset load(Path dir, String split, boolean asImages) throws IOException {
     Path images = find(dir, split + "-images-idx3-ubyte"), labels = find(dir, split + "-labels-idx1-ubyte");
     if (images == null || labels == null) {
       throw new IOException("Fashion-MNIST " + split + " files not found in " + dir + ". Install them with "
           + "`sudo apt-get install dataset-fashion-mnist` (they go to " + DEFAULT_DIR + "), or pass a directory "
           + "holding " + split + "-images-idx3-ubyte[.gz] and " + split + "-labels-idx1-ubyte[.gz]");
     }
-    Tensor x = IdxReader.read(images), y = IdxReader.read(labels);
-    if (x.dim() != 3 || y.dim() != 1 || x.shape(0) != y.shape(0) || x.shape(1) != 28 || x.shape(2) != 28) {
+    IdxReader.Bytes x = IdxReader.readBytes(images), y = IdxReader.readBytes(labels);
+    int[] xs = x.shape(), ys = y.shape();
+    if (xs.length != 3 || ys.length != 1 || xs[0] != ys[0] || xs[1] != 28 || xs[2] != 28) {
       throw new IOException(images + " / " + labels + ": expected [n, 28, 28] images and [n] labels, got "
-          + java.util.Arrays.toString(x.shape()) + " and " + java.util.Arrays.toString(y.shape()));
+          + java.util.Arrays.toString(xs) + " and " + java.util.Arrays.toString(ys));
     }
-    if (y.max().item() > 9 || y.min().item() < 0) throw new IOException(labels + ": labels must be 0..9");
-    int n = x.shape(0);
-    Tensor standardized;
-    try (var g = Autograd.noGrad()) {
-      standardized = x.mul(1f / 255f).sub(MEAN).div(STD);
+    int[] l = new int[ys[0]];
+    for (int i = 0; i < l.length; i++) {
+      l[i] = y.data()[i] & 0xff;
+      if (l[i] > 9) throw new IOException(labels + ": label " + l[i] + " at position " + i + " is not a class 0..9");
     }
-    return new TensorDataset(asImages ? standardized.reshape(n, 1, 28, 28) : standardized.reshape(n, 784), y);
+    return new ByteImageDataset(x.data(), l, asImages ? new int[] {1, 28, 28} : new int[] {784}, MEAN, STD);
   }
 
   private static Path find(Path dir, String base) {

@@ -22,8 +22,19 @@ public final class IdxReader {
 
   private IdxReader() {}
 
+  /** Raw unsigned bytes and the shape the header declares. */
+  public record Bytes(byte[] data, int[] shape) {}
+
   /** The file's values as floats, in the shape its header declares. */
   public static Tensor read(Path file) throws IOException {
+    Bytes b = readBytes(file);
+    float[] values = new float[b.data().length];
+    for (int i = 0; i < values.length; i++) values[i] = b.data()[i] & 0xff;
+    return Tensor.of(values, b.shape());
+  }
+
+  /** The file's bytes as stored (a quarter of the memory of floats). */
+  public static Bytes readBytes(Path file) throws IOException {
     if (!Files.isRegularFile(file)) throw new IOException(file + ": no such file");
     long fileSize = Files.size(file);
     boolean gz = isGzip(file);
@@ -63,9 +74,7 @@ public final class IdxReader {
         throw new IOException(file + ": truncated: header declares " + count + " values " + Arrays.toString(shape) + " but only "
             + read + " are present");
       }
-      float[] values = new float[bytes.length];
-      for (int i = 0; i < bytes.length; i++) values[i] = bytes[i] & 0xff;
-      return Tensor.of(values, shape);
+      return new Bytes(bytes, shape);
     } catch (java.util.zip.ZipException e) {
       throw new IOException(file + ": corrupt gzip data (" + e.getMessage() + ")", e);
     }

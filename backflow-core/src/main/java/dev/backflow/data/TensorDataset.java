@@ -34,7 +34,7 @@ public final class TensorDataset implements Dataset {
     return new Batch(inputs.indexSelect(0, indices), targets.indexSelect(0, indices));
   }
 
-  /** The first {@code n} examples (for quick runs). */
+  @Override
   public TensorDataset head(int n) {
     int m = Math.min(n, size());
     return new TensorDataset(inputs.narrow(0, 0, m).contiguous(), targets.narrow(0, 0, m).contiguous());

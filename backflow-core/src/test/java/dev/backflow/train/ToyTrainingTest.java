@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.backflow.data.DataLoader;
+import dev.backflow.data.Dataset;
 import dev.backflow.data.FashionMnist;
 import dev.backflow.data.TensorDataset;
 import dev.backflow.data.ToyDatasets;
@@ -46,8 +47,8 @@ class ToyTrainingTest {
     if (!FashionMnist.isAvailable(dir)) {
       throw new AssertionError("Fashion-MNIST is missing: .ci/run installs Debian's dataset-fashion-mnist");
     }
-    TensorDataset train = FashionMnist.train(dir, false).head(2000);
-    TensorDataset test = FashionMnist.test(dir, false).head(2000);
+    Dataset train = FashionMnist.train(dir, false).head(2000);
+    Dataset test = FashionMnist.test(dir, false).head(2000);
     Module model = Models.fashionMlp(0);
     Trainer t = new Trainer(model, new Adam(model.parameters(), 1e-3), LossFunction.crossEntropy());
     t.fit(new DataLoader(train, 64, true, false, 0, 2), null, 1);

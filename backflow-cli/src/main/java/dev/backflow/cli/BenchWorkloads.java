@@ -1,0 +1,153 @@
+package dev.backflow.cli;
+
+import dev.backflow.backend.NdArray;
+import dev.backflow.backend.cpu.CpuBackend;
+import dev.backflow.data.Batch;
+import dev.backflow.data.ByteImageDataset;
+import dev.backflow.data.FashionMnist;
+import dev.backflow.examples.XorNetwork;
+import dev.backflow.nn.Gpt;
+import dev.backflow.nn.Models;
+import dev.backflow.nn.Module;
+import dev.backflow.ops.Losses;
+import dev.backflow.optim.Adam;
+import dev.backflow.optim.AdamW;
+import dev.backflow.optim.Optimizer;
+import dev.backflow.tensor.Tensor;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+/**
+ * Backflow's side of each benchmark row, timed the same way as bench/pytorch_worker.py: a fixed number of
+ * steps after warm-up. Each runs in its own JVM (started by {@code backflow bench}) so rows do not share
+ * JIT or heap state, and the memory row can read its own peak RSS.
+ */
+final class BenchWorkloads {
+  private BenchWorkloads() {}
+
+  /** Runs one workload and returns {value, peak RSS in MB}. */
+  static double[] run(String workload) throws IOException {
+    double value;
+    switch (workload) {
+      case "gemm": value = gemm(); break;
+      case "mlp64": value = train(false, 64, 50, 300); break;
+      case "mlp256": value = train(false, 256, 50, 150); break;
+      case "memory": value = train(false, 64, 50, 938); break;
+      case "cnn64": value = train(true, 64, 5, 40); break;
+      case "gpt32": value = gpt(); break;
+      case "xor": value = xor(); break;
+      default: throw new IllegalArgumentException("unknown workload '" + workload + "' (gemm, mlp64, mlp256, cnn64, gpt32, xor, memory)");
+    }
+    return new double[] {value, peakRssMb()};
+  }
+
+  static String unit(String workload) {
+    switch (workload) {
+      case "gemm": return "GFLOPS";
+      case "gpt32": return "tokens/s";
+      case "xor": return "steps/s";
+      default: return "samples/s";
+    }
+  }
+
+  private static double gemm() {
+    int n = 1024;
+    SplittableRandom rng = new SplittableRandom(1);
+    float[] a = new float[n * n], b = new float[n * n];
+    for (int i = 0; i < a.length; i++) {
+      a[i] = (float) rng.nextGaussian();
+      b[i] = (float) rng.nextGaussian();
+    }
+    CpuBackend backend = new CpuBackend();
+    NdArray x = NdArray.wrap(a, 1, n, n), y = NdArray.wrap(b, 1, n, n);
+    for (int i = 0; i < 3; i++) backend.bmm(x, y);
+    double[] t = new double[7];
+    for (int i = 0; i < t.length; i++) {
+      long s = System.nanoTime();
+      backend.bmm(x, y);
+      t[i] = (System.nanoTime() - s) / 1e9;
+    }
+    return 2.0 * n * n * n / median(t) / 1e9;
+  }
+
+  private static double train(boolean cnn, int batch, int warmup, int steps) throws IOException {
+    ByteImageDataset data = FashionMnist.train(FashionMnist.DEFAULT_DIR, cnn);
+    Module model = cnn ? Models.fashionCnn(0) : Models.fashionMlp(0);
+    Optimizer opt = new Adam(model.parameters(), 1e-3);
+    int[] perm = permutation(data.size(), new SplittableRandom(0));
+    long start = 0;
+    for (int i = 0; i < warmup + steps; i++) {
+      if (i == warmup) start = System.nanoTime();
+      int from = (i * batch) % (data.size() - batch);
+      Batch b = data.batch(Arrays.copyOfRange(perm, from, from + batch));
+      Tensor loss = Losses.crossEntropy(model.forward(b.inputs()), b.targets());
+      opt.zeroGrad();
+      loss.backward();
+      opt.step();
+    }
+    return (double) steps * batch / ((System.nanoTime() - start) / 1e9);
+  }
+
+  private static double gpt() {
+    int vocab = 65, t = 64, batch = 32;
+    Gpt model = Models.charGpt(vocab, 0);
+    AdamW opt = new AdamW(model.parameters(), 3e-4);
+    SplittableRandom rng = new SplittableRandom(0);
+    double[] times = new double[13];
+    for (int i = 0; i < times.length; i++) {
+      float[] x = new float[batch * t], y = new float[batch * t];
+      for (int k = 0; k < x.length; k++) {
+        x[k] = rng.nextInt(vocab);
+        y[k] = rng.nextInt(vocab);
+      }
+      long s = System.nanoTime();
+      Tensor logits = model.forward(Tensor.of(x, batch, t));
+      Tensor loss = Losses.crossEntropy(logits.reshape(-1, vocab), Tensor.of(y, batch * t));
+      opt.zeroGrad();
+      loss.backward();
+      opt.step();
+      times[i] = (System.nanoTime() - s) / 1e9;
+    }
+    return batch * t / median(Arrays.copyOfRange(times, 3, times.length));
+  }
+
+  private static double xor() {
+    XorNetwork net = XorNetwork.initialize(0);
+    long s = System.nanoTime();
+    for (int i = 0; i < 10_000; i++) net.stepWithAutograd(0.5f);
+    return 10_000 / ((System.nanoTime() - s) / 1e9);
+  }
+
+  static int[] permutation(int n, SplittableRandom rng) {
+    int[] p = new int[n];
+    for (int i = 0; i < n; i++) p[i] = i;
+    for (int i = n - 1; i > 0; i--) {
+      int j = rng.nextInt(i + 1);
+      int tmp = p[i];
+      p[i] = p[j];
+      p[j] = tmp;
+    }
+    return p;
+  }
+
+  static double median(double[] xs) {
+    double[] s = xs.clone();
+    Arrays.sort(s);
+    return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+  }
+
+  /** Peak resident set size of this process (Linux VmHWM), or NaN elsewhere. */
+  static double peakRssMb() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith("VmHWM:")) return Long.parseLong(line.replaceAll("\\D", "")) / 1024.0;
+      }
+    } catch (IOException | NumberFormatException e) {
+      return Double.NaN;
+    }
+    return Double.NaN;
+  }
+}
