@@ -1,12 +1,16 @@
 package dev.backflow.nn;
 
 import dev.backflow.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 /** Parameter-free element-wise modules: ReLU, LeakyReLU, Sigmoid, Tanh, GELU, as layers of a Sequential. */
 public final class Activation extends Module {
   private final String name;
   private final UnaryOperator<Tensor> f;
+  private List<Consumer<Tensor>> forwardHooks;
 
   private Activation(String name, UnaryOperator<Tensor> f) {
     this.name = name;
@@ -36,9 +40,21 @@ public final class Activation extends Module {
     return name;
   }
 
+  /**
+   * Calls {@code hook} with every output of this activation: how diagnostics count dead ReLUs and saturated
+   * sigmoids without changing the model. The hook must not modify the tensor.
+   */
+  public Tensor.HookHandle registerForwardHook(Consumer<Tensor> hook) {
+    if (forwardHooks == null) forwardHooks = new ArrayList<>();
+    forwardHooks.add(hook);
+    return () -> forwardHooks.remove(hook);
+  }
+
   @Override
   public Tensor forward(Tensor x) {
-    return f.apply(x);
+    Tensor y = f.apply(x);
+    if (forwardHooks != null) for (Consumer<Tensor> h : List.copyOf(forwardHooks)) h.accept(y);
+    return y;
   }
 
   @Override

@@ -110,6 +110,7 @@ public final class Trainer {
       (accumulation == 1 ? l : l.mul(1f / accumulation)).backward();
       double value = l.item();
       if (!Double.isFinite(value)) {
+        for (TrainingListener li : listeners) li.onGradients(steps + 1, value);
         throw new ArithmeticException("training loss became " + value + " at epoch " + epoch + ", step " + (steps + 1)
             + ": lower the learning rate, clip gradients, or run with Autograd.detectAnomaly(true) to find the op");
       }
@@ -122,6 +123,7 @@ public final class Trainer {
         else correct += c;
       }
       if (++micro == accumulation) {
+        for (TrainingListener li : listeners) li.onGradients(steps + 1, value);
         step();
         micro = 0;
         for (TrainingListener li : listeners) li.onStep(steps, value, n);

@@ -7,8 +7,8 @@ package dev.backflow.backend.cpu;
  * operands (x @ W^T, and both backward products) are packed straight from their storage with no copy.
  */
 final class Gemm {
-  // Sized for 32 KiB L1d / 512 KiB L2: a KC x NR B panel (256*16*4 = 16 KiB) stays in L1,
-  // an MC x KC A slab (96*256*4 = 96 KiB) in L2.
+  // Sized for 32 KiB L1d and 512 KiB-1 MiB L2: a KC x NR B micro-panel (16-32 KiB) stays in L1 or
+  // streams from L2, an MC x KC A slab (96*256*4 = 96 KiB) stays in L2.
   private static final int KC = 256, MC = 96, NC = 2048;
 
   private final MicroKernel kernel;

@@ -6,9 +6,12 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Vector API micro-kernel: a 6 x (2 vectors) tile held in 12 accumulator registers, one broadcast of A
  * and two loads of B per step, all fused multiply-adds. Loaded only when jdk.incubator.vector is present.
+ * With AVX-512 the tile is 6 x 32, with AVX2 6 x 16.
  */
 final class PanamaMicroKernel implements MicroKernel {
-  private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
+  // The widest vectors the CPU has (16 floats with AVX-512, 8 with AVX2), but never narrower than 8.
+  private static final VectorSpecies<Float> S =
+      FloatVector.SPECIES_PREFERRED.length() >= 8 ? FloatVector.SPECIES_PREFERRED : FloatVector.SPECIES_256;
   private static final int L = S.length();
   static final int MR = 6, NR = 2 * L;
 

@@ -21,6 +21,11 @@ final class Vectorization {
           "Backflow uses its plain-Java kernels; pass --add-modules jdk.incubator.vector to the JVM for SIMD speed");
       return new ScalarMicroKernel();
     }
+    // The micro-kernel's vector loads and stores stay inside packed panels sized for them, so the Vector
+    // API's per-access bounds checks only cost time (nearly half the GEMM's speed); a user's own setting wins.
+    if (System.getProperty("jdk.incubator.vector.VECTOR_ACCESS_OOB_CHECK") == null) {
+      System.setProperty("jdk.incubator.vector.VECTOR_ACCESS_OOB_CHECK", "0");
+    }
     try {
       return (MicroKernel) Class.forName("dev.backflow.backend.cpu.PanamaMicroKernel")
           .getDeclaredConstructor().newInstance();

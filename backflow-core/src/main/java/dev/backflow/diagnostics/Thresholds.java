@@ -1,0 +1,68 @@
+package dev.backflow.diagnostics;
+
+/**
+ * Where the monitor's rules draw the line. The defaults flag only what is clearly broken; the comments say
+ * where each number comes from.
+ *
+ * @param vanishingRatio   an earlier layer's gradient (per weight) below this fraction of a later layer's
+ * @param explodingNorm    a global gradient norm past this bound...
+ * @param explodingGrowth  ...that has also grown this many times since the first step (or any non-finite norm)
+ * @param deadFraction     a ReLU layer with at least this fraction of units silent for a whole epoch
+ * @param highUpdateRatio  a step changing some layer's weights by more than this fraction of their norm
+ * @param lowUpdateRatio   every layer's step smaller than this fraction of its weights' norm
+ * @param stallWindow      steps averaged at the start and at the end to judge progress
+ * @param stallImprovement the least relative fall of the loss, start window to latest window, that is progress
+ */
+public record Thresholds(double vanishingRatio, double explodingNorm, double explodingGrowth, double deadFraction,
+                         double highUpdateRatio, double lowUpdateRatio, int stallWindow, double stallImprovement) {
+
+  public Thresholds {
+    positive("vanishingRatio", vanishingRatio);
+    positive("explodingNorm", explodingNorm);
+    if (!(explodingGrowth >= 1)) throw new IllegalArgumentException("explodingGrowth must be 1 or more, got " + explodingGrowth);
+    if (!(deadFraction > 0 && deadFraction <= 1)) throw new IllegalArgumentException("deadFraction must be in (0, 1], got " + deadFraction);
+    positive("highUpdateRatio", highUpdateRatio);
+    positive("lowUpdateRatio", lowUpdateRatio);
+    if (lowUpdateRatio >= highUpdateRatio) {
+      throw new IllegalArgumentException("lowUpdateRatio (" + lowUpdateRatio + ") must be below highUpdateRatio (" + highUpdateRatio + ")");
+    }
+    if (stallWindow <= 0) throw new IllegalArgumentException("stallWindow must be a positive number of steps, got " + stallWindow);
+    if (!(stallImprovement >= 0 && stallImprovement < 1)) {
+      throw new IllegalArgumentException("stallImprovement must be in [0, 1), got " + stallImprovement);
+    }
+  }
+
+  /**
+   * Vanishing below 1e-3 (three orders of magnitude); exploding past a norm of 100 after growing 100x
+   * (cross-entropy gradients start near 1); dead when 10% of a layer's units never fire; update-to-weight
+   * ratio outside [1e-5, 0.1], two orders of magnitude either side of the 1e-3 rule of thumb; stalled
+   * when the mean loss of the latest 100 steps is within 1% of the first 100 steps'.
+   */
+  public static Thresholds defaults() {
+    return new Thresholds(1e-3, 100, 100, 0.1, 0.1, 1e-5, 100, 0.01);
+  }
+
+  public Thresholds withVanishingRatio(double v) {
+    return new Thresholds(v, explodingNorm, explodingGrowth, deadFraction, highUpdateRatio, lowUpdateRatio, stallWindow, stallImprovement);
+  }
+
+  public Thresholds withExploding(double norm, double growth) {
+    return new Thresholds(vanishingRatio, norm, growth, deadFraction, highUpdateRatio, lowUpdateRatio, stallWindow, stallImprovement);
+  }
+
+  public Thresholds withDeadFraction(double v) {
+    return new Thresholds(vanishingRatio, explodingNorm, explodingGrowth, v, highUpdateRatio, lowUpdateRatio, stallWindow, stallImprovement);
+  }
+
+  public Thresholds withUpdateRatios(double low, double high) {
+    return new Thresholds(vanishingRatio, explodingNorm, explodingGrowth, deadFraction, high, low, stallWindow, stallImprovement);
+  }
+
+  public Thresholds withStall(int window, double improvement) {
+    return new Thresholds(vanishingRatio, explodingNorm, explodingGrowth, deadFraction, highUpdateRatio, lowUpdateRatio, window, improvement);
+  }
+
+  private static void positive(String name, double v) {
+    if (!(v > 0) || !Double.isFinite(v)) throw new IllegalArgumentException(name + " must be a positive number, got " + v);
+  }
+}
