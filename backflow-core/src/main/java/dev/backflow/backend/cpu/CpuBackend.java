@@ -15,6 +15,7 @@ import java.util.random.RandomGenerator;
 /** The pure-Java CPU backend: strided loops for element-wise work, a packed GEMM for products. */
 public final class CpuBackend implements Backend {
   private final Gemm gemm;
+  private final FusedKernels fused;
 
   /** The fastest kernels this JVM allows (SIMD when the Vector API module is present). */
   public CpuBackend() {
@@ -23,6 +24,7 @@ public final class CpuBackend implements Backend {
 
   CpuBackend(MicroKernel kernel) {
     this.gemm = new Gemm(kernel);
+    this.fused = Vectorization.fusedKernels(kernel);
   }
 
   /** A backend on the plain-Java kernels, whatever the JVM offers: the twin the SIMD path is tested against. */
@@ -247,18 +249,8 @@ public final class CpuBackend implements Backend {
         throw new IllegalArgumentException("adamUpdate: needs contiguous arrays of equal size, got " + x);
       }
     }
-    float[] p = param.data(), g = grad.data(), m = expAvg.data(), v = expAvgSq.data();
-    int po = param.offset(), go = grad.offset(), mo = expAvg.offset(), vo = expAvgSq.offset();
-    float c1 = 1 - beta1, c2 = 1 - beta2;
-    for (int i = 0, n = param.size(); i < n; i++) {
-      float pi = p[po + i];
-      float gi = g[go + i] + l2 * pi;
-      float mi = m[mo + i] * beta1 + c1 * gi;
-      float vi = v[vo + i] * beta2 + c2 * gi * gi;
-      m[mo + i] = mi;
-      v[vo + i] = vi;
-      p[po + i] = pi * decay - stepSize * (mi / ((float) Math.sqrt(vi) / bc2Sqrt + eps));
-    }
+    fused.adam(param.data(), param.offset(), grad.data(), grad.offset(), expAvg.data(), expAvg.offset(),
+        expAvgSq.data(), expAvgSq.offset(), param.size(), beta1, beta2, stepSize, bc2Sqrt, eps, l2, decay);
   }
 
   // ---- convolution and pooling

@@ -12,6 +12,16 @@ final class Vectorization {
 
   private Vectorization() {}
 
+  /** The fused element-wise kernels matching {@link #bestMicroKernel()}'s choice. */
+  static FusedKernels fusedKernels(MicroKernel chosen) {
+    if (chosen instanceof ScalarMicroKernel) return new FusedKernels.Scalar();
+    try {
+      return (FusedKernels) Class.forName("dev.backflow.backend.cpu.PanamaFusedKernels").getDeclaredConstructor().newInstance();
+    } catch (ReflectiveOperationException | LinkageError e) {
+      return new FusedKernels.Scalar();
+    }
+  }
+
   static MicroKernel bestMicroKernel() {
     if ("false".equalsIgnoreCase(System.getProperty("backflow.simd"))) return new ScalarMicroKernel();
     if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {

@@ -1,0 +1,34 @@
+package dev.backflow.backend.cpu;
+
+/**
+ * Fused element-wise kernels that run once per parameter per step and are memory-bound, with a Vector API
+ * implementation and a plain-Java twin (chosen with the GEMM micro-kernel). Arrays are contiguous.
+ */
+interface FusedKernels {
+  /** See {@link dev.backflow.backend.Backend#adamUpdate}. */
+  void adam(float[] p, int po, float[] g, int go, float[] m, int mo, float[] v, int vo, int n,
+            float beta1, float beta2, float stepSize, float bc2Sqrt, float eps, float l2, float decay);
+
+  /** The plain-Java twin, and the tail loop of the vector one. */
+  static void adamScalar(float[] p, int po, float[] g, int go, float[] m, int mo, float[] v, int vo, int from, int n,
+                         float beta1, float beta2, float stepSize, float bc2Sqrt, float eps, float l2, float decay) {
+    float c1 = 1 - beta1, c2 = 1 - beta2;
+    for (int i = from; i < n; i++) {
+      float pi = p[po + i];
+      float gi = g[go + i] + l2 * pi;
+      float mi = m[mo + i] * beta1 + c1 * gi;
+      float vi = v[vo + i] * beta2 + c2 * gi * gi;
+      m[mo + i] = mi;
+      v[vo + i] = vi;
+      p[po + i] = pi * decay - stepSize * (mi / ((float) Math.sqrt(vi) / bc2Sqrt + eps));
+    }
+  }
+
+  final class Scalar implements FusedKernels {
+    @Override
+    public void adam(float[] p, int po, float[] g, int go, float[] m, int mo, float[] v, int vo, int n,
+                     float beta1, float beta2, float stepSize, float bc2Sqrt, float eps, float l2, float decay) {
+      adamScalar(p, po, g, go, m, mo, v, vo, 0, n, beta1, beta2, stepSize, bc2Sqrt, eps, l2, decay);
+    }
+  }
+}

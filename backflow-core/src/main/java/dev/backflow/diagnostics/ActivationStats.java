@@ -1,0 +1,155 @@
+package dev.backflow.diagnostics;
+
+import dev.backflow.tensor.Tensor;
+
+/**
+ * What one ReLU, sigmoid or tanh layer outputs: for ReLU, which units fired (output &gt; 0) at least once
+ * this epoch, so a unit silent for the whole epoch is known to be dead; for sigmoid and tanh, the fraction of
+ * outputs in the flat tails where the slope, and so the gradient passed back, is almost zero.
+ *
+ * <p>A unit is a feature: the channel of a 4-D [N, C, H, W] output, the last dimension otherwise.
+ */
+public final class ActivationStats {
+  /** The activations watched; the others (leaky ReLU, GELU) neither die nor saturate this way. */
+  public enum Kind { RELU, SIGMOID, TANH }
+
+  /** Sigmoid outputs beyond [0.01, 0.99] have slope below 0.01 (peak 0.25); tanh beyond ±0.99, below 0.02 (peak 1). */
+  static final double SATURATION_EDGE = 0.01;
+
+  private final String name;
+  private final Kind kind;
+  private final RingBuffer deadInBatch, saturated;
+  private boolean[] firedThisEpoch, firedThisBatch;
+  private int firedCount;
+  private long batchesThisEpoch;
+  private int lastEpochDead = -1, units;
+
+  ActivationStats(String name, Kind kind, int history) {
+    this.name = name;
+    this.kind = kind;
+    deadInBatch = new RingBuffer(history);
+    saturated = new RingBuffer(history);
+  }
+
+  /** The kind an activation module computes, or null when it is none of the watched ones. */
+  static Kind kindOf(String activationName) {
+    switch (activationName) {
+      case "ReLU": return Kind.RELU;
+      case "Sigmoid": return Kind.SIGMOID;
+      case "Tanh": return Kind.TANH;
+      default: return null;
+    }
+  }
+
+  /** Path in the model and type, e.g. "1 (ReLU)". */
+  public String name() {
+    return name;
+  }
+
+  public Kind kind() {
+    return kind;
+  }
+
+  /** Units (features or channels) per output; 0 before the first batch. */
+  public int units() {
+    return units;
+  }
+
+  /** Per sampled batch, the fraction of ReLU units that output zero for every example of the batch. */
+  public double[] deadInBatch() {
+    return deadInBatch.toArray();
+  }
+
+  /** Per sampled batch, the fraction of sigmoid/tanh outputs in the saturated tails. */
+  public double[] saturated() {
+    return saturated.toArray();
+  }
+
+  /** ReLU units that never fired during the last completed epoch, or -1 before the first epoch ends. */
+  public int deadLastEpoch() {
+    return lastEpochDead;
+  }
+
+  RingBuffer saturatedHistory() {
+    return saturated;
+  }
+
+  RingBuffer deadInBatchHistory() {
+    return deadInBatch;
+  }
+
+  void observe(Tensor y, boolean sample) {
+    if (y.dim() == 0) return;
+    if (kind == Kind.RELU) observeRelu(y, sample);
+    else if (sample) observeSaturation(y);
+  }
+
+  private void observeRelu(Tensor y, boolean sample) {
+    int rank = y.dim();
+    int unitDim = rank == 4 ? 1 : rank - 1;
+    int u = y.shape(unitDim);
+    if (firedThisEpoch == null || u != units) {
+      units = u;
+      firedThisEpoch = new boolean[u];
+      firedThisBatch = new boolean[u];
+      firedCount = 0;
+    }
+    batchesThisEpoch++;
+    // Once every unit has fired this epoch nothing can die before it ends: skip the scan unless sampling.
+    if (!sample && firedCount == units) return;
+    float[] data;
+    int off;
+    if (y.isContiguous()) {
+      data = y.array().data();
+      off = y.array().offset();
+    } else {
+      data = y.toArray();
+      off = 0;
+    }
+    int inner = 1, outer = 1;
+    for (int d = unitDim + 1; d < rank; d++) inner *= y.shape(d);
+    for (int d = 0; d < unitDim; d++) outer *= y.shape(d);
+    java.util.Arrays.fill(firedThisBatch, false);
+    int at = off;
+    for (int o = 0; o < outer; o++) {
+      for (int k = 0; k < u; k++) {
+        if (!firedThisBatch[k]) {
+          for (int i = 0; i < inner; i++) {
+            if (data[at + i] > 0) {
+              firedThisBatch[k] = true;
+              break;
+            }
+          }
+        }
+        at += inner;
+      }
+    }
+    int silent = 0;
+    for (int k = 0; k < u; k++) {
+      if (!firedThisBatch[k]) silent++;
+      else if (!firedThisEpoch[k]) {
+        firedThisEpoch[k] = true;
+        firedCount++;
+      }
+    }
+    if (sample) deadInBatch.add((double) silent / u);
+  }
+
+  private void observeSaturation(Tensor y) {
+    float[] v = y.toArray();
+    double lo = kind == Kind.SIGMOID ? SATURATION_EDGE : -1 + SATURATION_EDGE, hi = 1 - SATURATION_EDGE;
+    long flat = 0;
+    for (float x : v) if (x < lo || x > hi) flat++;
+    saturated.add((double) flat / v.length);
+  }
+
+  /** Closes the epoch: returns how many units never fired (ReLU only; -1 when nothing was observed). */
+  int endEpoch() {
+    if (kind != Kind.RELU || batchesThisEpoch == 0) return -1;
+    lastEpochDead = units - firedCount;
+    java.util.Arrays.fill(firedThisEpoch, false);
+    firedCount = 0;
+    batchesThisEpoch = 0;
+    return lastEpochDead;
+  }
+}
