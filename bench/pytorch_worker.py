@@ -64,13 +64,13 @@ if workload == "gemm":
 elif workload in ("mlp64", "mlp256", "memory"):
     x, y = fashion(); x = x.view(-1, 784)
     batch = 256 if workload == "mlp256" else 64
-    steps = 300 if batch == 64 else 150
-    result(train_steps(mlp(), x, y, batch, 50, steps if workload != "memory" else 938), "samples/s")
+    warmup, steps = ((300, 600) if batch == 64 else (150, 300)) if workload != "memory" else (0, 938)
+    result(train_steps(mlp(), x, y, batch, warmup, steps), "samples/s")
 elif workload == "cnn64":
     x, y = fashion(); x = x.view(-1, 1, 28, 28)
     m = nn.Sequential(nn.Conv2d(1, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(32, 64, 3, padding=1), nn.ReLU(),
                       nn.MaxPool2d(2), nn.Flatten(), nn.Linear(3136, 128), nn.ReLU(), nn.Linear(128, 10))
-    result(train_steps(m, x, y, 64, 5, 40), "samples/s")
+    result(train_steps(m, x, y, 64, 20, 60), "samples/s")
 elif workload == "gpt32":
     V, T, L, H, D = 65, 64, 4, 4, 128
     class Block(nn.Module):

@@ -33,10 +33,10 @@ final class BenchWorkloads {
     double value;
     switch (workload) {
       case "gemm": value = gemm(); break;
-      case "mlp64": value = train(false, 64, 50, 300); break;
-      case "mlp256": value = train(false, 256, 50, 150); break;
-      case "memory": value = train(false, 64, 50, 938); break;
-      case "cnn64": value = train(true, 64, 5, 40); break;
+      case "mlp64": value = train(false, 64, 300, 600); break;
+      case "mlp256": value = train(false, 256, 150, 300); break;
+      case "memory": value = train(false, 64, 0, 938); break;
+      case "cnn64": value = train(true, 64, 20, 60); break;
       case "gpt32": value = gpt(); break;
       case "xor": value = xor(); break;
       default: throw new IllegalArgumentException("unknown workload '" + workload + "' (gemm, mlp64, mlp256, cnn64, gpt32, xor, memory)");

@@ -44,7 +44,7 @@ public final class GradientMonitor implements TrainingListener, AutoCloseable {
   private final Map<String, Finding> events = new LinkedHashMap<>();
   private long steps;
   private int epochs;
-  private boolean updatePending;
+  private boolean updatePending, nonFiniteGradient;
   private double firstNorm = Double.NaN, peakNorm;
 
   /** Samples every 10 steps, keeps 100 samples, default thresholds. */
@@ -62,7 +62,7 @@ public final class GradientMonitor implements TrainingListener, AutoCloseable {
     loss = new LossTrend(thresholds.stallWindow());
     groupByModule(model, history);
     if (layers.isEmpty()) throw new IllegalArgumentException("GradientMonitor: the model has no parameters to watch");
-    watchActivations(model, "", history);
+    watchActivations(model, history);
   }
 
   /** A layer is a module's own parameters: "0.weight" and "0.bias" form layer "0 (Linear)". */
@@ -78,7 +78,7 @@ public final class GradientMonitor implements TrainingListener, AutoCloseable {
     }
   }
 
-  private void watchActivations(Module model, String prefix, int history) {
+  private void watchActivations(Module model, int history) {
     for (Map.Entry<String, Module> e : modulesByPath(model).entrySet()) {
       if (!(e.getValue() instanceof Activation)) continue;
       Activation a = (Activation) e.getValue();
@@ -143,15 +143,13 @@ public final class GradientMonitor implements TrainingListener, AutoCloseable {
       return;
     }
     if (Double.isNaN(firstNorm) && global > 0) firstNorm = global;
+    if (nonFiniteGradient) return; // the first overflow is the finding; later samples add nothing to it
     if (!Double.isFinite(global)) {
-      events.putIfAbsent(Finding.Kind.EXPLODING_GRADIENTS.name(), Rules.nonFiniteGradient(step, lossValue, firstNonFinite));
+      nonFiniteGradient = true;
+      events.put(Finding.Kind.EXPLODING_GRADIENTS.name(), Rules.nonFiniteGradient(step, lossValue, firstNonFinite));
     } else if (global > thresholds.explodingNorm() && global > thresholds.explodingGrowth() * firstNorm && global > peakNorm) {
-      peakNorm = global;
-      Finding previous = events.get(Finding.Kind.EXPLODING_GRADIENTS.name());
-      if (previous == null || previous.figures().containsKey("gradient norm")) {
-        events.put(Finding.Kind.EXPLODING_GRADIENTS.name(),
-            Rules.exploding(step, global, firstNorm, largest, worstNorm, thresholds));
-      }
+      peakNorm = global; // keep the worst figures seen
+      events.put(Finding.Kind.EXPLODING_GRADIENTS.name(), Rules.exploding(step, global, firstNorm, largest, worstNorm, thresholds));
     }
   }
 

@@ -58,6 +58,10 @@ public final class LayerStats {
     return gradNorms;
   }
 
+  RingBuffer weightNormHistory() {
+    return weightNorms;
+  }
+
   RingBuffer updateRatioHistory() {
     return updateRatios;
   }

@@ -87,34 +87,50 @@ final class Gemm {
 
   /** Panels of mr rows; within a panel, column p holds A[i0..i0+mr, p]; short panels are zero-filled. */
   private static void packA(int mc, int kc, int mr, float[] a, int off, int aRow, int aCol, float[] dst) {
-    int d = 0;
-    for (int i0 = 0; i0 < mc; i0 += mr) {
+    for (int i0 = 0, d = 0; i0 < mc; i0 += mr, d += mr * kc) {
       int rows = Math.min(mr, mc - i0);
-      for (int p = 0; p < kc; p++) {
-        int src = off + i0 * aRow + p * aCol;
-        int i = 0;
-        for (; i < rows; i++) dst[d++] = a[src + i * aRow];
-        for (; i < mr; i++) dst[d++] = 0f;
+      if (aCol == 1) {
+        // Row-major A: read each row sequentially, scatter into the panel with stride mr.
+        for (int i = 0; i < rows; i++) {
+          int src = off + (i0 + i) * aRow;
+          for (int p = 0; p < kc; p++) dst[d + p * mr + i] = a[src + p];
+        }
+        if (rows < mr) for (int p = 0; p < kc; p++) for (int i = rows; i < mr; i++) dst[d + p * mr + i] = 0f;
+      } else {
+        for (int p = 0; p < kc; p++) {
+          int src = off + i0 * aRow + p * aCol, q = d + p * mr;
+          int i = 0;
+          for (; i < rows; i++) dst[q + i] = a[src + i * aRow];
+          for (; i < mr; i++) dst[q + i] = 0f;
+        }
       }
     }
   }
 
   /** Panels of nr columns; within a panel, row p holds B[p, j0..j0+nr]; short panels are zero-filled. */
   private static void packB(int kc, int nc, int nr, float[] b, int off, int bRow, int bCol, float[] dst) {
-    int d = 0;
-    for (int j0 = 0; j0 < nc; j0 += nr) {
+    for (int j0 = 0, d = 0; j0 < nc; j0 += nr, d += nr * kc) {
       int cols = Math.min(nr, nc - j0);
-      for (int p = 0; p < kc; p++) {
-        int src = off + p * bRow + j0 * bCol;
-        int j = 0;
-        if (bCol == 1) {
-          System.arraycopy(b, src, dst, d, cols);
-          d += cols;
-          j = cols;
-        } else {
-          for (; j < cols; j++) dst[d++] = b[src + j * bCol];
+      if (bCol == 1) {
+        for (int p = 0; p < kc; p++) {
+          int src = off + p * bRow + j0, q = d + p * nr;
+          System.arraycopy(b, src, dst, q, cols);
+          for (int j = cols; j < nr; j++) dst[q + j] = 0f;
         }
-        for (; j < nr; j++) dst[d++] = 0f;
+      } else if (bRow == 1) {
+        // B is a transposed view (x @ W^T): each column of B is a contiguous row of W, read it in order.
+        for (int j = 0; j < cols; j++) {
+          int src = off + (j0 + j) * bCol;
+          for (int p = 0; p < kc; p++) dst[d + p * nr + j] = b[src + p];
+        }
+        if (cols < nr) for (int p = 0; p < kc; p++) for (int j = cols; j < nr; j++) dst[d + p * nr + j] = 0f;
+      } else {
+        for (int p = 0; p < kc; p++) {
+          int src = off + p * bRow + j0 * bCol, q = d + p * nr;
+          int j = 0;
+          for (; j < cols; j++) dst[q + j] = b[src + j * bCol];
+          for (; j < nr; j++) dst[q + j] = 0f;
+        }
       }
     }
   }
