@@ -35,6 +35,10 @@ public final class BackwardEngine {
     List<Tensor> order = topologicalOrder(root);
     IdentityHashMap<Tensor, Tensor> pending = new IdentityHashMap<>();
     pending.put(root, seed.detach());
+    // Storage already handed to a leaf's grad (or owned by the caller, like the seed): a leaf that would
+    // receive it again gets a copy, so no two grads ever share memory.
+    IdentityHashMap<float[], Boolean> handedOut = new IdentityHashMap<>();
+    handedOut.put(seed.array().data(), Boolean.TRUE);
     try (var noGrad = Autograd.noGrad()) {
       for (int i = order.size() - 1; i >= 0; i--) {
         Tensor t = order.get(i);
@@ -42,7 +46,11 @@ public final class BackwardEngine {
         if (g == null) continue;
         g = t.runHooks(g);
         Node node = t.gradFn();
-        if (node == null || t.retainsGrad()) t.accumulateGrad(g);
+        if (node == null || t.retainsGrad()) {
+          boolean owned = g.isContiguous() && g.array().data().length == g.numel()
+              && handedOut.put(g.array().data(), Boolean.TRUE) == null;
+          t.accumulateGrad(g, owned);
+        }
         if (node == null) continue;
         Tensor[] inputs = node.inputs();
         boolean[] needs = new boolean[inputs.length];

@@ -372,9 +372,13 @@ public final class Tensor {
     return g;
   }
 
-  /** Adds a gradient into grad(), copying so that grads never alias other tensors (called by the engine). */
-  public void accumulateGrad(Tensor g) {
-    grad = grad == null ? new Tensor(backend().copy(g.array)) : new Tensor(backend().binary(BinaryOp.ADD, grad.array, g.array));
+  /**
+   * Adds a gradient into grad() (called by the engine). {@code owned} says g's storage belongs to nobody
+   * else, so it can become the grad without a copy; otherwise it is copied, so that grads never alias.
+   */
+  public void accumulateGrad(Tensor g, boolean owned) {
+    if (grad == null) grad = owned ? new Tensor(g.array) : new Tensor(backend().copy(g.array));
+    else grad = new Tensor(backend().binary(BinaryOp.ADD, grad.array, g.array));
   }
 
   /** Backpropagates from this one-element tensor and frees the graph. */

@@ -134,12 +134,28 @@ public final class CpuBackend implements Backend {
     float[] ad = a.data(), bd = b.data();
     if (a.isContiguous() && b.isContiguous() && Arrays.equals(a.shape(), b.shape())) {
       Elementwise.binaryContiguous(op, ad, a.offset(), bd, b.offset(), out, 0, out.length);
+    } else if (a.isContiguous() && b.isContiguous() && Arrays.equals(a.shape(), shape) && isTrailing(b.shape(), shape)) {
+      // x + bias: b repeats along the leading dims; run row by row with unit strides.
+      int row = b.size();
+      for (int start = 0; start < out.length; start += row) {
+        Elementwise.binaryContiguous(op, ad, a.offset() + start, bd, b.offset(), out, start, row);
+      }
     } else {
       NdArray ea = a.expand(shape), eb = b.expand(shape);
       StridedLoop.run(shape, ea.offset(), ea.strides(), eb.offset(), eb.strides(), 0, Shapes.contiguousStrides(shape),
           (pa, sa, pb, sb, pc, sc, n) -> Elementwise.binaryRow(op, ad, pa, sa, bd, pb, sb, out, pc, sc, n));
     }
     return NdArray.wrap(out, shape);
+  }
+
+  /** True when {@code small} (ignoring leading 1s) equals the last dims of {@code shape}. */
+  private static boolean isTrailing(int[] small, int[] shape) {
+    int lead = 0;
+    while (lead < small.length && small[lead] == 1) lead++;
+    int n = small.length - lead;
+    if (n == 0 || n > shape.length) return false;
+    for (int i = 0; i < n; i++) if (small[lead + i] != shape[shape.length - n + i]) return false;
+    return true;
   }
 
   @Override

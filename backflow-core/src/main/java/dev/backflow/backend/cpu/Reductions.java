@@ -22,6 +22,9 @@ final class Reductions {
       throw new IllegalArgumentException(op.name().toLowerCase() + ": cannot reduce an empty tensor of shape "
           + Shapes.str(shape));
     }
+    if (op == ReduceOp.SUM && x.isContiguous() && isLeadingPrefix(dims) && outSize > 1) {
+      return sumLeading(x, outSize, keepDim, keptShape, dims);
+    }
     double[] acc = new double[outSize];
     float init = op == ReduceOp.MAX ? Float.NEGATIVE_INFINITY : op == ReduceOp.MIN ? Float.POSITIVE_INFINITY : 0f;
     java.util.Arrays.fill(acc, init);
@@ -68,6 +71,33 @@ final class Reductions {
     int[] outShape = new int[outRank];
     for (int d = 0, j = 0; d < rank; d++) if (!dims[d]) outShape[j++] = shape[d];
     return NdArray.wrap(out, outShape);
+  }
+
+  /** True when the reduced dims are exactly a non-empty prefix 0..k-1. */
+  private static boolean isLeadingPrefix(boolean[] dims) {
+    int k = 0;
+    while (k < dims.length && dims[k]) k++;
+    if (k == 0) return false;
+    for (int d = k; d < dims.length; d++) if (dims[d]) return false;
+    return true;
+  }
+
+  /** Column sums of a contiguous [rows, cols] layout (the bias gradient), unit stride, double accumulators. */
+  private static NdArray sumLeading(NdArray x, int cols, boolean keepDim, int[] keptShape, boolean[] dims) {
+    float[] xd = x.data();
+    int off = x.offset(), rows = x.size() / cols;
+    double[] acc = new double[cols];
+    for (int r = 0; r < rows; r++) {
+      int base = off + r * cols;
+      for (int c = 0; c < cols; c++) acc[c] += xd[base + c];
+    }
+    float[] out = new float[cols];
+    for (int c = 0; c < cols; c++) out[c] = (float) acc[c];
+    if (keepDim) return NdArray.wrap(out, keptShape);
+    int[] shape = x.shape();
+    int k = 0;
+    while (dims[k]) k++;
+    return NdArray.wrap(out, java.util.Arrays.copyOfRange(shape, k, shape.length));
   }
 
   static NdArray argReduce(ReduceOp op, NdArray x, int dim, boolean keepDim) {

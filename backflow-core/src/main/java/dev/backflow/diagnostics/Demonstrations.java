@@ -1,0 +1,136 @@
+package dev.backflow.diagnostics;
+
+import dev.backflow.autograd.Autograd;
+import dev.backflow.data.DataLoader;
+import dev.backflow.data.TensorDataset;
+import dev.backflow.data.ToyDatasets;
+import dev.backflow.nn.Activation;
+import dev.backflow.nn.Init;
+import dev.backflow.nn.Linear;
+import dev.backflow.nn.Module;
+import dev.backflow.nn.Residual;
+import dev.backflow.nn.Sequential;
+import dev.backflow.optim.Optimizer;
+import dev.backflow.optim.Sgd;
+import dev.backflow.train.EpochResult;
+import dev.backflow.train.LossFunction;
+import dev.backflow.train.Trainer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.function.Function;
+
+/**
+ * The classic failures of backpropagation reproduced on small 2-D datasets, each beside its cure, with a
+ * {@link GradientMonitor} attached to both runs: what {@code backflow doctor} runs and charts.
+ */
+public final class Demonstrations {
+  private Demonstrations() {}
+
+  /** One training run: its monitor, its per-epoch results, and why it stopped early (null if it did not). */
+  public record Run(String label, GradientMonitor monitor, List<EpochResult> history, String stoppedBy, double accuracy) {}
+
+  /** A failure and its cure, trained on the same data from the same seed. */
+  public record Demonstration(String name, String title, Run failing, Run cured) {}
+
+  public static List<Demonstration> all(long seed) {
+    return List.of(vanishing(seed), exploding(seed), dyingRelu(seed));
+  }
+
+  // ============================================================================ the three failures
+
+  static final int DEEP = 20, WIDTH = 32;
+
+  /** A 20-layer sigmoid MLP (PyTorch's default init) against the same depth with ReLU, He init and residuals. */
+  public static Demonstration vanishing(long seed) {
+    TensorDataset data = ToyDatasets.moons(512, 0.1, seed);
+    Run failing = train("20-layer sigmoid MLP, default init", data, seed, 20,
+        r -> deepSigmoid(r), m -> new Sgd(m.parameters(), 0.1, 0.9, 0, 0, false));
+    Run cured = train("20 layers: ReLU, He init, residual blocks", data, seed, 20,
+        r -> deepResidualRelu(r), m -> new Sgd(m.parameters(), 0.1, 0.9, 0, 0, false));
+    return new Demonstration("vanishing", "Vanishing gradients", failing, cured);
+  }
+
+  public static Demonstration exploding(long seed) {
+    TensorDataset data = ToyDatasets.regression(512, 0.05, seed);
+    Run failing = train("8-layer ReLU MLP, weights 2x too large, no clipping", data, seed, 10, r -> tooLarge(r),
+        m -> new Sgd(m.parameters(), 0.01), LossFunction.mse(), 0);
+    Run cured = train("the same, gradient norm clipped to 1", data, seed, 10, r -> tooLarge(r),
+        m -> new Sgd(m.parameters(), 0.01), LossFunction.mse(), 1.0);
+    return new Demonstration("exploding", "Exploding gradients", failing, cured);
+  }
+
+  public static Demonstration dyingRelu(long seed) {
+    TensorDataset data = ToyDatasets.moons(512, 0.1, seed);
+    Run failing = train("ReLU MLP, SGD learning rate 2", data, seed, 10, r -> mlp(r, Activation::relu),
+        m -> new Sgd(m.parameters(), 2.0));
+    Run cured = train("leaky ReLU MLP, the same learning rate", data, seed, 10, r -> mlp(r, () -> Activation.leakyRelu(0.01f)),
+        m -> new Sgd(m.parameters(), 2.0));
+    return new Demonstration("dying-relu", "Dying ReLUs", failing, cured);
+  }
+
+  // ============================================================================ models
+
+  static Sequential deepSigmoid(SplittableRandom rng) {
+    Sequential s = new Sequential(new Linear(2, WIDTH, rng), Activation.sigmoid());
+    for (int i = 0; i < DEEP - 2; i++) s.add(new Linear(WIDTH, WIDTH, rng)).add(Activation.sigmoid());
+    return s.add(new Linear(WIDTH, 2, rng));
+  }
+
+  static Sequential deepResidualRelu(SplittableRandom rng) {
+    Sequential s = new Sequential(he(new Linear(2, WIDTH, rng), rng), Activation.relu());
+    for (int i = 0; i < DEEP - 2; i++) s.add(new Residual(new Sequential(he(new Linear(WIDTH, WIDTH, rng), rng), Activation.relu())));
+    return s.add(new Linear(WIDTH, 2, rng));
+  }
+
+  static Sequential tooLarge(SplittableRandom rng) {
+    Sequential s = new Sequential(scaled(new Linear(1, WIDTH, rng), rng, 2), Activation.relu());
+    for (int i = 0; i < 6; i++) s.add(scaled(new Linear(WIDTH, WIDTH, rng), rng, 2)).add(Activation.relu());
+    return s.add(scaled(new Linear(WIDTH, 1, rng), rng, 2));
+  }
+
+  static Sequential mlp(SplittableRandom rng, java.util.function.Supplier<Activation> act) {
+    return new Sequential(he(new Linear(2, 64, rng), rng), act.get(), he(new Linear(64, 64, rng), rng), act.get(),
+        he(new Linear(64, 64, rng), rng), act.get(), new Linear(64, 2, rng));
+  }
+
+  /** He (Kaiming) normal weights, zero bias: the initialization made for ReLU. */
+  static Linear he(Linear l, SplittableRandom rng) {
+    return scaled(l, rng, 1);
+  }
+
+  /** He normal weights times {@code factor}, zero bias. */
+  static Linear scaled(Linear l, SplittableRandom rng, double factor) {
+    try (var g = Autograd.noGrad()) {
+      int[] shape = l.weight.shape();
+      l.weight.copy_(Init.kaimingNormal(rng, factor * Init.gain("relu", 0), shape));
+      if (l.bias != null) l.bias.fill_(0f);
+    }
+    return l;
+  }
+
+  // ============================================================================ training
+
+  static Run train(String label, TensorDataset data, long seed, int epochs, Function<SplittableRandom, Module> model,
+                   Function<Module, Optimizer> optimizer) {
+    return train(label, data, seed, epochs, model, optimizer, LossFunction.crossEntropy(), 0);
+  }
+
+  static Run train(String label, TensorDataset data, long seed, int epochs, Function<SplittableRandom, Module> model,
+                   Function<Module, Optimizer> optimizer, LossFunction loss, double clip) {
+    Module m = model.apply(new SplittableRandom(seed));
+    GradientMonitor monitor = new GradientMonitor(m, 1, 1000, Thresholds.defaults());
+    Trainer trainer = new Trainer(m, optimizer.apply(m), loss).listener(monitor).clipGradNorm(clip);
+    List<EpochResult> history = new ArrayList<>();
+    String stopped = null;
+    DataLoader loader = new DataLoader(data, 32, true, false, seed, 0);
+    try {
+      for (int e = 0; e < epochs; e++) history.addAll(trainer.fit(loader, null, 1));
+    } catch (ArithmeticException e) {
+      stopped = e.getMessage();
+    }
+    double acc = stopped != null ? Double.NaN : trainer.evaluate(new DataLoader(data, data.size(), false, false, 0, 0)).accuracy();
+    monitor.close();
+    return new Run(label, monitor, history, stopped, acc);
+  }
+}
