@@ -3,6 +3,7 @@ package dev.backflow.cli;
 import dev.backflow.data.DataLoader;
 import dev.backflow.data.Dataset;
 import dev.backflow.nn.Module;
+import dev.backflow.optim.LrScheduler;
 import dev.backflow.optim.Optimizer;
 import dev.backflow.train.Checkpoint;
 import dev.backflow.train.EpochResult;
@@ -42,6 +43,8 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--batch-size", description = "mini-batch size; default: ${DEFAULT-VALUE}") int batchSize = 64;
   @Option(names = "--epochs", description = "epochs; default: ${DEFAULT-VALUE}") int epochs = 5;
   @Option(names = "--clip", description = "clip the global gradient norm (0 = off)") double clip;
+  @Option(names = "--schedule", description = "learning-rate schedule per epoch: constant or cosine (to 0 at the last epoch); default: ${DEFAULT-VALUE}")
+  String schedule = "constant";
   @Option(names = "--out", description = "output directory for checkpoint.safetensors and curves.png; default: ${DEFAULT-VALUE}")
   Path out = Path.of("runs/latest");
   @Option(names = "--resume", description = "continue from OUT/checkpoint.safetensors") boolean resume;
@@ -69,6 +72,13 @@ final class TrainCommand implements Callable<Integer> {
     o.printf(Locale.ROOT, "%s on %s: %d training / %d test examples, %,d parameters, %s lr %s, batch %d%n",
         setup.model, setup.dataset, train.size(), test.size(), model.numParameters(), optimizer, lr, batchSize);
     Trainer trainer = new Trainer(model, opt, LossFunction.crossEntropy()).clipGradNorm(clip);
+    if (schedule.equals("cosine")) {
+      LrScheduler cosine = LrScheduler.cosine(opt, Math.max(1, epochs), 0.0);
+      for (int e = 1; e < firstEpoch; e++) cosine.step();
+      trainer.scheduler(cosine);
+    } else if (!schedule.equals("constant")) {
+      throw new IllegalArgumentException("--schedule must be constant or cosine, got " + schedule);
+    }
     ProgressListener progress = new ProgressListener(noProgress);
     trainer.listener(progress);
     Files.createDirectories(out);
