@@ -46,10 +46,12 @@ final class GptCommand implements Callable<Integer> {
   @Option(names = "--lr", description = "peak learning rate; default: ${DEFAULT-VALUE}") double lr = 2e-3;
   @Option(names = "--seed", description = "seed; default: ${DEFAULT-VALUE}") long seed = 0;
   @Option(names = "--max-chars", description = "use at most this many characters of text; default: ${DEFAULT-VALUE}") int maxChars = 4_000_000;
+  @Option(names = "--threads", description = "kernel threads (default: all cores)") Integer threads;
   @Option(names = "--out", description = "output directory; default: ${DEFAULT-VALUE}") Path out = Path.of("runs/gpt");
 
   @Override
   public Integer call() throws IOException {
+    if (threads != null) dev.backflow.backend.cpu.Parallel.setThreads(threads);
     PrintWriter o = spec.commandLine().getOut();
     if (steps < 0 || batchSize <= 0 || context <= 0) throw new IllegalArgumentException("--steps, --batch-size and --context must be positive");
     String corpusText = readText(text.isEmpty() ? defaultText() : text, maxChars);

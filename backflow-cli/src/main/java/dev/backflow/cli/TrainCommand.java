@@ -48,10 +48,12 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--out", description = "output directory for checkpoint.safetensors and curves.png; default: ${DEFAULT-VALUE}")
   Path out = Path.of("runs/latest");
   @Option(names = "--resume", description = "continue from OUT/checkpoint.safetensors") boolean resume;
+  @Option(names = "--threads", description = "kernel threads (default: all cores)") Integer threads;
   @Option(names = "--no-progress", description = "print one line per epoch instead of a progress bar") boolean noProgress;
 
   @Override
   public Integer call() throws Exception {
+    if (threads != null) dev.backflow.backend.cpu.Parallel.setThreads(threads);
     if (batchSize <= 0) throw new IllegalArgumentException("--batch-size must be positive, got " + batchSize);
     if (epochs < 0) throw new IllegalArgumentException("--epochs must be 0 or more, got " + epochs);
     PrintWriter o = spec.commandLine().getOut();

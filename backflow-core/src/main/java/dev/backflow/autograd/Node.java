@@ -12,7 +12,6 @@ public final class Node {
   private static final StackWalker WALKER = StackWalker.getInstance();
 
   private final String name;
-  private final String inputShapes;
   private final String createdAt;
   private Tensor[] inputs;
   private BackwardFn backward;
@@ -21,7 +20,6 @@ public final class Node {
     this.name = name;
     this.backward = backward;
     this.inputs = inputs;
-    this.inputShapes = Arrays.stream(inputs).map(t -> Arrays.toString(t.shape())).collect(Collectors.joining(" and "));
     this.createdAt = Autograd.isAnomalyEnabled() ? callSite() : null;
   }
 
@@ -44,9 +42,10 @@ public final class Node {
     return backward == null;
   }
 
-  /** Shapes of the inputs, as recorded at creation (for error messages). */
+  /** Shapes of the inputs (for error messages; built on demand, since most nodes never need it). */
   public String inputShapes() {
-    return inputShapes;
+    if (inputs == null) return "(freed)";
+    return Arrays.stream(inputs).map(t -> Arrays.toString(t.shape())).collect(Collectors.joining(" and "));
   }
 
   /** Where user code created this op ("Foo.bar(Foo.java:12)"), or null when anomaly mode was off. */

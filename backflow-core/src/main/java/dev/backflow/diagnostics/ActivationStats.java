@@ -80,6 +80,7 @@ public final class ActivationStats {
 
   void observe(Tensor y, boolean sample) {
     if (y.dim() == 0) return;
+    if (kind != Kind.RELU) units = y.shape(y.dim() == 4 ? 1 : y.dim() - 1);
     if (kind == Kind.RELU) observeRelu(y, sample);
     else if (sample) observeSaturation(y);
   }

@@ -34,12 +34,13 @@ public record Thresholds(double vanishingRatio, double explodingNorm, double exp
 
   /**
    * Vanishing below 1e-3 (three orders of magnitude); exploding past a norm of 100 after growing 100x
-   * (cross-entropy gradients start near 1); dead when 10% of a layer's units never fire; update-to-weight
+   * (cross-entropy gradients start near 1); dead when half of a layer's units never fire (healthy networks
+   * often carry 10-20% dead units; the failure kills most of a layer); update-to-weight
    * ratio outside [1e-5, 0.1], two orders of magnitude either side of the 1e-3 rule of thumb; stalled
    * when the mean loss of the latest 100 steps is within 1% of the first 100 steps'.
    */
   public static Thresholds defaults() {
-    return new Thresholds(1e-3, 100, 100, 0.1, 0.1, 1e-5, 100, 0.01);
+    return new Thresholds(1e-3, 100, 100, 0.5, 0.1, 1e-5, 100, 0.01);
   }
 
   public Thresholds withVanishingRatio(double v) {

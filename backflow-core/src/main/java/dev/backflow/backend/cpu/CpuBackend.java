@@ -251,7 +251,7 @@ public final class CpuBackend implements Backend {
     if (mayParallelize) {
       gemm.multiply(m, n, k, ad, aOff, a.stride(1), a.stride(2), bd, bOff, b.stride(1), b.stride(2), out, t * m * n, n, false);
     } else {
-      gemm.multiplyRange(m, n, k, ad, aOff, a.stride(1), a.stride(2), bd, bOff, b.stride(1), b.stride(2), out, t * m * n, n, false);
+      gemm.multiplySingleThread(m, n, k, ad, aOff, a.stride(1), a.stride(2), bd, bOff, b.stride(1), b.stride(2), out, t * m * n, n, false);
     }
   }
 

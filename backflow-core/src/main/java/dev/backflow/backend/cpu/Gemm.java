@@ -27,6 +27,10 @@ final class Gemm {
    */
   void multiply(int m, int n, int k, float[] a, int aOff, int aRow, int aCol,
                 float[] b, int bOff, int bRow, int bCol, float[] c, int cOff, int ldc, boolean accumulate) {
+    if ((long) m * n * k <= SMALL_WORK) {
+      small(m, n, k, a, aOff, aRow, aCol, b, bOff, bRow, bCol, c, cOff, ldc, accumulate);
+      return;
+    }
     int nr = kernel.nr();
     int tasks = Math.min(Parallel.threads(), (n + nr - 1) / nr);
     if (tasks > 1 && (long) m * n * k >= PARALLEL_WORK) {
@@ -46,11 +50,34 @@ final class Gemm {
     multiplyRange(m, n, k, a, aOff, aRow, aCol, b, bOff, bRow, bCol, c, cOff, ldc, accumulate);
   }
 
+  /** Work below which packing costs more than it saves: tiny products (XOR, a single neuron) go direct. */
+  private static final long SMALL_WORK = 4096;
+
+  /** The plain triple loop, for products too small to pack. */
+  private static void small(int m, int n, int k, float[] a, int aOff, int aRow, int aCol,
+                            float[] b, int bOff, int bRow, int bCol, float[] c, int cOff, int ldc, boolean accumulate) {
+    for (int i = 0; i < m; i++) {
+      for (int j = 0; j < n; j++) {
+        float sum = 0f;
+        int pa = aOff + i * aRow, pb = bOff + j * bCol;
+        for (int p = 0; p < k; p++) sum += a[pa + p * aCol] * b[pb + p * bRow];
+        int at = cOff + i * ldc + j;
+        c[at] = accumulate ? c[at] + sum : sum;
+      }
+    }
+  }
+
   /** Work (multiply-adds) below which splitting across threads costs more than it saves. */
   private static final long PARALLEL_WORK = 1L << 18;
 
   /** The product on the calling thread only (callers that already split work across threads). */
-  void multiplyRange(int m, int n, int k, float[] a, int aOff, int aRow, int aCol,
+  void multiplySingleThread(int m, int n, int k, float[] a, int aOff, int aRow, int aCol,
+                            float[] b, int bOff, int bRow, int bCol, float[] c, int cOff, int ldc, boolean accumulate) {
+    if ((long) m * n * k <= SMALL_WORK) small(m, n, k, a, aOff, aRow, aCol, b, bOff, bRow, bCol, c, cOff, ldc, accumulate);
+    else multiplyRange(m, n, k, a, aOff, aRow, aCol, b, bOff, bRow, bCol, c, cOff, ldc, accumulate);
+  }
+
+  private void multiplyRange(int m, int n, int k, float[] a, int aOff, int aRow, int aCol,
                              float[] b, int bOff, int bRow, int bCol, float[] c, int cOff, int ldc, boolean accumulate) {
     if (m == 0 || n == 0) return;
     if (k == 0) {
