@@ -73,8 +73,8 @@ public final class Demonstrations {
   }
 
   /**
-   * A 4-layer ReLU MLP, 16 units wide, with Adam at learning rate 0.05 (50x the usual 1e-3) on two spirals,
-   * against the same with leaky ReLU.
+   * A 4-layer ReLU MLP, 32 units wide, He init, with Adam at learning rate 0.1 (100x the usual 1e-3) on two
+   * moons, against the same with leaky ReLU (slope 0.01).
    */
   public static Demonstration dyingRelu(long seed) {
     TensorDataset data = ToyDatasets.moons(512, 0.1, seed);
@@ -95,8 +95,10 @@ public final class Demonstrations {
   }
 
   /**
-   * Each residual block adds its branch to its input, so with plain He init the signal's variance would double
-   * per block (2^18 over 18 blocks); scaling each branch by 1/√blocks keeps the sum's variance within e.
+   * 20 linear layers: an input layer, 18 pre-activation residual blocks x + W·relu(x), and an output layer.
+   * Each block adds its branch to its input, so with plain He init the signal's variance would double per
+   * block (2^18 in all); He weights scaled by 1/√18 keep the sum's growth within e. ReLU on the residual
+   * stream, which the skip keeps varied, rarely dies.
    */
   static Sequential deepResidualRelu(SplittableRandom rng) {
     int blocks = DEEP - 2;
@@ -107,14 +109,16 @@ public final class Demonstrations {
     return s.add(Activation.relu()).add(new Linear(WIDTH, 2, rng));
   }
 
+  /** 8 linear layers with He weights times 1.5: each layer amplifies the signal, forward and backward. */
   static Sequential tooLarge(SplittableRandom rng) {
     Sequential s = new Sequential(scaled(new Linear(2, WIDTH, rng), rng, 1.5), Activation.relu());
     for (int i = 0; i < 6; i++) s.add(scaled(new Linear(WIDTH, WIDTH, rng), rng, 1.5)).add(Activation.relu());
     return s.add(scaled(new Linear(WIDTH, 2, rng), rng, 1.5));
   }
 
+  /** 2-32-32-32-2 with He init. */
   static Sequential mlp(SplittableRandom rng, Supplier<Activation> act) {
-    int w = 32;
+    int w = WIDTH;
     return new Sequential(he(new Linear(2, w, rng), rng), act.get(), he(new Linear(w, w, rng), rng), act.get(),
         he(new Linear(w, w, rng), rng), act.get(), he(new Linear(w, 2, rng), rng));
   }

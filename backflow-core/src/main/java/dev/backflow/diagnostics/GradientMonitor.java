@@ -203,16 +203,18 @@ public final class GradientMonitor implements TrainingListener, AutoCloseable {
 
   /**
    * What is wrong now: the events seen (NaN loss, exploding gradients, dead units in the last epoch), then
-   * the rules over the latest samples (vanishing gradients, learning rate too high or too low). A large
-   * update ratio is not reported as its own finding when the gradients exploded or the loss went NaN (it is
-   * their symptom), and a stalled loss only when no other finding explains it.
+   * the rules over the latest samples (vanishing gradients, learning rate too high or too low). Causes come
+   * before symptoms: once the gradients exploded or the loss went NaN, the sizes of later gradients and steps
+   * are debris, so the rules over them are not reported; a stalled loss only when no other finding explains it.
    */
   public List<Finding> findings() {
     List<Finding> out = new ArrayList<>(events.values());
-    add(out, Rules.vanishing(layers, activations, thresholds));
     boolean blownUp = has(out, Finding.Kind.EXPLODING_GRADIENTS) || has(out, Finding.Kind.NAN_LOSS);
-    if (!blownUp) add(out, Rules.learningRateTooHigh(layers, thresholds));
-    add(out, Rules.learningRateTooLow(layers, thresholds));
+    if (!blownUp) {
+      add(out, Rules.vanishing(layers, activations, thresholds));
+      add(out, Rules.learningRateTooHigh(layers, thresholds));
+      add(out, Rules.learningRateTooLow(layers, thresholds));
+    }
     if (out.isEmpty()) add(out, Rules.stalled(loss, thresholds));
     return Collections.unmodifiableList(out);
   }

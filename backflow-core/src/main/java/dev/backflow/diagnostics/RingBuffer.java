@@ -52,14 +52,20 @@ public final class RingBuffer {
     return out;
   }
 
-  /** Median of the latest {@code n} values (NaN when empty); a median ignores the odd spike of a noisy batch. */
+  /**
+   * Median of the finite values among the latest {@code n} (NaN when there are none): a median ignores the odd
+   * spike of a noisy batch, and an overflowed sample says nothing about the typical size.
+   */
   public double recentMedian(int n) {
-    int k = Math.min(n, size);
-    if (k == 0) return Double.NaN;
+    int k = Math.min(n, size), m = 0;
     double[] v = new double[k];
-    for (int i = 0; i < k; i++) v[i] = get(size - k + i);
-    Arrays.sort(v);
-    return k % 2 == 1 ? v[k / 2] : (v[k / 2 - 1] + v[k / 2]) / 2;
+    for (int i = size - k; i < size; i++) {
+      double x = get(i);
+      if (Double.isFinite(x)) v[m++] = x;
+    }
+    if (m == 0) return Double.NaN;
+    Arrays.sort(v, 0, m);
+    return m % 2 == 1 ? v[m / 2] : (v[m / 2 - 1] + v[m / 2]) / 2;
   }
 
   /** Mean of the latest {@code n} values (NaN when empty). */

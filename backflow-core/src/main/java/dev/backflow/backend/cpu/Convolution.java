@@ -37,21 +37,24 @@ final class Convolution {
     Geometry g = geometry("conv2d", x.shape(), w.shape(), spec);
     float[] out = new float[g.n * g.o * g.l()];
     int k = g.k(), l = g.l(), og = g.og(), cg = g.cg(), hw = g.h * g.w;
-    float[] col = g.pointwise() ? null : new float[k * l];
     float[] xd = x.data(), wd = w.data();
-    for (int n = 0; n < g.n; n++) {
-      for (int grp = 0; grp < g.groups; grp++) {
-        int xPlane = x.offset() + (n * g.c + grp * cg) * hw;
-        int wOff = w.offset() + grp * og * k;
-        int outOff = (n * g.o + grp * og) * l;
-        if (col == null) {
-          gemm.multiply(og, l, k, wd, wOff, k, 1, xd, xPlane, hw, 1, out, outOff, l, false);
-        } else {
-          im2col(g, xd, xPlane, col);
-          gemm.multiply(og, l, k, wd, wOff, k, 1, col, 0, l, 1, out, outOff, l, false);
+    // Images are independent: each thread takes whole images with its own im2col buffer.
+    forImages(g, (from, to) -> {
+      float[] col = g.pointwise() ? null : new float[k * l];
+      for (int n = from; n < to; n++) {
+        for (int grp = 0; grp < g.groups; grp++) {
+          int xPlane = x.offset() + (n * g.c + grp * cg) * hw;
+          int wOff = w.offset() + grp * og * k;
+          int outOff = (n * g.o + grp * og) * l;
+          if (col == null) {
+            gemm.multiplySingleThread(og, l, k, wd, wOff, k, 1, xd, xPlane, hw, 1, out, outOff, l, false);
+          } else {
+            im2col(g, xd, xPlane, col);
+            gemm.multiplySingleThread(og, l, k, wd, wOff, k, 1, col, 0, l, 1, out, outOff, l, false);
+          }
         }
       }
-    }
+    });
     return NdArray.wrap(out, g.n, g.o, g.oh, g.ow);
   }
 
@@ -60,48 +63,80 @@ final class Convolution {
     checkGradOut("conv2dBackwardInput", g, gOut);
     float[] dx = new float[Shapes.numel(xShape)];
     int k = g.k(), l = g.l(), og = g.og(), cg = g.cg(), hw = g.h * g.w;
-    float[] col = g.pointwise() ? null : new float[k * l];
     float[] gd = gOut.data(), wd = w.data();
-    for (int n = 0; n < g.n; n++) {
-      for (int grp = 0; grp < g.groups; grp++) {
-        // W_g^T: element (kIdx, o) sits at o*K + kIdx, so row stride 1 and column stride K.
-        int wOff = w.offset() + grp * og * k;
-        int gOff = gOut.offset() + (n * g.o + grp * og) * l;
-        int dxPlane = (n * g.c + grp * cg) * hw;
-        if (col == null) {
-          // Groups own disjoint channels, so each product writes its own slice of dx exactly once.
-          gemm.multiply(k, l, og, wd, wOff, 1, k, gd, gOff, l, 1, dx, dxPlane, l, false);
-        } else {
-          gemm.multiply(k, l, og, wd, wOff, 1, k, gd, gOff, l, 1, col, 0, l, false);
-          col2im(g, col, dx, dxPlane);
+    forImages(g, (from, to) -> {
+      float[] col = g.pointwise() ? null : new float[k * l];
+      for (int n = from; n < to; n++) {
+        for (int grp = 0; grp < g.groups; grp++) {
+          // W_g^T: element (kIdx, o) sits at o*K + kIdx, so row stride 1 and column stride K.
+          int wOff = w.offset() + grp * og * k;
+          int gOff = gOut.offset() + (n * g.o + grp * og) * l;
+          int dxPlane = (n * g.c + grp * cg) * hw;
+          if (col == null) {
+            // Groups own disjoint channels, so each product writes its own slice of dx exactly once.
+            gemm.multiplySingleThread(k, l, og, wd, wOff, 1, k, gd, gOff, l, 1, dx, dxPlane, l, false);
+          } else {
+            gemm.multiplySingleThread(k, l, og, wd, wOff, 1, k, gd, gOff, l, 1, col, 0, l, false);
+            col2im(g, col, dx, dxPlane);
+          }
         }
       }
-    }
+    });
     return NdArray.wrap(dx, xShape);
   }
 
   static NdArray backwardWeight(Gemm gemm, NdArray gOut, NdArray x, int[] wShape, Conv2dSpec spec) {
     Geometry g = geometry("conv2dBackwardWeight", x.shape(), wShape, spec);
     checkGradOut("conv2dBackwardWeight", g, gOut);
-    float[] dw = new float[Shapes.numel(wShape)];
+    int size = Shapes.numel(wShape);
     int k = g.k(), l = g.l(), og = g.og(), cg = g.cg(), hw = g.h * g.w;
-    float[] col = g.pointwise() ? null : new float[k * l];
     float[] gd = gOut.data(), xd = x.data();
-    for (int n = 0; n < g.n; n++) {
-      for (int grp = 0; grp < g.groups; grp++) {
-        int gOff = gOut.offset() + (n * g.o + grp * og) * l;
-        int dwOff = grp * og * k;
-        int xPlane = x.offset() + (n * g.c + grp * cg) * hw;
-        // col^T: element (lIdx, kIdx) sits at kIdx*L + lIdx, so row stride 1 and column stride L.
-        if (col == null) {
-          gemm.multiply(og, k, l, gd, gOff, l, 1, xd, xPlane, 1, hw, dw, dwOff, k, n > 0);
-        } else {
-          im2col(g, xd, xPlane, col);
-          gemm.multiply(og, k, l, gd, gOff, l, 1, col, 0, 1, l, dw, dwOff, k, n > 0);
+    int tasks = imageTasks(g);
+    // Each thread sums its images into its own partial; partials are added in task order, so the result
+    // depends only on the thread count, never on timing.
+    float[][] partial = new float[tasks][];
+    Parallel.forEach(tasks, t -> {
+      int from = (int) ((long) g.n * t / tasks), to = (int) ((long) g.n * (t + 1) / tasks);
+      float[] dw = new float[size];
+      float[] col = g.pointwise() ? null : new float[k * l];
+      for (int n = from; n < to; n++) {
+        for (int grp = 0; grp < g.groups; grp++) {
+          int gOff = gOut.offset() + (n * g.o + grp * og) * l;
+          int dwOff = grp * og * k;
+          int xPlane = x.offset() + (n * g.c + grp * cg) * hw;
+          // col^T: element (lIdx, kIdx) sits at kIdx*L + lIdx, so row stride 1 and column stride L.
+          if (col == null) {
+            gemm.multiplySingleThread(og, k, l, gd, gOff, l, 1, xd, xPlane, 1, hw, dw, dwOff, k, n > from);
+          } else {
+            im2col(g, xd, xPlane, col);
+            gemm.multiplySingleThread(og, k, l, gd, gOff, l, 1, col, 0, 1, l, dw, dwOff, k, n > from);
+          }
         }
       }
+      partial[t] = dw;
+    });
+    float[] dw = partial[0];
+    for (int t = 1; t < tasks; t++) {
+      float[] p = partial[t];
+      for (int i = 0; i < size; i++) dw[i] += p[i];
     }
     return NdArray.wrap(dw, wShape);
+  }
+
+  /** A range of images [from, to) handled by one thread. */
+  private interface ImageRange {
+    void run(int from, int to);
+  }
+
+  /** Threads worth using: one per core when there are several images and enough work per image. */
+  private static int imageTasks(Geometry g) {
+    long work = (long) g.n * g.o * g.l() * g.k();
+    return work < (1L << 18) ? 1 : Math.max(1, Math.min(Parallel.threads(), g.n));
+  }
+
+  private static void forImages(Geometry g, ImageRange body) {
+    int tasks = imageTasks(g);
+    Parallel.forEach(tasks, t -> body.run((int) ((long) g.n * t / tasks), (int) ((long) g.n * (t + 1) / tasks)));
   }
 
   /**
