@@ -42,6 +42,23 @@ class CommandLineTest {
   }
 
   @Test
+  void gptTrainsOnAGivenTextAndGenerateSamplesFromItsCheckpoint(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    java.nio.file.Path text = dir.resolve("text.txt");
+    java.nio.file.Files.writeString(text, "the quick brown fox jumps over the lazy dog. ".repeat(100));
+    String[] train = run("gpt", "--text", text.toString(), "--steps", "30", "--batch-size", "8", "--context", "16",
+        "--d-model", "32", "--layers", "1", "--heads", "2", "--lr", "0.01", "--out", dir.toString());
+    assertEquals("0", train[0], train[2]);
+    assertTrue(java.nio.file.Files.exists(dir.resolve("checkpoint.safetensors")));
+    String[] gen = run("generate", "--checkpoint", dir.resolve("checkpoint.safetensors").toString(), "--prompt", "the ",
+        "--length", "40");
+    assertEquals("0", gen[0], gen[2]);
+    String sample = gen[1].replaceAll("\\R\\z", ""); // println's line end, not the sample's own spaces
+    assertTrue(sample.startsWith("the ") && sample.length() == 44, sample);
+    for (char c : sample.toCharArray()) assertTrue("the quick brown fox jumps over the lazy dog. ".indexOf(c) >= 0, sample);
+  }
+
+  @Test
   void badOptionsAreRejectedWithAClearMessage() {
     String[] r = run("xor", "--lr", "-1");
     assertEquals("1", r[0]);

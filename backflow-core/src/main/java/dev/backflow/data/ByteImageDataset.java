@@ -57,6 +57,7 @@ public final class ByteImageDataset implements Dataset {
 
   @Override
   public ByteImageDataset head(int n) {
+    if (n <= 0) throw new IllegalArgumentException("head: the number of examples must be positive, got " + n);
     int m = Math.min(n, count);
     int[] l = new int[m];
     for (int i = 0; i < m; i++) l[i] = (int) labels[i];

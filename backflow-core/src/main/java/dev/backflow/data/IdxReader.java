@@ -61,22 +61,29 @@ public final class IdxReader {
           throw new IOException(file + ": truncated in the header (dimension " + d + " of " + rank + ")");
         }
         if (shape[d] < 0) throw new IOException(file + ": negative dimension " + shape[d] + " in the header");
-        count *= shape[d];
+        count *= shape[d]; // at most 2^30 * 2^31 before this check: a long cannot overflow
+        if (count > MAX_ELEMENTS) {
+          throw new IOException(file + ": header declares more than " + MAX_ELEMENTS + " elements (dimensions "
+              + Arrays.toString(Arrays.copyOf(shape, d + 1)) + "...), which is not plausible");
+        }
       }
-      if (count > MAX_ELEMENTS) throw new IOException(file + ": header declares " + count + " elements " + Arrays.toString(shape) + ", which is not plausible");
       if (!gz && fileSize - 4 - 4L * rank != count) {
         throw new IOException(file + ": header declares " + count + " values " + Arrays.toString(shape) + " but the file holds "
             + (fileSize - 4 - 4L * rank) + (fileSize - 4 - 4L * rank < count ? " (truncated)" : " (trailing bytes)"));
       }
-      byte[] bytes = new byte[(int) count];
-      int read = in.readNBytes(bytes, 0, bytes.length);
-      if (read != count) {
+      // readNBytes(n) grows its buffer as data arrives: a gzip header that lies about the size costs nothing
+      byte[] bytes = in.readNBytes((int) count);
+      if (bytes.length != count) {
         throw new IOException(file + ": truncated: header declares " + count + " values " + Arrays.toString(shape) + " but only "
-            + read + " are present");
+            + bytes.length + " are present");
+      }
+      if (gz && in.read() >= 0) {
+        throw new IOException(file + ": header declares " + count + " values " + Arrays.toString(shape) + " but more data follows");
       }
       return new Bytes(bytes, shape);
-    } catch (java.util.zip.ZipException e) {
-      throw new IOException(file + ": corrupt gzip data (" + e.getMessage() + ")", e);
+    } catch (IOException e) {
+      if (e.getMessage() != null && e.getMessage().startsWith(file.toString())) throw e;
+      throw new IOException(file + ": corrupt or truncated gzip data (" + e.getMessage() + ")", e);
     }
   }
 

@@ -36,6 +36,7 @@ public final class TensorDataset implements Dataset {
 
   @Override
   public TensorDataset head(int n) {
+    if (n <= 0) throw new IllegalArgumentException("head: the number of examples must be positive, got " + n);
     int m = Math.min(n, size());
     return new TensorDataset(inputs.narrow(0, 0, m).contiguous(), targets.narrow(0, 0, m).contiguous());
   }

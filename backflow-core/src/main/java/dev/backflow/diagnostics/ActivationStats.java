@@ -19,8 +19,10 @@ public final class ActivationStats {
   private final String name;
   private final Kind kind;
   private final RingBuffer deadInBatch, saturated;
-  private boolean[] firedThisEpoch, firedThisBatch;
-  private int firedCount;
+  private boolean[] firedThisBatch;
+  /** Units that have not fired yet this epoch: the first silentCount entries. */
+  private int[] silentThisEpoch;
+  private int silentCount;
   private long batchesThisEpoch;
   private int lastEpochDead = -1, units;
 
@@ -89,51 +91,51 @@ public final class ActivationStats {
     int rank = y.dim();
     int unitDim = rank == 4 ? 1 : rank - 1;
     int u = y.shape(unitDim);
-    if (firedThisEpoch == null || u != units) {
+    if (firedThisBatch == null || u != units) {
       units = u;
-      firedThisEpoch = new boolean[u];
       firedThisBatch = new boolean[u];
-      firedCount = 0;
+      silentThisEpoch = new int[u];
+      resetEpoch();
     }
     batchesThisEpoch++;
-    // Once every unit has fired this epoch nothing can die before it ends: skip the scan unless sampling.
-    if (!sample && firedCount == units) return;
-    float[] data;
-    int off;
-    if (y.isContiguous()) {
-      data = y.array().data();
-      off = y.array().offset();
-    } else {
-      data = y.toArray();
-      off = 0;
-    }
+    // Once every unit has fired this epoch nothing can die before it ends: no scan unless sampling.
+    if (!sample && silentCount == 0) return;
+    boolean direct = y.isContiguous();
+    float[] data = direct ? y.array().data() : y.toArray();
+    int off = direct ? y.array().offset() : 0;
     int inner = 1, outer = 1;
     for (int d = unitDim + 1; d < rank; d++) inner *= y.shape(d);
     for (int d = 0; d < unitDim; d++) outer *= y.shape(d);
-    java.util.Arrays.fill(firedThisBatch, false);
-    int at = off;
-    for (int o = 0; o < outer; o++) {
+    if (sample) {
+      int silent = 0;
       for (int k = 0; k < u; k++) {
-        if (!firedThisBatch[k]) {
-          for (int i = 0; i < inner; i++) {
-            if (data[at + i] > 0) {
-              firedThisBatch[k] = true;
-              break;
-            }
-          }
-        }
-        at += inner;
+        firedThisBatch[k] = fired(data, off, k, u, inner, outer);
+        if (!firedThisBatch[k]) silent++;
+      }
+      deadInBatch.add((double) silent / u);
+    }
+    // Between samples only the units still silent this epoch are looked at: usually none, or the few dead ones.
+    for (int i = silentCount - 1; i >= 0; i--) {
+      int k = silentThisEpoch[i];
+      if (sample ? firedThisBatch[k] : fired(data, off, k, u, inner, outer)) {
+        silentThisEpoch[i] = silentThisEpoch[--silentCount];
       }
     }
-    int silent = 0;
-    for (int k = 0; k < u; k++) {
-      if (!firedThisBatch[k]) silent++;
-      else if (!firedThisEpoch[k]) {
-        firedThisEpoch[k] = true;
-        firedCount++;
-      }
+  }
+
+  /** Whether unit k is positive anywhere in the batch: [outer, units, inner] laid out row-major from off. */
+  private static boolean fired(float[] data, int off, int k, int units, int inner, int outer) {
+    for (int o = 0; o < outer; o++) {
+      int at = off + (o * units + k) * inner;
+      for (int i = 0; i < inner; i++) if (data[at + i] > 0) return true;
     }
-    if (sample) deadInBatch.add((double) silent / u);
+    return false;
+  }
+
+  private void resetEpoch() {
+    for (int k = 0; k < units; k++) silentThisEpoch[k] = k;
+    silentCount = units;
+    batchesThisEpoch = 0;
   }
 
   private void observeSaturation(Tensor y) {
@@ -147,10 +149,8 @@ public final class ActivationStats {
   /** Closes the epoch: returns how many units never fired (ReLU only; -1 when nothing was observed). */
   int endEpoch() {
     if (kind != Kind.RELU || batchesThisEpoch == 0) return -1;
-    lastEpochDead = units - firedCount;
-    java.util.Arrays.fill(firedThisEpoch, false);
-    firedCount = 0;
-    batchesThisEpoch = 0;
+    lastEpochDead = silentCount;
+    resetEpoch();
     return lastEpochDead;
   }
 }

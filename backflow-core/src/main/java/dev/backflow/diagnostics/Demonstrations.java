@@ -50,10 +50,8 @@ public final class Demonstrations {
   public static Demonstration vanishing(long seed) {
     TensorDataset data = ToyDatasets.moons(512, 0.1, seed);
     Function<Module, Optimizer> sgd = m -> new Sgd(m.parameters(), 0.01, 0.9, 0, 0, false);
-    Run failing = train("20-layer sigmoid MLP, default init", data, seed, 20, Demonstrations::deepSigmoid, sgd,
-        LossFunction.crossEntropy(), 0);
-    Run cured = train("20 layers: ReLU, He init, residual blocks", data, seed, 20, Demonstrations::deepResidualRelu, sgd,
-        LossFunction.crossEntropy(), 0);
+    Run failing = train("20-layer sigmoid MLP, default init", data, seed, 20, Demonstrations::deepSigmoid, sgd, 0);
+    Run cured = train("20 layers: ReLU, He init, residual blocks", data, seed, 20, Demonstrations::deepResidualRelu, sgd, 0);
     return new Demonstration("vanishing", "Vanishing gradients", failing, cured);
   }
 
@@ -65,10 +63,8 @@ public final class Demonstrations {
   public static Demonstration exploding(long seed) {
     TensorDataset data = ToyDatasets.moons(512, 0.1, seed);
     Function<Module, Optimizer> sgd = m -> new Sgd(m.parameters(), 0.2, 0.9, 0, 0, false);
-    Run failing = train("8-layer ReLU MLP, weights 1.5x He, no clipping", data, seed, 10, Demonstrations::tooLarge, sgd,
-        LossFunction.crossEntropy(), 0);
-    Run cured = train("the same, gradient norm clipped to 1", data, seed, 10, Demonstrations::tooLarge, sgd,
-        LossFunction.crossEntropy(), 1.0);
+    Run failing = train("8-layer ReLU MLP, weights 1.5x He, no clipping", data, seed, 10, Demonstrations::tooLarge, sgd, 0);
+    Run cured = train("the same, gradient norm clipped to 1", data, seed, 10, Demonstrations::tooLarge, sgd, 1.0);
     return new Demonstration("exploding", "Exploding gradients", failing, cured);
   }
 
@@ -79,10 +75,9 @@ public final class Demonstrations {
   public static Demonstration dyingRelu(long seed) {
     TensorDataset data = ToyDatasets.moons(512, 0.1, seed);
     Function<Module, Optimizer> adam = m -> new Adam(m.parameters(), 0.1);
-    Run failing = train("ReLU MLP, Adam learning rate 0.1", data, seed, 10, r -> mlp(r, Activation::relu), adam,
-        LossFunction.crossEntropy(), 0);
+    Run failing = train("ReLU MLP, Adam learning rate 0.1", data, seed, 10, r -> mlp(r, Activation::relu), adam, 0);
     Run cured = train("leaky ReLU MLP, the same learning rate", data, seed, 10,
-        r -> mlp(r, () -> Activation.leakyRelu(0.01f)), adam, LossFunction.crossEntropy(), 0);
+        r -> mlp(r, () -> Activation.leakyRelu(0.01f)), adam, 0);
     return new Demonstration("dying-relu", "Dying ReLUs", failing, cured);
   }
 
@@ -140,16 +135,20 @@ public final class Demonstrations {
 
   // ============================================================================ training
 
+  /** Cross-entropy, batches of 32, a monitor sampling every step; a NaN loss ends the run, not the program. */
   static Run train(String label, TensorDataset data, long seed, int epochs, Function<SplittableRandom, Module> model,
-                   Function<Module, Optimizer> optimizer, LossFunction loss, double clip) {
+                   Function<Module, Optimizer> optimizer, double clip) {
     Module m = model.apply(new SplittableRandom(seed));
     GradientMonitor monitor = new GradientMonitor(m, 1, 1000, Thresholds.defaults());
-    Trainer trainer = new Trainer(m, optimizer.apply(m), loss).listener(monitor).clipGradNorm(clip);
+    Trainer trainer = new Trainer(m, optimizer.apply(m), LossFunction.crossEntropy()).listener(monitor).clipGradNorm(clip);
     List<EpochResult> history = new ArrayList<>();
     String stopped = null;
     DataLoader loader = new DataLoader(data, 32, true, false, seed, 0);
     try {
-      for (int e = 0; e < epochs; e++) history.addAll(trainer.fit(loader, null, 1));
+      for (int e = 1; e <= epochs; e++) {
+        EpochResult r = trainer.fit(loader, null, 1).get(0); // one epoch at a time, so a NaN keeps the history so far
+        history.add(new EpochResult(e, r.train(), r.validation(), r.seconds(), r.samplesPerSecond(), r.learningRate()));
+      }
     } catch (ArithmeticException e) {
       stopped = e.getMessage();
     }

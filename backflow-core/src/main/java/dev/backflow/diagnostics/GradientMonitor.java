@@ -123,12 +123,16 @@ public final class GradientMonitor implements TrainingListener, AutoCloseable {
 
   private void sample(long step, double lossValue, boolean finite) {
     double sq = 0, worstNorm = -1;
-    LayerStats firstNonFinite = null, largest = null;
+    LayerStats nearestNonFinite = null, largest = null; // backward runs from the loss: the last non-finite layer went first
+    int nonFinite = 0;
     for (LayerStats l : layers) {
       if (l.hasPendingUpdate()) l.skipUpdate();
       double n = l.sampleGradients(step, finite);
       sq += n * n;
-      if (!Double.isFinite(n) && firstNonFinite == null) firstNonFinite = l;
+      if (!Double.isFinite(n)) {
+        nearestNonFinite = l;
+        nonFinite++;
+      }
       if (n > worstNorm) {
         worstNorm = n;
         largest = l;
@@ -139,14 +143,15 @@ public final class GradientMonitor implements TrainingListener, AutoCloseable {
     globalNorms.add(global);
     updatePending = finite;
     if (!finite) {
-      events.putIfAbsent(Finding.Kind.NAN_LOSS.name(), Rules.nanLoss(step, lossValue, loss.lastFinite(), firstNonFinite));
+      events.putIfAbsent(Finding.Kind.NAN_LOSS.name(),
+          Rules.nanLoss(step, lossValue, loss.lastFinite(), nonFinite < layers.size() ? nearestNonFinite : null));
       return;
     }
     if (Double.isNaN(firstNorm) && global > 0) firstNorm = global;
     if (nonFiniteGradient) return; // the first overflow is the finding; later samples add nothing to it
     if (!Double.isFinite(global)) {
       nonFiniteGradient = true;
-      events.put(Finding.Kind.EXPLODING_GRADIENTS.name(), Rules.nonFiniteGradient(step, lossValue, firstNonFinite));
+      events.put(Finding.Kind.EXPLODING_GRADIENTS.name(), Rules.nonFiniteGradient(step, lossValue, nearestNonFinite, nonFinite, layers.size()));
     } else if (global > thresholds.explodingNorm() && global > thresholds.explodingGrowth() * firstNorm && global > peakNorm) {
       peakNorm = global; // keep the worst figures seen
       events.put(Finding.Kind.EXPLODING_GRADIENTS.name(), Rules.exploding(step, global, firstNorm, largest, worstNorm, thresholds));

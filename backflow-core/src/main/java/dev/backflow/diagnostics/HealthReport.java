@@ -10,8 +10,8 @@ final class HealthReport {
   static String format(GradientMonitor m) {
     StringBuilder sb = new StringBuilder();
     LossTrend loss = m.lossTrend();
-    sb.append(String.format(Locale.ROOT, "Gradient health after %d steps (%d epochs), sampled every %d steps%n",
-        m.steps(), m.epochs(), m.every()));
+    sb.append(String.format(Locale.ROOT, "Gradient health after %d steps (%d epochs), sampled every %s%n",
+        m.steps(), m.epochs(), m.every() == 1 ? "step" : m.every() + " steps"));
     if (loss.count() > 0) {
       sb.append(String.format(Locale.ROOT, "loss: %s (mean of the first %d steps) -> %s (mean of the latest %d)%n",
           Rules.fmt(loss.firstMean()), Math.min(loss.window(), loss.count()), Rules.fmt(loss.latestMean()),

@@ -66,8 +66,12 @@ final class Rules {
     String extra = "";
     if (saturatedAt != null && saturated >= 0) {
       fig.put("saturated outputs", saturated);
-      extra = String.format(Locale.ROOT, " The most saturated activation, %s, has %.0f%% of its outputs in the flat tails.",
-          saturatedAt, 100 * saturated);
+      extra = saturated >= 0.1
+          ? String.format(Locale.ROOT, " %.0f%% of the outputs of %s sit in the flat tails, where the slope is almost 0.",
+              100 * saturated, saturatedAt)
+          : String.format(Locale.ROOT, " No activation is saturated (the most saturated has %.0f%% of its outputs in the flat"
+              + " tails): the gradient shrinks because every layer multiplies it by the activation's slope, at most 0.25 for a"
+              + " sigmoid, and by weights that do not make up for it.", 100 * saturated);
     }
     String why = String.format(Locale.ROOT, "the gradient reaching %s is %s per weight, %s times the %s reaching %s: it shrinks"
         + " by a factor at every layer on its way back, so the early layers barely learn. %d of %d layers are more than %s"
@@ -91,26 +95,29 @@ final class Rules {
     return finding(Finding.Kind.EXPLODING_GRADIENTS, largest.name(), fig, why);
   }
 
-  static Finding nonFiniteGradient(long step, double loss, LayerStats layer) {
+  /** {@code layer}: the non-finite layer nearest the loss, where the backward pass first overflowed. */
+  static Finding nonFiniteGradient(long step, double loss, LayerStats layer, int nonFinite, int layers) {
     Map<String, Double> fig = new LinkedHashMap<>();
     fig.put("step", (double) step);
     fig.put("loss", loss);
-    String why = String.format(Locale.ROOT, "the gradient of %s became infinite or NaN at step %d while the loss was still"
-        + " finite (%s): the values overflowed float32 on their way back. Autograd.detectAnomaly(true) names the op.",
-        layer.name(), step, fmt(loss));
+    fig.put("non-finite layers", (double) nonFinite);
+    String why = String.format(Locale.ROOT, "the gradient became infinite or NaN at step %d while the loss was still finite"
+        + " (%s): it overflowed float32 on its way back, first at %s, the nearest the loss of the %d of %d layers affected."
+        + " Autograd.detectAnomaly(true) names the op.", step, fmt(loss), layer.name(), nonFinite, layers);
     return finding(Finding.Kind.EXPLODING_GRADIENTS, layer.name(), fig, why);
   }
 
-  static Finding nanLoss(long step, double loss, double lastFinite, LayerStats firstNonFinite) {
+  /** {@code nearestNonFinite}: where the gradient turned non-finite, or null when every layer's did (no clue there). */
+  static Finding nanLoss(long step, double loss, double lastFinite, LayerStats nearestNonFinite) {
     Map<String, Double> fig = new LinkedHashMap<>();
     fig.put("step", (double) step);
     fig.put("loss", loss);
     fig.put("last finite loss", lastFinite);
-    String where = firstNonFinite == null ? "" : " The first layer with a non-finite gradient is " + firstNonFinite.name() + ".";
+    String where = nearestNonFinite == null ? "" : " The gradient is non-finite from " + nearestNonFinite.name() + " towards the input.";
     String why = String.format(Locale.ROOT, "the loss became %s at step %d (the last finite loss was %s).%s Run again with"
         + " Autograd.detectAnomaly(true): it names the first op that produced NaN or infinity, its input shapes and the"
         + " line of your code that called it.", fmt(loss), step, fmt(lastFinite), where);
-    return finding(Finding.Kind.NAN_LOSS, firstNonFinite == null ? "loss" : firstNonFinite.name(), fig, why);
+    return finding(Finding.Kind.NAN_LOSS, nearestNonFinite == null ? "loss" : nearestNonFinite.name(), fig, why);
   }
 
   static Finding deadUnits(ActivationStats a, int dead, int epoch) {

@@ -148,7 +148,11 @@ public final class SafeTensors {
         throw new IOException(file + ": entry '" + name + "' has an invalid shape " + shapeList);
       }
       shape[i] = (int) (long) (Long) d;
-      count *= shape[i];
+      count *= shape[i]; // at most 2^31 * 2^31 before the check below: a long cannot overflow
+      if (count > dataLen) {
+        throw new IOException(file + ": entry '" + name + "' has shape " + shapeList + ", more values than the "
+            + dataLen + "-byte data section holds");
+      }
     }
     Object b0 = ((List<?>) offs).get(0), b1 = ((List<?>) offs).get(1);
     if (!(b0 instanceof Long) || !(b1 instanceof Long)) throw new IOException(file + ": entry '" + name + "' has invalid data_offsets");

@@ -15,6 +15,7 @@ public abstract class BatchNorm extends Module {
   private final float eps, momentum;
 
   protected BatchNorm(int features, int rank) {
+    if (features <= 0) throw new IllegalArgumentException(getClass().getSimpleName() + ": features must be positive, got " + features);
     this.features = features;
     this.rank = rank;
     this.eps = 1e-5f;

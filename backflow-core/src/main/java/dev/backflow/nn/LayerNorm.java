@@ -13,6 +13,8 @@ public final class LayerNorm extends Module {
   }
 
   public LayerNorm(int features, float eps) {
+    if (features <= 0) throw new IllegalArgumentException("LayerNorm: features must be positive, got " + features);
+    if (!(eps > 0)) throw new IllegalArgumentException("LayerNorm: eps must be positive, got " + eps);
     this.features = features;
     this.eps = eps;
     this.weight = registerParameter("weight", Tensor.ones(features));

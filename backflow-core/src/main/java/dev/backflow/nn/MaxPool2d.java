@@ -12,6 +12,10 @@ public final class MaxPool2d extends Module {
   }
 
   public MaxPool2d(int kernel, int stride, int padding) {
+    if (kernel <= 0 || stride <= 0 || padding < 0 || 2 * padding > kernel) {
+      throw new IllegalArgumentException("MaxPool2d: need kernel > 0, stride > 0 and 0 <= padding <= kernel/2, got kernel "
+          + kernel + ", stride " + stride + ", padding " + padding);
+    }
     this.kernel = kernel;
     this.stride = stride;
     this.padding = padding;

@@ -18,6 +18,9 @@ public final class Sequential extends Module {
   }
 
   public Module get(int i) {
+    if (i < 0 || i >= layers.size()) {
+      throw new IndexOutOfBoundsException("Sequential: no layer " + i + " in a model of " + layers.size() + " layers");
+    }
     return layers.get(i);
   }
 

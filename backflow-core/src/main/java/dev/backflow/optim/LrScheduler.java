@@ -22,18 +22,23 @@ public final class LrScheduler {
   /** lr · γ^⌊step / stepSize⌋ (StepLR). */
   public static LrScheduler stepLr(Optimizer opt, long stepSize, double gamma) {
     if (stepSize <= 0) throw new IllegalArgumentException("stepLr: stepSize must be positive, got " + stepSize);
+    if (!(gamma > 0) || !Double.isFinite(gamma)) throw new IllegalArgumentException("stepLr: gamma must be a positive number, got " + gamma);
     return new LrScheduler(opt, s -> Math.pow(gamma, s / stepSize));
   }
 
   /** Cosine from lr down to lr·minFactor over tMax steps (CosineAnnealingLR), flat afterwards. */
   public static LrScheduler cosine(Optimizer opt, long tMax, double minFactor) {
     if (tMax <= 0) throw new IllegalArgumentException("cosine: tMax must be positive, got " + tMax);
+    checkMinFactor("cosine", minFactor);
     return new LrScheduler(opt, s -> minFactor + (1 - minFactor) * 0.5 * (1 + Math.cos(Math.PI * Math.min(s, tMax) / tMax)));
   }
 
   /** Linear warm-up from lr/warmup to lr over {@code warmup} steps, then {@code after}'s factor. */
   public static LrScheduler warmupThenCosine(Optimizer opt, long warmup, long total, double minFactor) {
-    if (warmup < 0 || total <= warmup) throw new IllegalArgumentException("warmup: need 0 <= warmup < total");
+    if (warmup < 0 || total <= warmup) {
+      throw new IllegalArgumentException("warmupThenCosine: need 0 <= warmup < total, got warmup " + warmup + " and total " + total);
+    }
+    checkMinFactor("warmupThenCosine", minFactor);
     return new LrScheduler(opt, s -> s < warmup ? (s + 1.0) / warmup
         : minFactor + (1 - minFactor) * 0.5 * (1 + Math.cos(Math.PI * Math.min(s - warmup, total - warmup) / (total - warmup))));
   }
@@ -42,6 +47,12 @@ public final class LrScheduler {
   public static LrScheduler linearWarmup(Optimizer opt, long warmup) {
     if (warmup <= 0) throw new IllegalArgumentException("linearWarmup: warmup must be positive, got " + warmup);
     return new LrScheduler(opt, s -> s < warmup ? (s + 1.0) / warmup : 1.0);
+  }
+
+  private static void checkMinFactor(String schedule, double minFactor) {
+    if (!(minFactor >= 0 && minFactor <= 1)) {
+      throw new IllegalArgumentException(schedule + ": minFactor must be in [0, 1] (a fraction of the base learning rate), got " + minFactor);
+    }
   }
 
   public void step() {

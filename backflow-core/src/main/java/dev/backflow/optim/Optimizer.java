@@ -20,6 +20,19 @@ public abstract class Optimizer {
 
   protected Optimizer(List<ParamGroup> groups) {
     if (groups.isEmpty()) throw new IllegalArgumentException("optimizer: no parameter groups");
+    // a parameter listed twice would be stepped twice per step()
+    Map<Tensor, Boolean> seen = new IdentityHashMap<>();
+    for (ParamGroup g : groups) {
+      if (g.params().isEmpty()) {
+        throw new IllegalArgumentException("optimizer: got an empty parameter list (did the model register its parameters?)");
+      }
+      for (Tensor p : g.params()) {
+        if (seen.put(p, Boolean.TRUE) != null) {
+          throw new IllegalArgumentException("optimizer: a parameter of shape " + java.util.Arrays.toString(p.shape())
+              + " is listed more than once; each parameter must appear in one group, once");
+        }
+      }
+    }
     this.groups.addAll(groups);
   }
 
@@ -56,8 +69,18 @@ public abstract class Optimizer {
     return state.getOrDefault(p, Map.of());
   }
 
-  /** Restores state for a parameter (used by checkpoint loading). */
+  /**
+   * Restores state for a parameter (used by checkpoint loading). Each state tensor must have the parameter's
+   * shape or hold one value (a step count), so a mismatched file fails here and not inside the next step.
+   */
   public void setState(Tensor p, Map<String, Tensor> s) {
+    for (Map.Entry<String, Tensor> e : s.entrySet()) {
+      Tensor t = e.getValue();
+      if (t.numel() != 1 && !java.util.Arrays.equals(t.shape(), p.shape())) {
+        throw new IllegalArgumentException("optimizer state '" + e.getKey() + "' has shape " + java.util.Arrays.toString(t.shape())
+            + " but its parameter has shape " + java.util.Arrays.toString(p.shape()));
+      }
+    }
     state.put(p, new LinkedHashMap<>(s));
   }
 

@@ -20,6 +20,8 @@ public final class RmsProp extends Optimizer {
                  boolean centered) {
     super(List.of(new ParamGroup(params, lr, weightDecay)));
     if (!(alpha >= 0 && alpha < 1)) throw new IllegalArgumentException("RMSProp: alpha must be in [0, 1), got " + alpha);
+    if (!(eps >= 0)) throw new IllegalArgumentException("RMSProp: eps must be 0 or more, got " + eps);
+    if (!(momentum >= 0)) throw new IllegalArgumentException("RMSProp: momentum must be 0 or more, got " + momentum);
     this.alpha = alpha;
     this.eps = eps;
     this.momentum = momentum;

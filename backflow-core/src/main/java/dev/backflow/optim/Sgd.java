@@ -23,7 +23,8 @@ public final class Sgd extends Optimizer {
 
   public Sgd(List<ParamGroup> groups, double momentum, double dampening, boolean nesterov) {
     super(groups);
-    if (momentum < 0) throw new IllegalArgumentException("SGD: momentum must be 0 or more, got " + momentum);
+    if (!(momentum >= 0)) throw new IllegalArgumentException("SGD: momentum must be 0 or more, got " + momentum);
+    if (!(dampening >= 0 && dampening <= 1)) throw new IllegalArgumentException("SGD: dampening must be in [0, 1], got " + dampening);
     if (nesterov && (momentum <= 0 || dampening != 0)) {
       throw new IllegalArgumentException("SGD: Nesterov momentum needs momentum > 0 and dampening 0");
     }

@@ -6,6 +6,7 @@ import dev.backflow.optim.Optimizer;
 import dev.backflow.tensor.Tensor;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -34,7 +35,10 @@ public final class Checkpoint {
     SafeTensors.save(file, tensors, meta);
   }
 
-  /** Loads into {@code model} (and {@code optimizer}, when given); returns the progress metadata. */
+  /**
+   * Loads into {@code model} (and {@code optimizer}, when given); returns the progress metadata. Everything is
+   * checked before anything is changed: a file that is corrupt or does not fit leaves both exactly as they were.
+   */
   public static Map<String, String> load(Path file, Module model, Optimizer optimizer) throws IOException {
     SafeTensors.Contents c = SafeTensors.load(file);
     Map<String, Tensor> modelState = new LinkedHashMap<>();
@@ -52,22 +56,50 @@ public final class Checkpoint {
       if (dot < 0 || !params.containsKey(param)) throw new IOException(file + ": optimizer state '" + k + "' names no parameter of the model");
       optState.computeIfAbsent(param, p -> new LinkedHashMap<>()).put(rest.substring(dot + 1), e.getValue());
     }
-    try {
-      model.loadStateDict(modelState);
-    } catch (IllegalArgumentException e) {
-      throw new IOException(file + ": does not fit this model: " + e.getMessage(), e);
-    }
+    checkFits(file, model.stateDict(), modelState);
     Map<String, String> meta = new LinkedHashMap<>(c.metadata());
+    long steps = 0;
     if (optimizer != null) {
       String kind = meta.get("optimizer");
       if (kind != null && !optState.isEmpty() && !kind.equals(optimizer.getClass().getSimpleName())) {
         throw new IOException(file + ": holds " + kind + " state, not " + optimizer.getClass().getSimpleName());
       }
-      for (Map.Entry<String, Map<String, Tensor>> e : optState.entrySet()) {
-        optimizer.setState(params.get(e.getKey()), e.getValue());
+      String stepText = meta.getOrDefault("optimizer_steps", "0");
+      try {
+        steps = Long.parseLong(stepText);
+      } catch (NumberFormatException e) {
+        throw new IOException(file + ": optimizer_steps '" + stepText + "' is not a whole number");
       }
-      optimizer.setStepCount(Long.parseLong(meta.getOrDefault("optimizer_steps", "0")));
+      for (Map.Entry<String, Map<String, Tensor>> e : optState.entrySet()) {
+        int[] shape = params.get(e.getKey()).shape();
+        for (Map.Entry<String, Tensor> s : e.getValue().entrySet()) {
+          if (s.getValue().numel() != 1 && !Arrays.equals(s.getValue().shape(), shape)) {
+            throw new IOException(file + ": optimizer state '" + s.getKey() + "' of '" + e.getKey() + "' has shape "
+                + Arrays.toString(s.getValue().shape()) + " but the parameter has shape " + Arrays.toString(shape));
+          }
+        }
+      }
+    }
+    model.loadStateDict(modelState);
+    if (optimizer != null) {
+      for (Map.Entry<String, Map<String, Tensor>> e : optState.entrySet()) optimizer.setState(params.get(e.getKey()), e.getValue());
+      optimizer.setStepCount(steps);
     }
     return meta;
+  }
+
+  /** The same names and shapes as the model's state, or an IOException naming the first difference. */
+  private static void checkFits(Path file, Map<String, Tensor> mine, Map<String, Tensor> saved) throws IOException {
+    for (Map.Entry<String, Tensor> e : mine.entrySet()) {
+      Tensor t = saved.get(e.getKey());
+      if (t == null) throw new IOException(file + ": does not fit this model: it lacks '" + e.getKey() + "'");
+      if (!Arrays.equals(t.shape(), e.getValue().shape())) {
+        throw new IOException(file + ": does not fit this model: '" + e.getKey() + "' has shape " + Arrays.toString(t.shape())
+            + " but the model expects " + Arrays.toString(e.getValue().shape()));
+      }
+    }
+    for (String k : saved.keySet()) {
+      if (!mine.containsKey(k)) throw new IOException(file + ": does not fit this model: unexpected tensor '" + k + "'");
+    }
   }
 }

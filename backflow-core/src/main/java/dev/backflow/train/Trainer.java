@@ -28,9 +28,9 @@ public final class Trainer {
   private long steps;
 
   public Trainer(Module model, Optimizer optimizer, LossFunction loss) {
-    this.model = model;
-    this.optimizer = optimizer;
-    this.loss = loss;
+    this.model = java.util.Objects.requireNonNull(model, "Trainer: the model is null");
+    this.optimizer = java.util.Objects.requireNonNull(optimizer, "Trainer: the optimizer is null");
+    this.loss = java.util.Objects.requireNonNull(loss, "Trainer: the loss function is null");
   }
 
   public Trainer listener(TrainingListener l) {
@@ -75,6 +75,7 @@ public final class Trainer {
   /** Trains for up to {@code epochs} epochs; {@code validation} may be null. */
   public List<EpochResult> fit(DataLoader train, DataLoader validation, int epochs) {
     if (epochs < 0) throw new IllegalArgumentException("epochs must be 0 or more, got " + epochs);
+    java.util.Objects.requireNonNull(train, "fit: the training DataLoader is null");
     List<EpochResult> history = new ArrayList<>();
     double best = Double.POSITIVE_INFINITY;
     int sinceBest = 0;

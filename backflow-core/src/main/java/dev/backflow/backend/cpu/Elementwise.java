@@ -25,7 +25,7 @@ final class Elementwise {
       case RECIPROCAL: for (int i = 0; i < n; i++) y[py + i * sy] = 1f / x[px + i * sx]; break;
       case SIGMOID: for (int i = 0; i < n; i++) y[py + i * sy] = sigmoid(x[px + i * sx]); break;
       case TANH: for (int i = 0; i < n; i++) y[py + i * sy] = (float) Math.tanh(x[px + i * sx]); break;
-      case RELU: for (int i = 0; i < n; i++) { float v = x[px + i * sx]; y[py + i * sy] = v > 0 ? v : 0f; } break;
+      case RELU: for (int i = 0; i < n; i++) y[py + i * sy] = Math.max(x[px + i * sx], 0f); break; // NaN stays NaN, as PyTorch
       case LEAKY_RELU:
         for (int i = 0; i < n; i++) { float v = x[px + i * sx]; y[py + i * sy] = v > 0 ? v : v * p; }
         break;
@@ -154,7 +154,7 @@ final class Elementwise {
       case NEG: for (int i = 0; i < n; i++) y[i] = -x[px + i]; return true;
       case SQUARE: for (int i = 0; i < n; i++) { float v = x[px + i]; y[i] = v * v; } return true;
       case SQRT: for (int i = 0; i < n; i++) y[i] = (float) Math.sqrt(x[px + i]); return true;
-      case RELU: for (int i = 0; i < n; i++) { float v = x[px + i]; y[i] = v > 0 ? v : 0f; } return true;
+      case RELU: for (int i = 0; i < n; i++) y[i] = Math.max(x[px + i], 0f); return true;
       case D_LEAKY_RELU: for (int i = 0; i < n; i++) y[i] = x[px + i] > 0 ? 1f : p; return true;
       case POW:
         if (p == 2f) {

@@ -1,0 +1,141 @@
+package dev.backflow.cli;
+
+import dev.backflow.diagnostics.ActivationStats;
+import dev.backflow.diagnostics.Demonstrations;
+import dev.backflow.diagnostics.LayerStats;
+import dev.backflow.train.EpochResult;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.internal.chartpart.Chart;
+import org.knowm.xchart.style.Styler.LegendPosition;
+
+/**
+ * The doctor's PNG for one demonstration: per-layer gradient norms of the failing and the cured run on a log
+ * scale (input layer on the left), above a panel that shows the failure itself over training.
+ */
+final class DoctorCharts {
+  private static final int W = 720, H = 360;
+
+  private DoctorCharts() {}
+
+  static void write(Demonstrations.Demonstration d, Path png) throws IOException {
+    System.setProperty("java.awt.headless", "true");
+    XYChart layers = logChart(d.title() + ": gradient norm per layer", "layer (1 = input side)", "gradient norm");
+    addFinite(layers, d.failing().label(), perLayer(d.failing()));
+    addFinite(layers, d.cured().label(), perLayer(d.cured()));
+    Chart<?, ?> detail;
+    switch (d.name()) {
+      case "exploding": detail = globalNorms(d); break;
+      case "dying-relu": detail = deadUnits(d); break;
+      default: detail = lossCurves(d); break;
+    }
+    stack(png, layers, detail);
+  }
+
+  /** The median of the latest samples of each layer's gradient norm, indexed 1..n from the input. */
+  private static double[][] perLayer(Demonstrations.Run r) {
+    List<LayerStats> ls = r.monitor().layers();
+    double[] x = new double[ls.size()], y = new double[ls.size()];
+    for (int i = 0; i < ls.size(); i++) {
+      x[i] = i + 1;
+      y[i] = ls.get(i).recentGradNorm();
+    }
+    return new double[][] {x, y};
+  }
+
+  private static XYChart globalNorms(Demonstrations.Demonstration d) {
+    XYChart c = logChart("Gradient norm over all parameters, before clipping", "step", "gradient norm");
+    for (Demonstrations.Run r : List.of(d.failing(), d.cured())) {
+      addFinite(c, r.label(), new double[][] {r.monitor().sampledSteps(), r.monitor().globalGradNorms()});
+    }
+    return c;
+  }
+
+  private static XYChart lossCurves(Demonstrations.Demonstration d) {
+    XYChart c = new XYChartBuilder().width(W).height(H).title("Training loss").xAxisTitle("epoch").yAxisTitle("cross-entropy").build();
+    c.getStyler().setLegendPosition(LegendPosition.OutsideS);
+    for (Demonstrations.Run r : List.of(d.failing(), d.cured())) {
+      List<EpochResult> h = r.history();
+      if (h.isEmpty()) continue;
+      c.addSeries(r.label(), h.stream().mapToDouble(EpochResult::epoch).toArray(), h.stream().mapToDouble(e -> e.train().loss()).toArray());
+    }
+    return c;
+  }
+
+  /** Fraction of each ReLU layer's units that never fired in the last epoch; leaky ReLU units cannot die. */
+  private static CategoryChart deadUnits(Demonstrations.Demonstration d) {
+    CategoryChart c = new CategoryChartBuilder().width(W).height(H).title("Units dead for the whole last epoch")
+        .xAxisTitle("hidden layer").yAxisTitle("fraction of units").build();
+    c.getStyler().setYAxisMin(0.0).setYAxisMax(1.0).setLegendPosition(LegendPosition.OutsideS);
+    List<ActivationStats> relus = d.failing().monitor().activations();
+    List<String> names = new ArrayList<>();
+    List<Double> dead = new ArrayList<>(), none = new ArrayList<>();
+    for (int i = 0; i < relus.size(); i++) {
+      ActivationStats a = relus.get(i);
+      names.add(String.valueOf(i + 1));
+      dead.add(a.units() == 0 || a.deadLastEpoch() < 0 ? 0.0 : (double) a.deadLastEpoch() / a.units());
+      none.add(0.0);
+    }
+    c.addSeries(d.failing().label(), names, dead);
+    c.addSeries(d.cured().label(), names, none);
+    return c;
+  }
+
+  private static XYChart logChart(String title, String x, String y) {
+    XYChart c = new XYChartBuilder().width(W).height(H).title(title).xAxisTitle(x).yAxisTitle(y).build();
+    c.getStyler().setYAxisLogarithmic(true).setLegendPosition(LegendPosition.OutsideS);
+    return c;
+  }
+
+  /** A log axis cannot show zero, NaN or infinity: those points are left out (a run that overflowed stops). */
+  private static void addFinite(XYChart c, String name, double[][] xy) {
+    List<Double> xs = new ArrayList<>(), ys = new ArrayList<>();
+    for (int i = 0; i < xy[0].length; i++) {
+      if (xy[1][i] > 0 && Double.isFinite(xy[1][i])) {
+        xs.add(xy[0][i]);
+        ys.add(xy[1][i]);
+      }
+    }
+    if (!xs.isEmpty()) c.addSeries(name, xs, ys);
+  }
+
+  /** Writes the panels one above the other, through a temporary file, so a reader never sees half a PNG. */
+  private static void stack(Path png, Chart<?, ?>... charts) throws IOException {
+    List<BufferedImage> images = new ArrayList<>();
+    int height = 0;
+    for (Chart<?, ?> c : charts) {
+      BufferedImage img = BitmapEncoder.getBufferedImage(c);
+      images.add(img);
+      height += img.getHeight();
+    }
+    BufferedImage all = new BufferedImage(W, height, BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = all.createGraphics();
+    int y = 0;
+    for (BufferedImage img : images) {
+      g.drawImage(img, 0, y, null);
+      y += img.getHeight();
+    }
+    g.dispose();
+    Path dir = png.toAbsolutePath().getParent();
+    Files.createDirectories(dir);
+    Path tmp = Files.createTempFile(dir, png.getFileName().toString(), ".tmp");
+    try {
+      ImageIO.write(all, "png", tmp.toFile());
+      Files.move(tmp, png, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+}

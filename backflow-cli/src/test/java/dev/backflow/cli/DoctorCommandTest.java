@@ -1,0 +1,51 @@
+package dev.backflow.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class DoctorCommandTest {
+
+  private static String[] run(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+    CommandLine cli = new CommandLine(new Backflow());
+    cli.setOut(new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true));
+    cli.setErr(new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true));
+    cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+      cmd.getErr().println("backflow: " + e.getMessage());
+      return 1;
+    });
+    int code = cli.execute(args);
+    return new String[] {String.valueOf(code), out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8)};
+  }
+
+  @Test
+  void theExplodingDemonstrationReportsTheExplosionAndItsCureAndWritesAChart(@TempDir Path dir) throws Exception {
+    String[] r = run("doctor", "--only", "exploding", "--out", dir.toString());
+    assertEquals("0", r[0], r[2]);
+    String report = Files.readString(dir.resolve("report.txt"));
+    assertEquals(report.strip(), r[1].substring(0, r[1].indexOf("report: ")).strip());
+    assertTrue(report.contains("A) 8-layer ReLU MLP, weights 1.5x He, no clipping: stopped, training loss became NaN"), report);
+    assertTrue(report.contains("findings: EXPLODING_GRADIENTS at"), report);
+    assertTrue(report.contains("B) the same, gradient norm clipped to 1: loss"), report);
+    assertTrue(report.contains("findings: none"), report);
+    byte[] png = Files.readAllBytes(dir.resolve("exploding.png"));
+    assertTrue(png.length > 1000 && png[1] == 'P' && png[2] == 'N' && png[3] == 'G', "not a PNG");
+  }
+
+  @Test
+  void anUnknownDemonstrationIsRejectedByName(@TempDir Path dir) {
+    String[] r = run("doctor", "--only", "overfitting", "--out", dir.toString());
+    assertEquals("1", r[0]);
+    assertTrue(r[2].contains("unknown demonstration 'overfitting'"), r[2]);
+  }
+}
