@@ -48,6 +48,8 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--out", description = "output directory for checkpoint.safetensors and curves.png; default: ${DEFAULT-VALUE}")
   Path out = Path.of("runs/latest");
   @Option(names = "--resume", description = "continue from OUT/checkpoint.safetensors") boolean resume;
+  @Option(names = "--amp", description = "mixed precision: bfloat16 activations, float32 master weights, loss scaling (mlp and toy models)")
+  boolean amp;
   @Option(names = "--threads", description = "kernel threads (default: all cores)") Integer threads;
   @Option(names = "--no-progress", description = "print one line per epoch instead of a progress bar") boolean noProgress;
 
@@ -59,6 +61,10 @@ final class TrainCommand implements Callable<Integer> {
     PrintWriter o = spec.commandLine().getOut();
     Dataset train = setup.trainSet(), test = setup.testSet();
     Module model = setup.buildModel(train);
+    if (amp) {
+      if (!(model instanceof dev.backflow.nn.Sequential)) throw new IllegalArgumentException("--amp needs an mlp or toy model");
+      model = new dev.backflow.amp.MixedPrecisionSequential((dev.backflow.nn.Sequential) model);
+    }
     Optimizer opt = TrainingSetup.optimizer(optimizer, model.parameters(), lr, weightDecay);
     DataLoader trainLoader = new DataLoader(train, batchSize, true, false, setup.seed, 2);
     DataLoader testLoader = new DataLoader(test, 1000, false, false, 0, 1);
@@ -74,6 +80,7 @@ final class TrainCommand implements Callable<Integer> {
     o.printf(Locale.ROOT, "%s on %s: %d training / %d test examples, %,d parameters, %s lr %s, batch %d%n",
         setup.model, setup.dataset, train.size(), test.size(), model.numParameters(), optimizer, lr, batchSize);
     Trainer trainer = new Trainer(model, opt, LossFunction.crossEntropy()).clipGradNorm(clip);
+    if (amp) trainer.gradScaler(new dev.backflow.amp.GradScaler());
     if (schedule.equals("cosine")) {
       LrScheduler cosine = LrScheduler.cosine(opt, Math.max(1, epochs), 0.0);
       for (int e = 1; e < firstEpoch; e++) cosine.step();

@@ -73,6 +73,13 @@ public interface Backend {
    */
   NdArray bmm(NdArray a, NdArray b);
 
+  // ---- 16-bit storage (mixed precision)
+  /** bfloat16 bits of each element (round to nearest even; NaN stays NaN), in row-major order. */
+  short[] toBf16(NdArray x);
+
+  /** A contiguous float32 array from bfloat16 bits. */
+  NdArray fromBf16(short[] bits, int[] shape);
+
   // ---- optimizer steps (fused: one pass over memory instead of a chain of element-wise ops)
   /**
    * One Adam step in place on contiguous arrays, with PyTorch's arithmetic: g' = g + l2·p;

@@ -1,5 +1,6 @@
 package dev.backflow.train;
 
+import dev.backflow.amp.GradScaler;
 import dev.backflow.autograd.Autograd;
 import dev.backflow.data.Batch;
 import dev.backflow.data.DataLoader;
@@ -22,6 +23,7 @@ public final class Trainer {
   private final LossFunction loss;
   private final List<TrainingListener> listeners = new ArrayList<>();
   private LrScheduler scheduler;
+  private GradScaler scaler;
   private double clipNorm;
   private int accumulation = 1;
   private int patience;
@@ -35,6 +37,13 @@ public final class Trainer {
 
   public Trainer listener(TrainingListener l) {
     listeners.add(l);
+    return this;
+  }
+
+  /** Loss scaling for mixed precision: backward runs on loss·scale and steps go through the scaler. */
+  public Trainer gradScaler(GradScaler s) {
+    if (s != null && clipNorm > 0) throw new IllegalArgumentException("gradient clipping with a GradScaler is not supported yet");
+    this.scaler = s;
     return this;
   }
 
@@ -108,7 +117,8 @@ public final class Trainer {
     for (Batch batch : train) {
       Tensor out = model.forward(batch.inputs());
       Tensor l = loss.apply(out, batch.targets());
-      (accumulation == 1 ? l : l.mul(1f / accumulation)).backward();
+      Tensor toBackprop = accumulation == 1 ? l : l.mul(1f / accumulation);
+      (scaler == null ? toBackprop : scaler.scale(toBackprop)).backward();
       double value = l.item();
       if (!Double.isFinite(value)) {
         for (TrainingListener li : listeners) li.onGradients(steps + 1, value);
@@ -138,8 +148,13 @@ public final class Trainer {
   }
 
   private void step() {
-    if (clipNorm > 0) GradClip.clipGradNorm(model.parameters(), clipNorm);
-    optimizer.step();
+    if (scaler != null) {
+      // The scaler unscales, skips the step when a gradient overflowed, and adapts its scale.
+      scaler.step(optimizer, model.parameters());
+    } else {
+      if (clipNorm > 0) GradClip.clipGradNorm(model.parameters(), clipNorm);
+      optimizer.step();
+    }
     optimizer.zeroGrad();
     steps++;
   }

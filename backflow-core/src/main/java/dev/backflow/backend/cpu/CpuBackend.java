@@ -255,6 +255,31 @@ public final class CpuBackend implements Backend {
     }
   }
 
+  // ---- 16-bit storage
+
+  @Override
+  public short[] toBf16(NdArray x) {
+    NdArray c = contiguous(x);
+    float[] d = c.data();
+    short[] out = new short[c.size()];
+    for (int i = 0, o = c.offset(); i < out.length; i++) {
+      int bits = Float.floatToRawIntBits(d[o + i]);
+      if ((bits & 0x7fffffff) > 0x7f800000) {
+        out[i] = (short) ((bits >>> 16) | 0x40); // keep NaN a (quiet) NaN
+      } else {
+        out[i] = (short) ((bits + 0x7fff + ((bits >>> 16) & 1)) >>> 16); // round half to even
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public NdArray fromBf16(short[] bits, int[] shape) {
+    float[] out = new float[bits.length];
+    for (int i = 0; i < out.length; i++) out[i] = Float.intBitsToFloat((bits[i] & 0xffff) << 16);
+    return NdArray.wrap(out, shape);
+  }
+
   // ---- optimizer steps
 
   @Override
