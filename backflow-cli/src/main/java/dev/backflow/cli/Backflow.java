@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code backflow} command. With no subcommand it trains the XOR network of the worked example. */
 @Command(name = "backflow", mixinStandardHelpOptions = true, version = "backflow 0.1.0",
     description = "Backpropagation for the JVM: train and inspect neural networks in pure Java.",
-    subcommands = {XorCommand.class, ExplainCommand.class, TrainCommand.class, EvalCommand.class, GptCommand.class, GenerateCommand.class, BenchCommand.class, DoctorCommand.class})
+    subcommands = {XorCommand.class, ExplainCommand.class, TrainCommand.class, EvalCommand.class, GptCommand.class, GenerateCommand.class, BenchCommand.class, DoctorCommand.class, ServeCommand.class})
 public final class Backflow implements Runnable {
 
   @Override

@@ -1,0 +1,29 @@
+package dev.backflow.web.trace;
+
+import dev.backflow.autograd.Autograd;
+import dev.backflow.tensor.Tensor;
+
+/**
+ * The worked single-neuron step as articles print it: ŷ rounded to two decimals (0.75) before the
+ * backward pass, which turns the exact ∂L/∂w = −0.187175 into −0.1875 and w → 0.5187175 into 0.51875.
+ * Computed with the engine's ops from the rounded ŷ, so the page can show both and say why they differ.
+ */
+public record ArticleRounding(double yHat, double dLdyHat, double dyHatdz, double dLdw, double dLdb,
+                              double newW, double newB) {
+
+  static ArticleRounding compute(float x, float w, float b, float target, float lr, float exactYHat) {
+    Tensor yHat = Tensor.scalar(Math.round(exactYHat * 100f) / 100f).requiresGrad(true);
+    Tensor loss = yHat.rsub(target).square();
+    loss.backward();
+    try (var g = Autograd.noGrad()) {
+      Tensor y = yHat.detach();
+      Tensor dLdyHat = yHat.grad();
+      Tensor dyHatdz = y.mul(y.rsub(1f)); // σ'(z) written with σ's output, the rounded one here
+      Tensor dLdz = dLdyHat.mul(dyHatdz);
+      Tensor dLdw = dLdz.mul(x), dLdb = dLdz;
+      Tensor newW = Tensor.scalar(w).sub(dLdw.mul(lr)), newB = Tensor.scalar(b).sub(dLdb.mul(lr));
+      return new ArticleRounding(y.item(), dLdyHat.item(), dyHatdz.item(), dLdw.item(), dLdb.item(), newW.item(),
+          newB.item());
+    }
+  }
+}

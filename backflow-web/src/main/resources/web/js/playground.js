@@ -1,0 +1,163 @@
+import { NetworkDiagram } from './network-diagram.js';
+import { paintHeatmap } from './heatmap.js';
+import { drawLineChart } from './chart.js';
+import { diverging, css } from './colors.js';
+import { fixed, percent } from './format.js';
+
+const $ = (id) => document.getElementById(id);
+const MAX_HISTORY = 4000;
+
+// The playground view: set-up controls, the network editor and diagram, the output heatmap with the data,
+// the metrics and loss curves. It sends commands; every number it shows arrives in a snapshot.
+export function createPlayground(app) {
+  const diagram = new NetworkDiagram($('network'), {
+    addNeuron: (l) => editLayers((sizes) => { sizes[l - 1] = Math.min(app.limits.maxNeurons, sizes[l - 1] + 1); }),
+    removeNeuron: (l) => editLayers((sizes) => { sizes[l - 1] = Math.max(1, sizes[l - 1] - 1); }),
+    setActivation: (l, act) => editLayers((sizes, acts) => { acts[l - 1] = act; }),
+  });
+  let history = [];
+  let data = null;
+  let classification = true;
+  let lastSnapshot = null;
+  let running = false;
+  let seq = 0;
+  const pending = new Map();
+  // Round-trip times of single steps (request sent -> snapshot arrived, and -> drawn), read by the benchmark.
+  window.__backflow = { latencies: [], snapshots: 0 };
+
+  function layersOf(setup) {
+    const sizes = setup.layers ? setup.layers.split(',').map(Number) : [];
+    const acts = setup.act ? setup.act.split(',') : [];
+    return { sizes, acts };
+  }
+
+  function editLayers(edit) {
+    const { sizes, acts } = layersOf(app.setup);
+    edit(sizes, acts);
+    app.changeSetup({ layers: sizes.join(','), act: acts.join(',') });
+  }
+
+  $('btn-add-layer').addEventListener('click', () => editLayers((sizes, acts) => {
+    if (sizes.length >= app.limits.maxHiddenLayers) return;
+    sizes.push(sizes.length ? sizes[sizes.length - 1] : 4);
+    acts.push(acts.length ? acts[acts.length - 1] : 'tanh');
+  }));
+  $('btn-remove-layer').addEventListener('click', () => editLayers((sizes, acts) => { sizes.pop(); acts.pop(); }));
+
+  // Every set-up control carries its URL key; a change goes to the server, which validates it.
+  for (const el of document.querySelectorAll('#view-playground [data-key]')) {
+    el.addEventListener('change', () => {
+      const changes = { [el.dataset.key]: el.value };
+      if (el.dataset.key === 'dataset') {
+        if (el.value === 'regression' && app.setup.loss === 'cross_entropy') changes.loss = 'squared';
+        if (el.value === 'neuron') { changes.layers = ''; changes.act = ''; }
+        if (app.setup.dataset === 'neuron' && el.value !== 'neuron') { changes.layers = '4,4'; changes.act = 'tanh,tanh'; }
+      }
+      app.changeSetup(changes);
+    });
+  }
+  $('set-noise').addEventListener('input', () => { $('noise-out').textContent = $('set-noise').value; });
+  $('set-train').addEventListener('input', () => { $('train-out').textContent = `${$('set-train').value}%`; });
+  $('btn-new-seed').addEventListener('click', () => app.changeSetup({ seed: String(Math.floor(Math.random() * 1e6)) }));
+  $('show-test').addEventListener('change', drawPoints);
+
+  $('btn-run').addEventListener('click', () => {
+    if (running) app.command((id) => app.api.pause(id));
+    else app.command((id) => app.api.run(id, Number($('speed').value), $('stop-perfect').checked));
+  });
+  $('btn-step').addEventListener('click', () => {
+    const n = ++seq;
+    pending.set(n, performance.now());
+    app.command((id) => app.api.step(id, n));
+  });
+  $('btn-reset').addEventListener('click', () => app.command((id) => app.api.reset(id)));
+
+  function showSetup(view) {
+    const setup = view.setup;
+    for (const el of document.querySelectorAll('#view-playground [data-key]')) {
+      if (setup[el.dataset.key] !== undefined) el.value = setup[el.dataset.key];
+    }
+    $('noise-out').textContent = setup.noise;
+    $('train-out').textContent = `${setup.train}%`;
+    data = view.data;
+    classification = data.classification;
+    const generated = !['xor4', 'neuron'].includes(setup.dataset);
+    for (const id of ['set-noise', 'set-points', 'set-train']) $(id).disabled = !generated;
+    $('data-note').textContent = generated
+      ? `${data.train.length} training points, ${data.test.length} test points.`
+      : `The ${data.train.length === 1 ? 'single example is' : `${data.train.length} rows are`} both the training and the test set.`;
+    $('set-loss').querySelector('[value=cross_entropy]').disabled = !classification;
+    const { sizes, acts } = layersOf(setup);
+    $('layer-count').textContent = `(${sizes.length} hidden layer${sizes.length === 1 ? '' : 's'})`;
+    $('btn-add-layer').disabled = sizes.length >= app.limits.maxHiddenLayers || setup.dataset === 'neuron';
+    $('btn-remove-layer').disabled = sizes.length === 0;
+    diagram.build([data.inputs, ...sizes, 1], acts, data.inputs === 1 ? ['x'] : ['x1', 'x2']);
+    $('loss-formula').textContent = `Loss: ${view.lossFormula}. Accuracy counts ŷ > 0.5 as class 1.`;
+    if (view.rebuilt) history = [];
+    drawPoints();
+  }
+
+  function drawPoints() {
+    if (!data) return;
+    const canvas = $('output-points');
+    const ctx = canvas.getContext('2d');
+    ctx.clearRect(0, 0, canvas.width, canvas.height);
+    const d = data.domain;
+    const oneD = data.inputs === 1;
+    const toX = (x) => ((x - d.xMin) / (d.xMax - d.xMin)) * canvas.width;
+    const toY = (y) => (oneD ? canvas.height / 2 : ((d.yMax - y) / (d.yMax - d.yMin)) * canvas.height);
+    const draw = (rows, test) => {
+      for (const row of rows) {
+        const label = row[row.length - 1];
+        ctx.beginPath();
+        ctx.arc(toX(row[0]), toY(oneD ? 0 : row[1]), data.train.length <= 4 ? 7 : 3.5, 0, 2 * Math.PI);
+        ctx.fillStyle = css(diverging(classification ? (label > 0.5 ? 1 : -1) : label));
+        ctx.strokeStyle = test ? '#000' : '#fff';
+        ctx.lineWidth = test ? 1.5 : 1;
+        ctx.fill();
+        ctx.stroke();
+      }
+    };
+    draw(data.train, false);
+    if ($('show-test').checked && !data.sharedTestSet) draw(data.test, true);
+  }
+
+  function onState(s, receivedAt) {
+    lastSnapshot = s;
+    window.__backflow.snapshots++;
+    running = s.running;
+    $('btn-run').textContent = running ? '⏸ Pause' : '▶ Run';
+    $('step-count').textContent = String(s.step);
+    $('epoch-count').textContent = String(s.epoch);
+    $('run-status').textContent = s.stopReason || (running ? 'running' : 'paused');
+    const m = s.metrics;
+    $('train-loss').textContent = fixed(m.trainLoss);
+    $('test-loss').textContent = fixed(m.testLoss);
+    $('train-accuracy').textContent = percent(m.trainAccuracy);
+    $('test-accuracy').textContent = percent(m.testAccuracy);
+    paintHeatmap($('output-heatmap'), s.output, classification ? 0.5 : 0, classification ? 0.5 : 1);
+    diagram.update(s, classification);
+
+    if (history.length && s.step < history[history.length - 1][0]) history = [];
+    if (history.length && s.step === history[history.length - 1][0]) history.pop();
+    history.push([s.step, m.trainLoss, m.testLoss]);
+    if (history.length > MAX_HISTORY) history = history.filter((_, i) => i % 2 === 0 || i === history.length - 1);
+    drawLineChart($('loss-chart'), [
+      { points: history.map((h) => [h[0], h[1]]), color: '#1f2933', label: 'training loss' },
+      { points: history.map((h) => [h[0], h[2]]), color: '#9aa5b1', label: 'test loss', dash: [4, 3] },
+    ], { xLabel: 'steps', yFromZero: true, empty: 'the loss curves appear as it trains' });
+
+    if (s.seq !== null && s.seq !== undefined && pending.has(s.seq)) {
+      const sent = pending.get(s.seq);
+      pending.delete(s.seq);
+      window.__backflow.latencies.push({ seq: s.seq, arrived: receivedAt - sent, drawn: performance.now() - sent,
+        serverMillis: s.computeMillis });
+    }
+  }
+
+  return {
+    showSetup,
+    onState,
+    snapshot: () => lastSnapshot,
+  };
+}
