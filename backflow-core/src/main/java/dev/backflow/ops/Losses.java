@@ -51,9 +51,14 @@ public final class Losses {
       throw new IllegalArgumentException("binaryCrossEntropy: every input must be a probability in [0, 1]; "
           + (int) outside.item() + " are not (apply sigmoid first, or use binaryCrossEntropyWithLogits)");
     }
-    Tensor logP = p.log().clamp(-100f, Float.MAX_VALUE);
-    Tensor log1mP = p.rsub(1f).log().clamp(-100f, Float.MAX_VALUE);
-    Tensor perElement = target.mul(logP).add(target.rsub(1f).mul(log1mP)).neg();
+    Tensor pv = p.detach(), t = target.detach();
+    Tensor logP = pv.log().clamp(-100f, Float.MAX_VALUE);
+    Tensor log1mP = pv.rsub(1f).log().clamp(-100f, Float.MAX_VALUE);
+    Tensor value = t.mul(logP).add(t.rsub(1f).mul(log1mP)).neg();
+    // PyTorch's rule, finite even at p = 0 or 1: dL/dp = (p - t) / max(p(1 - p), 1e-12); dL/dt = log(1-p) - log(p).
+    Tensor perElement = Tensor.fromOp("binaryCrossEntropy", value.array(), (g, n) -> new Tensor[] {
+        n[0] ? g.mul(pv.sub(t).div(pv.mul(pv.rsub(1f)).maximum(Tensor.scalar(1e-12f)))) : null,
+        n[1] ? g.mul(log1mP.sub(logP)) : null}, p, target);
     return reduce(perElement, reduction);
   }
 
