@@ -138,7 +138,9 @@ class SessionsTest {
       RecordingSink sink = new RecordingSink();
       s.attach(sink);
       s.start(100, true);
-      waitFor(() -> !s.isRunning(), "training stopped");
+      // The final snapshot is published just after the run stops: wait for it, not only for the flag.
+      waitFor(() -> !s.isRunning() && !sink.states.isEmpty() && !sink.last().get("running").asBoolean(),
+          "training stopped and its last state arrived");
       JsonNode last = sink.last();
       assertFalse(last.get("running").asBoolean());
       assertTrue(last.get("stopReason").asText().startsWith("reached 100% training accuracy at step"), last.get("stopReason").asText());
