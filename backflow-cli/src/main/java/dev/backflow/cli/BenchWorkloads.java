@@ -63,7 +63,7 @@ final class BenchWorkloads {
     }
     CpuBackend backend = new CpuBackend();
     NdArray x = NdArray.wrap(a, 1, n, n), y = NdArray.wrap(b, 1, n, n);
-    for (int i = 0; i < 3; i++) backend.bmm(x, y);
+    for (int i = 0; i < 20; i++) backend.bmm(x, y); // warm-up: the JIT compiles the micro-kernel in the first calls
     double[] t = new double[7];
     for (int i = 0; i < t.length; i++) {
       long s = System.nanoTime();
