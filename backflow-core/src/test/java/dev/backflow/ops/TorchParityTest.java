@@ -1,5 +1,8 @@
 package dev.backflow.ops;
 
+import static dev.backflow.TorchFixtures.assertClose;
+import static dev.backflow.TorchFixtures.floats;
+import static dev.backflow.TorchFixtures.ints;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -264,33 +267,7 @@ class TorchParityTest {
   // ===================================================================================================
   // Comparison
 
-  private static void assertClose(String what, JsonNode expected, Tensor actual, double rtol, double atol) {
-    int[] shape = ints(expected.get("shape"));
-    assertArrayEquals(shape, actual.shape(), what + ": shape " + Arrays.toString(actual.shape()) + " but PyTorch has "
-        + Arrays.toString(shape));
-    float[] want = floats(expected.get("values"));
-    float[] got = actual.toArray();
-    assertEquals(want.length, got.length, what + ": element count");
-    int bad = 0, worst = -1;
-    double worstExcess = 0;
-    for (int k = 0; k < want.length; k++) {
-      double err = Math.abs((double) got[k] - want[k]);
-      double allowed = rtol * Math.abs(want[k]) + atol;
-      if (!(err <= allowed)) {
-        bad++;
-        double excess = Double.isNaN(err) ? Double.POSITIVE_INFINITY : err / allowed;
-        if (worst < 0 || excess > worstExcess) {
-          worst = k;
-          worstExcess = excess;
-        }
-      }
-    }
-    if (bad > 0) {
-      fail(what + ": " + bad + " of " + want.length + " values differ from PyTorch beyond rtol " + rtol + ", atol "
-          + atol + "; worst at flat index " + worst + ": Backflow " + got[worst] + ", PyTorch " + want[worst]
-          + " (|diff| " + Math.abs((double) got[worst] - want[worst]) + ")");
-    }
-  }
+
 
   // ===================================================================================================
   // JSON helpers
@@ -331,19 +308,6 @@ class TorchParityTest {
 
   private static int[] intsOrNull(JsonNode n) {
     return n == null || n.isNull() ? null : ints(n);
-  }
-
-  private static int[] ints(JsonNode n) {
-    int[] r = new int[n.size()];
-    for (int k = 0; k < r.length; k++) r[k] = n.get(k).asInt();
-    return r;
-  }
-
-  /** JSON numbers are the shortest decimals of float32 values; double then float recovers them exactly. */
-  private static float[] floats(JsonNode n) {
-    float[] r = new float[n.size()];
-    for (int k = 0; k < r.length; k++) r[k] = (float) n.get(k).asDouble();
-    return r;
   }
 
   private static int numel(int[] shape) {
