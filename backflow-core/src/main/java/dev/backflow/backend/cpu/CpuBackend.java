@@ -120,6 +120,10 @@ public final class CpuBackend implements Backend {
 
   @Override
   public NdArray unary(UnaryOp op, NdArray x, float p, float q) {
+    if (x.isContiguous() && x.size() >= 64) {
+      float[] out = new float[x.size()];
+      if (fused.unary(op, x.data(), x.offset(), out, out.length)) return NdArray.wrap(out, x.shape());
+    }
     return Elementwise.unary(op, x, p, q);
   }
 

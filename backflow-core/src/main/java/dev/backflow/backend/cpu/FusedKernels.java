@@ -9,6 +9,12 @@ interface FusedKernels {
   void adam(float[] p, int po, float[] g, int go, float[] m, int mo, float[] v, int vo, int n,
             float beta1, float beta2, float stepSize, float bc2Sqrt, float eps, float l2, float decay);
 
+  /**
+   * Unary transcendental maps over contiguous arrays, x[xo..xo+n) -> y[0..n): returns false when this
+   * implementation has no fast form of {@code op}, so the caller falls back to the generic loop.
+   */
+  boolean unary(dev.backflow.backend.UnaryOp op, float[] x, int xo, float[] y, int n);
+
   /** The plain-Java twin, and the tail loop of the vector one. */
   static void adamScalar(float[] p, int po, float[] g, int go, float[] m, int mo, float[] v, int vo, int from, int n,
                          float beta1, float beta2, float stepSize, float bc2Sqrt, float eps, float l2, float decay) {
@@ -25,6 +31,11 @@ interface FusedKernels {
   }
 
   final class Scalar implements FusedKernels {
+    @Override
+    public boolean unary(dev.backflow.backend.UnaryOp op, float[] x, int xo, float[] y, int n) {
+      return false;
+    }
+
     @Override
     public void adam(float[] p, int po, float[] g, int go, float[] m, int mo, float[] v, int vo, int n,
                      float beta1, float beta2, float stepSize, float bc2Sqrt, float eps, float l2, float decay) {
