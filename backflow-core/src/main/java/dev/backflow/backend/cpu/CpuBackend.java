@@ -144,12 +144,26 @@ public final class CpuBackend implements Backend {
       for (int start = 0; start < out.length; start += row) {
         Elementwise.binaryContiguous(op, ad, a.offset() + start, bd, b.offset(), out, start, row);
       }
+    } else if (a.isContiguous() && b.isContiguous() && Arrays.equals(a.shape(), shape) && isLastDimBroadcast(b.shape(), shape)) {
+      // x - mean(x, -1, keepDim): one value of b per row of a.
+      int row = shape[shape.length - 1];
+      for (int r = 0, start = 0; start < out.length; r++, start += row) {
+        Elementwise.binaryScalarRow(op, ad, a.offset() + start, bd[b.offset() + r], out, start, row);
+      }
     } else {
       NdArray ea = a.expand(shape), eb = b.expand(shape);
       StridedLoop.run(shape, ea.offset(), ea.strides(), eb.offset(), eb.strides(), 0, Shapes.contiguousStrides(shape),
           (pa, sa, pb, sb, pc, sc, n) -> Elementwise.binaryRow(op, ad, pa, sa, bd, pb, sb, out, pc, sc, n));
     }
     return NdArray.wrap(out, shape);
+  }
+
+  /** True when {@code b} equals {@code shape} but for a last dim of 1. */
+  private static boolean isLastDimBroadcast(int[] b, int[] shape) {
+    int last = shape.length - 1;
+    if (b.length != shape.length || last < 0 || b[last] != 1 || shape[last] == 1) return false;
+    for (int d = 0; d < last; d++) if (b[d] != shape[d]) return false;
+    return true;
   }
 
   /** True when {@code small} (ignoring leading 1s) equals the last dims of {@code shape}. */

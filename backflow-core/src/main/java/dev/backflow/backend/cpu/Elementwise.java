@@ -136,6 +136,17 @@ final class Elementwise {
     }
   }
 
+  /** A contiguous row against one value (x - mean, x / std over the last dim), vectorizable. */
+  static void binaryScalarRow(BinaryOp op, float[] a, int pa, float b, float[] c, int pc, int n) {
+    switch (op) {
+      case ADD: for (int i = 0; i < n; i++) c[pc + i] = a[pa + i] + b; break;
+      case SUB: for (int i = 0; i < n; i++) c[pc + i] = a[pa + i] - b; break;
+      case MUL: for (int i = 0; i < n; i++) c[pc + i] = a[pa + i] * b; break;
+      case DIV: for (int i = 0; i < n; i++) c[pc + i] = a[pa + i] / b; break;
+      default: binaryRow(op, a, pa, 1, new float[] {b}, 0, 0, c, pc, 1, n);
+    }
+  }
+
   /** Contiguous fast path: unit strides let the JIT vectorize the common ops. */
   static void binaryContiguous(BinaryOp op, float[] a, int pa, float[] b, int pb, float[] c, int pc, int n) {
     switch (op) {
