@@ -46,13 +46,15 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--worker", hidden = true) String worker;
 
   private static final Pattern VALUE = Pattern.compile("\"value\": ([0-9.eE+-]+).*\"peak_rss_mb\": ([0-9.eE+-]+)");
+  private static final Pattern COSTS = Pattern.compile("\"alloc_mb_per_step\": ([0-9.eE+-]+|NaN), \"gc_share\": ([0-9.eE+-]+|NaN)");
 
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     if (worker != null) {
       double[] r = BenchWorkloads.run(worker);
-      out.printf(Locale.ROOT, "{\"workload\": \"%s\", \"value\": %.3f, \"peak_rss_mb\": %.1f}%n", worker, r[0], r[1]);
+      out.printf(Locale.ROOT, "{\"workload\": \"%s\", \"value\": %.3f, \"peak_rss_mb\": %.1f, \"alloc_mb_per_step\": %.3f, \"gc_share\": %.4f}%n",
+          worker, r[0], r[1], BenchWorkloads.allocMbPerStep, BenchWorkloads.gcShare);
       out.flush();
       return 0;
     }
@@ -61,11 +63,16 @@ final class BenchCommand implements Callable<Integer> {
     out.printf(Locale.ROOT, "| work | PyTorch (threads) | Backflow (%d threads) | ratio | target |%n|---|---|---|---|---|%n",
         Runtime.getRuntime().availableProcessors());
     out.flush();
+    StringBuilder costs = new StringBuilder();
     for (String[] row : ROWS) {
       if (rows != null && !rows.contains(row[0])) continue;
       List<Double> ours = new ArrayList<>(), theirs = new ArrayList<>();
       for (int r = 0; r < repeats; r++) {
-        ours.add(pick(row[0], runJava(row[0])));
+        double[] mine = runJava(row[0]);
+        ours.add(pick(row[0], mine));
+        if (r == repeats - 1 && !Double.isNaN(mine[2])) {
+          costs.append(String.format(Locale.ROOT, "| %s | %.2f MB | %.1f%% |%n", row[3], mine[2], 100 * mine[3]));
+        }
         theirs.add(pick(row[0], run(List.of(python, script.toString(), row[0], row[1]), Map.of("OPENBLAS_NUM_THREADS", row[1]))));
       }
       double a = median(ours), b = median(theirs);
@@ -75,6 +82,11 @@ final class BenchCommand implements Callable<Integer> {
       boolean met = memory ? ratio <= target : ratio >= target;
       out.printf(Locale.ROOT, "| %s | %,.1f %s (%s) | %,.1f | %.2f× | %s %s |%n", row[3], b, memory ? "MB" : BenchWorkloads.unit(row[0]),
           row[1], a, ratio, (memory ? "≤ " : "≥ ") + row[2] + "×", met ? "met" : "not met");
+      out.flush();
+    }
+    if (costs.length() > 0) {
+      out.printf("%nBackflow per training step (last run of each row): heap allocated, and the share of time in GC%n%n"
+          + "| work | allocated per step | GC share |%n|---|---|---|%n%s", costs);
       out.flush();
     }
     return 0;
@@ -104,7 +116,12 @@ final class BenchCommand implements Callable<Integer> {
       for (String line; (line = r.readLine()) != null; ) {
         all.append(line).append('\n');
         Matcher m = VALUE.matcher(line);
-        if (m.find()) result = new double[] {Double.parseDouble(m.group(1)), Double.parseDouble(m.group(2))};
+        if (m.find()) {
+          Matcher c = COSTS.matcher(line);
+          boolean hasCosts = c.find();
+          result = new double[] {Double.parseDouble(m.group(1)), Double.parseDouble(m.group(2)),
+              hasCosts ? Double.parseDouble(c.group(1)) : Double.NaN, hasCosts ? Double.parseDouble(c.group(2)) : Double.NaN};
+        }
       }
     }
     int code = p.waitFor();

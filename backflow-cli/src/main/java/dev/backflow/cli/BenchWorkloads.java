@@ -28,6 +28,32 @@ import java.util.SplittableRandom;
 final class BenchWorkloads {
   private BenchWorkloads() {}
 
+  /** Heap allocated per measured training step (MB) and the share of wall time spent in GC, last run. */
+  static double allocMbPerStep = Double.NaN, gcShare = Double.NaN;
+
+  /** Allocation and GC counters, read before and after the measured steps. */
+  private static final class Costs {
+    private final long bytes = allocatedBytes(), gcMillis = gcMillis(), nanos = System.nanoTime();
+
+    void record(int steps) {
+      allocMbPerStep = (allocatedBytes() - bytes) / 1e6 / steps;
+      gcShare = (gcMillis() - gcMillis) / ((System.nanoTime() - nanos) / 1e6);
+    }
+
+    private static long allocatedBytes() {
+      var mx = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+      long total = 0;
+      for (long b : mx.getThreadAllocatedBytes(mx.getAllThreadIds())) if (b > 0) total += b;
+      return total;
+    }
+
+    private static long gcMillis() {
+      long t = 0;
+      for (var gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) t += Math.max(0, gc.getCollectionTime());
+      return t;
+    }
+  }
+
   /** Runs one workload and returns {value, peak RSS in MB}. */
   static double[] run(String workload) throws IOException {
     double value;
@@ -79,8 +105,12 @@ final class BenchWorkloads {
     Optimizer opt = new Adam(model.parameters(), 1e-3);
     int[] perm = permutation(data.size(), new SplittableRandom(0));
     long start = 0;
+    Costs costs = null;
     for (int i = 0; i < warmup + steps; i++) {
-      if (i == warmup) start = System.nanoTime();
+      if (i == warmup) {
+        start = System.nanoTime();
+        costs = new Costs();
+      }
       int from = (i * batch) % (data.size() - batch);
       Batch b = data.batch(Arrays.copyOfRange(perm, from, from + batch));
       Tensor loss = Losses.crossEntropy(model.forward(b.inputs()), b.targets());
@@ -88,7 +118,9 @@ final class BenchWorkloads {
       loss.backward();
       opt.step();
     }
-    return (double) steps * batch / ((System.nanoTime() - start) / 1e9);
+    double seconds = (System.nanoTime() - start) / 1e9;
+    if (costs != null) costs.record(steps);
+    return (double) steps * batch / seconds;
   }
 
   private static double gpt() {
@@ -97,7 +129,9 @@ final class BenchWorkloads {
     AdamW opt = new AdamW(model.parameters(), 3e-4);
     SplittableRandom rng = new SplittableRandom(0);
     double[] times = new double[13];
+    Costs costs = null;
     for (int i = 0; i < times.length; i++) {
+      if (i == 3) costs = new Costs();
       float[] x = new float[batch * t], y = new float[batch * t];
       for (int k = 0; k < x.length; k++) {
         x[k] = rng.nextInt(vocab);
@@ -111,6 +145,7 @@ final class BenchWorkloads {
       opt.step();
       times[i] = (System.nanoTime() - s) / 1e9;
     }
+    costs.record(times.length - 3);
     return batch * t / median(Arrays.copyOfRange(times, 3, times.length));
   }
 

@@ -12,6 +12,7 @@ final class Gemm {
   private static final int KC = 256, MC = 96, NC = 2048;
 
   private final MicroKernel kernel;
+  private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[][] {new float[0], new float[0]});
 
   Gemm(MicroKernel kernel) {
     this.kernel = kernel;
@@ -88,8 +89,11 @@ final class Gemm {
     int kcMax = Math.min(KC, k);
     int ncMax = Math.min(NC, roundUp(n, nr));
     int mcMax = Math.min(MC, roundUp(m, mr));
-    float[] bPack = new float[kcMax * ncMax];
-    float[] aPack = new float[mcMax * kcMax];
+    // Packing buffers are reused per thread: a training step makes thousands of products.
+    float[][] scratch = SCRATCH.get();
+    if (scratch[0].length < kcMax * ncMax) scratch[0] = new float[kcMax * ncMax];
+    if (scratch[1].length < mcMax * kcMax) scratch[1] = new float[mcMax * kcMax];
+    float[] bPack = scratch[0], aPack = scratch[1];
     for (int jc = 0; jc < n; jc += NC) {
       int nc = Math.min(NC, n - jc);
       for (int pc = 0; pc < k; pc += KC) {
