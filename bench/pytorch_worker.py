@@ -103,7 +103,7 @@ elif workload == "xor":
         for _ in range(n):
             o = torch.sigmoid(torch.sigmoid(X @ w1 + b1) @ w2 + b2); loss = ((o - Y) ** 2).sum() / 2
             opt.zero_grad(); loss.backward(); opt.step()
-    steps(2000)  # warm-up, as the Java side does
+    steps(10000)  # warm-up, as the Java side does
     t = time.perf_counter(); steps(10000)
     result(10000 / (time.perf_counter() - t), "steps/s")
 else:

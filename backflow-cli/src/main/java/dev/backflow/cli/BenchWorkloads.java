@@ -151,7 +151,7 @@ final class BenchWorkloads {
 
   private static double xor() {
     XorNetwork net = XorNetwork.initialize(0);
-    for (int i = 0; i < 2_000; i++) net.stepWithAutograd(0.5f); // warm-up, as the PyTorch side does
+    for (int i = 0; i < 10_000; i++) net.stepWithAutograd(0.5f); // warm-up (JIT), as the PyTorch side does
     net = XorNetwork.initialize(0);
     long s = System.nanoTime();
     for (int i = 0; i < 10_000; i++) net.stepWithAutograd(0.5f);
