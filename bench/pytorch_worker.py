@@ -64,13 +64,13 @@ if workload == "gemm":
 elif workload in ("mlp64", "mlp256", "memory"):
     x, y = fashion(); x = x.view(-1, 784)
     batch = 256 if workload == "mlp256" else 64
-    warmup, steps = ((300, 600) if batch == 64 else (150, 300)) if workload != "memory" else (0, 938)
+    warmup, steps = ((1500, 600) if batch == 64 else (600, 300)) if workload != "memory" else (0, 938)
     result(train_steps(mlp(), x, y, batch, warmup, steps), "samples/s")
 elif workload == "cnn64":
     x, y = fashion(); x = x.view(-1, 1, 28, 28)
     m = nn.Sequential(nn.Conv2d(1, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(32, 64, 3, padding=1), nn.ReLU(),
                       nn.MaxPool2d(2), nn.Flatten(), nn.Linear(3136, 128), nn.ReLU(), nn.Linear(128, 10))
-    result(train_steps(m, x, y, 64, 20, 60), "samples/s")
+    result(train_steps(m, x, y, 64, 40, 60), "samples/s")
 elif workload == "gpt32":
     V, T, L, H, D = 65, 64, 4, 4, 128
     class Block(nn.Module):
@@ -89,11 +89,11 @@ elif workload == "gpt32":
             s.ln = nn.LayerNorm(D); s.head = nn.Linear(D, V)
         def forward(s, i): return s.head(s.ln(s.blocks(s.tok(i) + s.pos(torch.arange(i.shape[1])))))
     m = GPT(); opt = torch.optim.AdamW(m.parameters(), 3e-4); ts = []
-    for i in range(13):
+    for i in range(20):
         xb = torch.randint(0, V, (32, T)); yb = torch.randint(0, V, (32, T))
         t = time.perf_counter(); loss = F.cross_entropy(m(xb).view(-1, V), yb.view(-1)); opt.zero_grad(); loss.backward(); opt.step()
         ts.append(time.perf_counter() - t)
-    result(32 * T / statistics.median(ts[3:]), "tokens/s")
+    result(32 * T / statistics.median(ts[10:]), "tokens/s")
 elif workload == "xor":
     X = torch.tensor([[0., 0], [0, 1], [1, 0], [1, 1]]); Y = torch.tensor([[0.], [1], [1], [0]])
     w1 = torch.randn(2, 2, requires_grad=True); b1 = torch.zeros(2, requires_grad=True)
