@@ -68,8 +68,9 @@ public interface Backend {
 
   // ---- linear algebra
   /**
-   * Batched product [B, M, K] x [B, K, N] -> [B, M, N]. Operands may be transposed or otherwise strided
-   * views (including stride-0 broadcast batches); the kernel reads them in place where it can.
+   * Batched product [batch..., M, K] x [batch..., K, N] -> [batch..., M, N] (equal batch dims, rank >= 3).
+   * Operands may be transposed, permuted or otherwise strided views (including stride-0 broadcast batches);
+   * the kernel reads them in place.
    */
   NdArray bmm(NdArray a, NdArray b);
 

@@ -49,26 +49,19 @@ public final class Linalg {
       throw new IllegalArgumentException("matmul: batch dims of shapes " + Arrays.toString(aUser.shape()) + " and "
           + Arrays.toString(bUser.shape()) + " do not broadcast");
     }
-    int count = Shapes.numel(batch);
-    NdArray a3 = as3d(a.array(), batch, count, m, k);
-    NdArray b3 = as3d(b.array(), batch, count, k, n);
-    NdArray out = Backends.current().bmm(a3, b3);
-    int[] outShape = Arrays.copyOf(batch, batch.length + 2);
-    outShape[batch.length] = m;
-    outShape[batch.length + 1] = n;
-    return Tensor.fromOp("matmul", out.reshapeContiguous(outShape), (g, need) -> new Tensor[] {
+    Shapes.numel(batch);
+    NdArray out = Backends.current().bmm(withBatch(a.array(), batch, m, k), withBatch(b.array(), batch, k, n));
+    if (batch.length == 0) out = out.squeeze(0);
+    return Tensor.fromOp("matmul", out, (g, need) -> new Tensor[] {
         need[0] ? g.matmul(b.mT()).sumTo(sa) : null,
         need[1] ? a.mT().matmul(g).sumTo(sb) : null}, a, b);
   }
 
-  /** [batch..., rows, cols] broadcast to the common batch and viewed as [count, rows, cols]. */
-  private static NdArray as3d(NdArray x, int[] batch, int count, int rows, int cols) {
-    int[] full = Arrays.copyOf(batch, batch.length + 2);
-    full[batch.length] = rows;
-    full[batch.length + 1] = cols;
-    NdArray e = x.expand(full);
-    NdArray v = e.tryView(new int[] {count, rows, cols});
-    if (v == null) v = Backends.current().copy(e).reshapeContiguous(count, rows, cols);
-    return v;
+  /** [batch..., rows, cols] broadcast (stride 0) to the common batch dims; a leading 1 when there are none. */
+  private static NdArray withBatch(NdArray x, int[] batch, int rows, int cols) {
+    int[] full = Arrays.copyOf(batch.length == 0 ? new int[] {1} : batch, Math.max(batch.length, 1) + 2);
+    full[full.length - 2] = rows;
+    full[full.length - 1] = cols;
+    return x.expand(full);
   }
 }

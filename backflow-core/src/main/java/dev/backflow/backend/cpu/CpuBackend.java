@@ -249,28 +249,48 @@ public final class CpuBackend implements Backend {
 
   @Override
   public NdArray bmm(NdArray a, NdArray b) {
-    int batch = a.shape(0), m = a.shape(1), k = a.shape(2), n = b.shape(2);
+    int rank = a.rank();
+    if (rank < 3 || b.rank() != rank) {
+      throw new IllegalArgumentException("bmm: expected operands of equal rank >= 3, got " + a + " and " + b);
+    }
+    int m = a.shape(rank - 2), k = a.shape(rank - 1), n = b.shape(rank - 1);
+    int[] outShape = a.shape();
+    outShape[rank - 1] = n;
+    // Offsets of each product's operands, read through the batch strides (permuted heads, stride-0 broadcast):
+    // no operand is copied into a [batch, rows, cols] layout first.
+    int batch = 1;
+    for (int d = 0; d < rank - 2; d++) batch *= a.shape(d);
+    int[] aOffs = new int[batch], bOffs = new int[batch];
+    int[] idx = new int[rank - 2];
+    for (int t = 0, pa = a.offset(), pb = b.offset(); t < batch; t++) {
+      aOffs[t] = pa;
+      bOffs[t] = pb;
+      for (int d = rank - 3; d >= 0; d--) {
+        idx[d]++;
+        pa += a.stride(d);
+        pb += b.stride(d);
+        if (idx[d] < a.shape(d)) break;
+        pa -= a.stride(d) * a.shape(d);
+        pb -= b.stride(d) * b.shape(d);
+        idx[d] = 0;
+      }
+    }
     float[] out = new float[batch * m * n];
-    int tasks = Math.min(Parallel.threads(), batch);
+    int ar = a.stride(rank - 2), ac = a.stride(rank - 1), br = b.stride(rank - 2), bc = b.stride(rank - 1);
+    int products = batch, tasks = Math.min(Parallel.threads(), batch);
     if (tasks > 1 && (long) batch * m * n * k >= (1L << 18)) {
       // Many products (attention heads): give each thread whole matrices rather than splitting each one.
       Parallel.forEach(tasks, task -> {
-        for (int t = task; t < batch; t += tasks) multiplyOne(a, b, out, t, m, n, k, false);
+        for (int t = task; t < products; t += tasks) {
+          gemm.multiplySingleThread(m, n, k, a.data(), aOffs[t], ar, ac, b.data(), bOffs[t], br, bc, out, t * m * n, n, false);
+        }
       });
     } else {
-      for (int t = 0; t < batch; t++) multiplyOne(a, b, out, t, m, n, k, true);
+      for (int t = 0; t < batch; t++) {
+        gemm.multiply(m, n, k, a.data(), aOffs[t], ar, ac, b.data(), bOffs[t], br, bc, out, t * m * n, n, false);
+      }
     }
-    return NdArray.wrap(out, batch, m, n);
-  }
-
-  private void multiplyOne(NdArray a, NdArray b, float[] out, int t, int m, int n, int k, boolean mayParallelize) {
-    float[] ad = a.data(), bd = b.data();
-    int aOff = a.offset() + t * a.stride(0), bOff = b.offset() + t * b.stride(0);
-    if (mayParallelize) {
-      gemm.multiply(m, n, k, ad, aOff, a.stride(1), a.stride(2), bd, bOff, b.stride(1), b.stride(2), out, t * m * n, n, false);
-    } else {
-      gemm.multiplySingleThread(m, n, k, ad, aOff, a.stride(1), a.stride(2), bd, bOff, b.stride(1), b.stride(2), out, t * m * n, n, false);
-    }
+    return NdArray.wrap(out, outShape);
   }
 
   // ---- 16-bit storage
