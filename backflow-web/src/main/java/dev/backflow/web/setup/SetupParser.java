@@ -35,23 +35,23 @@ public final class SetupParser {
     }
     Setup d = defaults();
     Dataset dataset = json.has("dataset") ? Dataset.byId(text(json, "dataset")) : d.dataset();
-    double noise = decimal(json, "noise", d.noise(), "noise", 0, Limits.MAX_NOISE);
-    int points = integer(json, "points", d.points(), "number of points", Limits.MIN_POINTS, Limits.MAX_POINTS);
-    int train = integer(json, "train", d.trainPercent(), "training share (percent)", Limits.MIN_TRAIN_PERCENT,
+    double noise = JsonFields.decimal(json, "noise", d.noise(), "noise", 0, Limits.MAX_NOISE);
+    int points = JsonFields.integer(json, "points", d.points(), "number of points", Limits.MIN_POINTS, Limits.MAX_POINTS);
+    int train = JsonFields.integer(json, "train", d.trainPercent(), "training share (percent)", Limits.MIN_TRAIN_PERCENT,
         Limits.MAX_TRAIN_PERCENT);
-    long seed = integer(json, "seed", (int) d.seed(), "seed", 0, (int) Limits.MAX_SEED);
+    long seed = JsonFields.integer(json, "seed", (int) d.seed(), "seed", 0, (int) Limits.MAX_SEED);
     List<Integer> hidden = json.has("layers") ? layers(json.get("layers")) : d.hidden();
     List<ActivationKind> acts = json.has("act") ? activations(json.get("act"), hidden.size())
         : fill(d.activations().get(0), hidden.size());
     OptimizerKind opt = json.has("opt") ? OptimizerKind.byId(text(json, "opt")) : d.optimizer();
-    double lr = decimal(json, "lr", d.learningRate(), "learning rate", Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY);
+    double lr = JsonFields.decimal(json, "lr", d.learningRate(), "learning rate", Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY);
     if (!(lr > 0 && lr <= Limits.MAX_LEARNING_RATE)) {
-      throw new BadRequest("learning rate must be more than 0 and at most " + plain(Limits.MAX_LEARNING_RATE) + ", got "
-          + plain(lr) + (lr <= 0 ? " (a rate of 0 or less never moves a weight downhill)" : ""));
+      throw new BadRequest("learning rate must be more than 0 and at most " + JsonFields.plain(Limits.MAX_LEARNING_RATE) + ", got "
+          + JsonFields.plain(lr) + (lr <= 0 ? " (a rate of 0 or less never moves a weight downhill)" : ""));
     }
-    int batch = integer(json, "batch", d.batchSize(), "batch size", 1, Limits.MAX_BATCH);
+    int batch = JsonFields.integer(json, "batch", d.batchSize(), "batch size", 1, Limits.MAX_BATCH);
     Regularization reg = json.has("reg") ? Regularization.byId(text(json, "reg")) : d.regularization();
-    double regRate = decimal(json, "regRate", d.regularizationRate(), "regularization rate", 0,
+    double regRate = JsonFields.decimal(json, "regRate", d.regularizationRate(), "regularization rate", 0,
         Limits.MAX_REGULARIZATION_RATE);
     InitKind init = json.has("init") ? InitKind.byId(text(json, "init")) : d.init();
     LossKind loss = json.has("loss") ? LossKind.byId(text(json, "loss"))
@@ -133,38 +133,5 @@ public final class SetupParser {
     return n.asText().trim().toLowerCase(java.util.Locale.ROOT);
   }
 
-  private static double decimal(JsonNode json, String key, double fallback, String what, double min, double max) {
-    if (!json.has(key)) return fallback;
-    JsonNode n = json.get(key);
-    double v;
-    if (n.isNumber()) {
-      v = n.asDouble();
-    } else if (n.isTextual()) {
-      try {
-        v = Double.parseDouble(n.asText().trim());
-      } catch (NumberFormatException e) {
-        throw new BadRequest(what + " '" + n.asText() + "' is not a number");
-      }
-    } else {
-      throw new BadRequest(what + " must be a number, got " + n.getNodeType());
-    }
-    if (!Double.isFinite(v)) throw new BadRequest(what + " must be a finite number, got " + n.asText());
-    if (!(v >= min && v <= max)) {
-      throw new BadRequest(what + " must be between " + plain(min) + " and " + plain(max) + ", got " + plain(v));
-    }
-    return v;
-  }
 
-  private static int integer(JsonNode json, String key, int fallback, String what, int min, int max) {
-    if (!json.has(key)) return fallback;
-    double v = decimal(json, key, fallback, what, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY);
-    if (v != Math.rint(v)) throw new BadRequest(what + " must be a whole number, got " + plain(v));
-    if (v < min || v > max) throw new BadRequest(what + " must be between " + min + " and " + max + ", got " + plain(v));
-    return (int) v;
-  }
-
-  private static String plain(double v) {
-    if (Double.isNaN(v) || Double.isInfinite(v)) return String.valueOf(v);
-    return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
-  }
 }
