@@ -54,7 +54,18 @@ public final class Linalg {
     if (batch.length == 0) out = out.squeeze(0);
     return Tensor.fromOp("matmul", out, (g, need) -> new Tensor[] {
         need[0] ? g.matmul(b.mT()).sumTo(sa) : null,
-        need[1] ? a.mT().matmul(g).sumTo(sb) : null}, a, b);
+        need[1] ? gradOfRight(a, b, g, sb) : null}, a, b);
+  }
+
+  /**
+   * A^T G, in B's own layout when B is a transposed matrix (x @ W^T in Linear): computed as (G^T A)^T, the
+   * gradient reaches W's transpose view already row-major for W, so no transposing copy is made.
+   */
+  private static Tensor gradOfRight(Tensor a, Tensor b, Tensor g, int[] sb) {
+    NdArray arr = b.array();
+    boolean columnMajor = arr.rank() == 2 && arr.stride(0) == 1 && arr.stride(1) == arr.shape(0) && arr.shape(0) > 1 && arr.shape(1) > 1;
+    if (columnMajor && a.dim() == 2 && g.dim() == 2) return g.mT().matmul(a).mT();
+    return a.mT().matmul(g).sumTo(sb);
   }
 
   /** [batch..., rows, cols] broadcast (stride 0) to the common batch dims; a leading 1 when there are none. */

@@ -95,7 +95,7 @@ public final class CpuBackend implements Backend {
     float[] out = new float[x.size()];
     if (x.isContiguous()) {
       System.arraycopy(x.data(), x.offset(), out, 0, x.size());
-    } else {
+    } else if (!Elementwise.transposedCopy(x, out)) {
       int[] shape = x.shape();
       float[] xd = x.data();
       StridedLoop.run(shape, x.offset(), x.strides(), 0, null, 0, Shapes.contiguousStrides(shape),

@@ -2,6 +2,7 @@ package dev.backflow.backend.cpu;
 
 import dev.backflow.backend.BinaryOp;
 import dev.backflow.backend.NdArray;
+import dev.backflow.backend.Shapes;
 import dev.backflow.backend.UnaryOp;
 
 /** Row kernels for element-wise maps: one switch per row, then a tight loop. */
@@ -190,5 +191,39 @@ final class Elementwise {
           (pa, sa, pb, sb, pc, sc, n) -> unaryRow(op, p, q, xd, pa, sa, out, pc, sc, n));
     }
     return NdArray.wrap(out, x.shape());
+  }
+
+  /**
+   * Copies a view whose innermost dim is strided but some other dim d has stride 1 (a transposed or
+   * permuted matrix) into contiguous {@code out}, in square tiles: walking the view in order would touch a
+   * new cache line per element. Returns false, doing nothing, for other layouts.
+   */
+  static boolean transposedCopy(NdArray x, float[] out) {
+    int rank = x.rank(), last = rank - 1;
+    if (rank < 2 || x.stride(last) == 1 || x.size() < 256) return false;
+    int d = -1;
+    for (int i = 0; i < last; i++) if (x.stride(i) == 1 && x.shape(i) > 1) d = i;
+    if (d < 0) return false;
+    int[] shape = x.shape(), outStrides = Shapes.contiguousStrides(shape);
+    int rows = shape[d], cols = shape[last], sCol = x.stride(last), sRow = outStrides[d];
+    // Every other dim is walked by the strided loop with d and the last dim collapsed to 1.
+    int[] outer = shape.clone();
+    outer[d] = 1;
+    outer[last] = 1;
+    float[] xd = x.data();
+    final int tile = 16;
+    StridedLoop.run(outer, x.offset(), x.strides(), 0, null, 0, outStrides, (pa, sa, pb, sb, pc, sc, n) -> {
+      for (int i0 = 0; i0 < rows; i0 += tile) {
+        int i1 = Math.min(rows, i0 + tile);
+        for (int j0 = 0; j0 < cols; j0 += tile) {
+          int j1 = Math.min(cols, j0 + tile);
+          for (int i = i0; i < i1; i++) {
+            int o = pc + i * sRow, src = pa + i;
+            for (int j = j0; j < j1; j++) out[o + j] = xd[src + j * sCol];
+          }
+        }
+      }
+    });
+    return true;
   }
 }

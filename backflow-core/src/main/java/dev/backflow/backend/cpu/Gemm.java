@@ -94,6 +94,10 @@ final class Gemm {
     if (scratch[0].length < kcMax * ncMax) scratch[0] = new float[kcMax * ncMax];
     if (scratch[1].length < mcMax * kcMax) scratch[1] = new float[mcMax * kcMax];
     float[] bPack = scratch[0], aPack = scratch[1];
+    // When each row (or each column) of A is contiguous, the micro-kernel reads A in place: packing A
+    // would cost a pass over m*k elements for every product, a large share of the mid-sized products
+    // a training step makes (m = batch size).
+    boolean direct = aCol == 1 || aRow == 1;
     for (int jc = 0; jc < n; jc += NC) {
       int nc = Math.min(NC, n - jc);
       for (int pc = 0; pc < k; pc += KC) {
@@ -102,13 +106,19 @@ final class Gemm {
         packB(kc, nc, nr, b, bOff + pc * bRow + jc * bCol, bRow, bCol, bPack);
         for (int ic = 0; ic < m; ic += MC) {
           int mc = Math.min(MC, m - ic);
-          packA(mc, kc, mr, a, aOff + ic * aRow + pc * aCol, aRow, aCol, aPack);
+          int full = direct ? mc / mr * mr : 0;
+          // Packed panels: all of them, or with A read in place only a short last panel (zero-padded).
+          if (full < mc) packA(mc - full, kc, mr, a, aOff + (ic + full) * aRow + pc * aCol, aRow, aCol, aPack);
           for (int jr = 0; jr < nc; jr += nr) {
             int cols = Math.min(nr, nc - jr);
             for (int ir = 0; ir < mc; ir += mr) {
               int rows = Math.min(mr, mc - ir);
-              kernel.compute(kc, aPack, ir * kc, bPack, jr * kc, c,
-                  cOff + (ic + ir) * ldc + jc + jr, ldc, acc, rows, cols);
+              int cAt = cOff + (ic + ir) * ldc + jc + jr;
+              if (ir < full) {
+                kernel.compute(kc, a, aOff + (ic + ir) * aRow + pc * aCol, aRow, aCol, bPack, jr * kc, c, cAt, ldc, acc, rows, cols);
+              } else {
+                kernel.compute(kc, aPack, (ir - full) * kc, 1, mr, bPack, jr * kc, c, cAt, ldc, acc, rows, cols);
+              }
             }
           }
         }

@@ -12,10 +12,11 @@ interface MicroKernel {
   String name();
 
   /**
-   * ap holds kc columns of mr() rows (column-major within the panel); bp holds kc rows of nr() columns.
-   * Writes the top-left {@code rows x cols} of the tile into C at cOff with row stride ldc, adding to
+   * Element (i, p) of the A panel is {@code a[aOff + i*aRow + p*aStep]}: a packed panel (aRow 1, aStep
+   * mr()) or, when A's own layout already keeps each column or row contiguous, A read in place, which
+   * saves the packing pass. bp holds kc rows of nr() columns. Writes the top-left {@code rows x cols} of the tile into C at cOff with row stride ldc, adding to
    * C when {@code accumulate}, overwriting otherwise.
    */
-  void compute(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] c, int cOff, int ldc,
+  void compute(int kc, float[] a, int aOff, int aRow, int aStep, float[] bp, int bOff, float[] c, int cOff, int ldc,
                boolean accumulate, int rows, int cols);
 }

@@ -20,7 +20,7 @@ final class PanamaMicroKernel implements MicroKernel {
   @Override public String name() { return "Vector API " + MR + "x" + NR + " (" + S + ")"; }
 
   @Override
-  public void compute(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] c, int cOff, int ldc,
+  public void compute(int kc, float[] ap, int aOff, int aRow, int aStep, float[] bp, int bOff, float[] c, int cOff, int ldc,
                       boolean accumulate, int rows, int cols) {
     FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
     FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
@@ -28,21 +28,22 @@ final class PanamaMicroKernel implements MicroKernel {
     FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
     FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
     FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
+    int r1 = aRow, r2 = 2 * aRow, r3 = 3 * aRow, r4 = 4 * aRow, r5 = 5 * aRow;
     int a = aOff, b = bOff;
-    for (int p = 0; p < kc; p++, a += MR, b += NR) {
+    for (int p = 0; p < kc; p++, a += aStep, b += NR) {
       FloatVector b0 = FloatVector.fromArray(S, bp, b);
       FloatVector b1 = FloatVector.fromArray(S, bp, b + L);
       FloatVector av = FloatVector.broadcast(S, ap[a]);
       c00 = av.fma(b0, c00); c01 = av.fma(b1, c01);
-      av = FloatVector.broadcast(S, ap[a + 1]);
+      av = FloatVector.broadcast(S, ap[a + r1]);
       c10 = av.fma(b0, c10); c11 = av.fma(b1, c11);
-      av = FloatVector.broadcast(S, ap[a + 2]);
+      av = FloatVector.broadcast(S, ap[a + r2]);
       c20 = av.fma(b0, c20); c21 = av.fma(b1, c21);
-      av = FloatVector.broadcast(S, ap[a + 3]);
+      av = FloatVector.broadcast(S, ap[a + r3]);
       c30 = av.fma(b0, c30); c31 = av.fma(b1, c31);
-      av = FloatVector.broadcast(S, ap[a + 4]);
+      av = FloatVector.broadcast(S, ap[a + r4]);
       c40 = av.fma(b0, c40); c41 = av.fma(b1, c41);
-      av = FloatVector.broadcast(S, ap[a + 5]);
+      av = FloatVector.broadcast(S, ap[a + r5]);
       c50 = av.fma(b0, c50); c51 = av.fma(b1, c51);
     }
     if (rows == MR && cols == NR) {

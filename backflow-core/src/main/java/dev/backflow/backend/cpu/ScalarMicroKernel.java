@@ -9,13 +9,13 @@ final class ScalarMicroKernel implements MicroKernel {
   @Override public String name() { return "scalar " + MR + "x" + NR; }
 
   @Override
-  public void compute(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] c, int cOff, int ldc,
+  public void compute(int kc, float[] ap, int aOff, int aRow, int aStep, float[] bp, int bOff, float[] c, int cOff, int ldc,
                       boolean accumulate, int rows, int cols) {
     float[] acc = new float[MR * NR];
     for (int p = 0; p < kc; p++) {
-      int a = aOff + p * MR, b = bOff + p * NR;
+      int a = aOff + p * aStep, b = bOff + p * NR;
       for (int i = 0; i < MR; i++) {
-        float av = ap[a + i];
+        float av = ap[a + i * aRow];
         int row = i * NR;
         for (int j = 0; j < NR; j++) acc[row + j] += av * bp[b + j];
       }
