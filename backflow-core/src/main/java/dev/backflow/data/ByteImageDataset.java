@@ -13,6 +13,7 @@ public final class ByteImageDataset implements Dataset {
   private final int[] exampleShape;
   private final int exampleSize, count;
   private final float mean, std;
+  private final float[] levels = new float[256];
 
   public ByteImageDataset(byte[] pixels, int[] labels, int[] exampleShape, float mean, float std) {
     int size = 1;
@@ -30,6 +31,9 @@ public final class ByteImageDataset implements Dataset {
     this.count = labels.length;
     this.mean = mean;
     this.std = std;
+    // A byte has 256 values: standardize each once, then a batch is one table read per pixel.
+    float scale = 1f / (255f * std), shift = -mean / std;
+    for (int v = 0; v < 256; v++) levels[v] = v * scale + shift;
   }
 
   @Override
@@ -41,12 +45,12 @@ public final class ByteImageDataset implements Dataset {
   public Batch batch(int[] indices) {
     float[] x = new float[indices.length * exampleSize];
     float[] y = new float[indices.length];
-    float scale = 1f / (255f * std), shift = -mean / std;
+    float[] value = levels;
     for (int b = 0; b < indices.length; b++) {
       int i = indices[b];
       if (i < 0 || i >= count) throw new IndexOutOfBoundsException("example " + i + " of " + count);
       int src = i * exampleSize, dst = b * exampleSize;
-      for (int k = 0; k < exampleSize; k++) x[dst + k] = (pixels[src + k] & 0xff) * scale + shift;
+      for (int k = 0; k < exampleSize; k++) x[dst + k] = value[pixels[src + k] & 0xff];
       y[b] = labels[i];
     }
     int[] shape = new int[exampleShape.length + 1];

@@ -122,7 +122,7 @@ public final class CpuBackend implements Backend {
   public NdArray unary(UnaryOp op, NdArray x, float p, float q) {
     if (x.isContiguous() && x.size() >= 64) {
       float[] out = new float[x.size()];
-      if (fused.unary(op, x.data(), x.offset(), out, out.length)) return NdArray.wrap(out, x.shape());
+      if (fused.unary(op, x.data(), x.offset(), out, out.length, p)) return NdArray.wrap(out, x.shape());
     }
     return Elementwise.unary(op, x, p, q);
   }
@@ -320,6 +320,9 @@ public final class CpuBackend implements Backend {
 
   // ---- optimizer steps
 
+  /** Elements above which one Adam update is split across threads. */
+  private static final int ADAM_SPLIT = 1 << 15;
+
   @Override
   public void adamUpdate(NdArray param, NdArray grad, NdArray expAvg, NdArray expAvgSq, float beta1, float beta2,
                          float stepSize, float bc2Sqrt, float eps, float l2, float decay) {
@@ -328,8 +331,16 @@ public final class CpuBackend implements Backend {
         throw new IllegalArgumentException("adamUpdate: needs contiguous arrays of equal size, got " + x);
       }
     }
-    fused.adam(param.data(), param.offset(), grad.data(), grad.offset(), expAvg.data(), expAvg.offset(),
-        expAvgSq.data(), expAvgSq.offset(), param.size(), beta1, beta2, stepSize, bc2Sqrt, eps, l2, decay);
+    // Memory-bound: large tensors are split in contiguous halves so each core streams its own share.
+    int n = param.size(), tasks = n >= ADAM_SPLIT ? Math.min(Parallel.threads(), n / (ADAM_SPLIT / 2)) : 1;
+    int per = ((n + tasks - 1) / tasks + 15) / 16 * 16;
+    Parallel.forEach(tasks, t -> {
+      int from = t * per, len = Math.min(n, from + per) - from;
+      if (len > 0) {
+        fused.adam(param.data(), param.offset() + from, grad.data(), grad.offset() + from, expAvg.data(), expAvg.offset() + from,
+            expAvgSq.data(), expAvgSq.offset() + from, len, beta1, beta2, stepSize, bc2Sqrt, eps, l2, decay);
+      }
+    });
   }
 
   // ---- convolution and pooling

@@ -159,10 +159,14 @@ final class Gemm {
           for (int j = cols; j < nr; j++) dst[q + j] = 0f;
         }
       } else if (bRow == 1) {
-        // B is a transposed view (x @ W^T): each column of B is a contiguous row of W, read it in order.
-        for (int j = 0; j < cols; j++) {
-          int src = off + (j0 + j) * bCol;
-          for (int p = 0; p < kc; p++) dst[d + p * nr + j] = b[src + p];
+        // B is a transposed view (x @ W^T): each column of B is a contiguous row of W. Transposed in
+        // blocks of 16 rows, so the block being written (16 x nr) stays in L1 while each row is read in order.
+        for (int p0 = 0; p0 < kc; p0 += 16) {
+          int p1 = Math.min(kc, p0 + 16);
+          for (int j = 0; j < cols; j++) {
+            int src = off + (j0 + j) * bCol;
+            for (int p = p0; p < p1; p++) dst[d + p * nr + j] = b[src + p];
+          }
         }
         if (cols < nr) for (int p = 0; p < kc; p++) for (int j = cols; j < nr; j++) dst[d + p * nr + j] = 0f;
       } else {

@@ -17,8 +17,10 @@ final class PanamaFusedKernels implements FusedKernels {
   private static final float INV_SQRT2 = (float) (1 / Math.sqrt(2)), INV_SQRT_2PI = (float) (1 / Math.sqrt(2 * Math.PI));
 
   @Override
-  public boolean unary(UnaryOp op, float[] x, int xo, float[] y, int n) {
+  public boolean unary(UnaryOp op, float[] x, int xo, float[] y, int n, float p) {
     switch (op) {
+      case RELU: relu(x, xo, y, n); return true;
+      case LEAKY_RELU: case D_LEAKY_RELU: leaky(x, xo, y, n, p, op == UnaryOp.D_LEAKY_RELU); return true;
       case GELU_ERF: case D_GELU_ERF: gelu(x, xo, y, n, op == UnaryOp.D_GELU_ERF); return true;
       case TANH: tanh(x, xo, y, n); return true;
       case SIGMOID: sigmoid(x, xo, y, n); return true;
@@ -57,6 +59,31 @@ final class PanamaFusedKernels implements FusedKernels {
       FloatVector.fromArray(S, x, xo + i).lanewise(VectorOperators.TANH).intoArray(y, i);
     }
     for (; i < n; i++) y[i] = (float) Math.tanh(x[xo + i]);
+  }
+
+  /** max(x, 0) with NaN kept (as Math.max): a compare-and-branch per element mispredicts on random signs. */
+  private static void relu(float[] x, int xo, float[] y, int n) {
+    FloatVector zero = FloatVector.zero(S);
+    int i = 0;
+    for (int bound = S.loopBound(n); i < bound; i += S.length()) {
+      FloatVector.fromArray(S, x, xo + i).max(zero).intoArray(y, i);
+    }
+    for (; i < n; i++) y[i] = Math.max(x[xo + i], 0f);
+  }
+
+  /** Leaky ReLU (x if x > 0 else slope x) or its derivative (1 if x > 0 else slope), as a lane select. */
+  private static void leaky(float[] x, int xo, float[] y, int n, float slope, boolean derivative) {
+    FloatVector one = FloatVector.broadcast(S, 1f), s = FloatVector.broadcast(S, slope);
+    int i = 0;
+    for (int bound = S.loopBound(n); i < bound; i += S.length()) {
+      FloatVector v = FloatVector.fromArray(S, x, xo + i);
+      VectorMask<Float> positive = v.compare(VectorOperators.GT, 0f);
+      (derivative ? s.blend(one, positive) : v.mul(s).blend(v, positive)).intoArray(y, i);
+    }
+    for (; i < n; i++) {
+      float v = x[xo + i];
+      y[i] = derivative ? (v > 0 ? 1f : slope) : (v > 0 ? v : slope * v);
+    }
   }
 
   /** 1/(1 + e^{-x}); e^{-x} overflows to infinity for x below about -88, which still gives the right 0. */

@@ -1,19 +1,25 @@
 package dev.backflow.backend.cpu;
 
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ForkJoinTask;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntConsumer;
 
 /**
- * A persistent pool for splitting one kernel call across cores: no thread is started per op, the
- * caller runs a share itself, and work is split only when the caller says it is large enough to pay.
- * Each task writes a disjoint part of the output in a fixed order, so results do not depend on the
- * thread count.
+ * A persistent team of kernel threads for splitting one kernel call across cores: no thread is started per
+ * op, the caller runs a share itself, and work is split only when the caller says it is large enough to pay.
+ * Each task writes a disjoint part of the output in a fixed order, so results do not depend on the thread
+ * count.
+ *
+ * <p>Idle workers spin briefly before parking, as OpenMP runtimes do: a training step makes dozens of
+ * split calls a few microseconds to a millisecond apart, and waking a parked thread costs ~50 µs on a VM,
+ * more than many of those calls take. After {@link #SPIN_NANOS} without work a worker parks, so an idle
+ * program does not burn a core.
  */
 public final class Parallel {
-  private static volatile int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
-  private static volatile ForkJoinPool pool;
+  private static final int CORES = Math.max(1, Runtime.getRuntime().availableProcessors());
+  private static final long SPIN_NANOS = 2_000_000;
+  private static volatile int threads = CORES;
 
   private Parallel() {}
 
@@ -27,38 +33,120 @@ public final class Parallel {
     threads = n;
   }
 
-  private static ForkJoinPool pool() {
-    ForkJoinPool p = pool;
-    if (p == null) {
-      synchronized (Parallel.class) {
-        if (pool == null) {
-          AtomicInteger id = new AtomicInteger();
-          pool = new ForkJoinPool(Math.max(1, Runtime.getRuntime().availableProcessors()), fj -> {
-            var t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(fj);
-            t.setName("backflow-kernel-" + id.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-          }, null, false);
-        }
-        p = pool;
-      }
-    }
-    return p;
-  }
-
-  /** Runs body(0..tasks-1), task 0 on the calling thread, the rest on the pool; returns when all are done. */
+  /** Runs body(0..tasks-1), task 0 on the calling thread, the rest on the team; returns when all are done. */
   static void forEach(int tasks, IntConsumer body) {
     if (tasks <= 1) {
       if (tasks == 1) body.accept(0);
       return;
     }
-    ForkJoinTask<?>[] futures = new ForkJoinTask<?>[tasks - 1];
-    ForkJoinPool p = pool();
-    for (int t = 1; t < tasks; t++) {
-      int task = t;
-      futures[t - 1] = p.submit(() -> body.accept(task));
+    Team team = Team.INSTANCE;
+    // One split call at a time owns the team; a nested call (from inside a task) or one from another
+    // thread meanwhile runs its tasks in order on its own thread: the same results, no deadlock.
+    if (team.workers.length == 0 || !team.busy.compareAndSet(false, true)) {
+      for (int t = 0; t < tasks; t++) body.accept(t);
+      return;
     }
-    body.accept(0);
-    for (ForkJoinTask<?> f : futures) f.join();
+    try {
+      team.run(tasks, body);
+    } finally {
+      team.busy.set(false);
+    }
+  }
+
+  private static final class Team {
+    static final Team INSTANCE = new Team();
+
+    final AtomicBoolean busy = new AtomicBoolean();
+    final Worker[] workers;
+    final AtomicInteger pending = new AtomicInteger();
+    /** The current call; each worker runs its share of each Job object once. IDLE drops the last body. */
+    volatile Job job = IDLE;
+    volatile Throwable failure;
+
+    private Team() {
+      workers = new Worker[CORES - 1];
+      for (int i = 0; i < workers.length; i++) {
+        workers[i] = new Worker(this, i + 1);
+        workers[i].start();
+      }
+    }
+
+    void run(int n, IntConsumer work) {
+      int shared = Math.min(n - 1, workers.length);
+      failure = null;
+      pending.set(shared);
+      job = new Job(work, n);
+      for (int i = 0; i < shared; i++) if (workers[i].parked) LockSupport.unpark(workers[i]);
+      Throwable mine = null;
+      try {
+        work.accept(0);
+        // Tasks beyond the team's size (threads set above the core count) run here, in order.
+        for (int t = shared + 1; t < n; t++) work.accept(t);
+      } catch (Throwable e) {
+        mine = e;
+      }
+      while (pending.get() != 0) Thread.onSpinWait();
+      job = IDLE;
+      Throwable theirs = failure;
+      if (mine != null || theirs != null) {
+        Throwable e = mine != null ? mine : theirs;
+        if (e instanceof RuntimeException) throw (RuntimeException) e;
+        if (e instanceof Error) throw (Error) e;
+        throw new IllegalStateException(e);
+      }
+    }
+  }
+
+  private static final Job IDLE = new Job(t -> { }, 0);
+
+  private static final class Job {
+    final IntConsumer body;
+    final int tasks;
+
+    Job(IntConsumer body, int tasks) {
+      this.body = body;
+      this.tasks = tasks;
+    }
+  }
+
+  private static final class Worker extends Thread {
+    private final Team team;
+    private final int index;
+    volatile boolean parked;
+
+    Worker(Team team, int index) {
+      super("backflow-kernel-" + index);
+      this.team = team;
+      this.index = index;
+      setDaemon(true);
+    }
+
+    @Override
+    public void run() {
+      Job seen = IDLE;
+      while (true) {
+        long spinStart = System.nanoTime();
+        Job j;
+        while ((j = team.job) == seen) {
+          if (System.nanoTime() - spinStart < SPIN_NANOS) {
+            Thread.onSpinWait();
+          } else {
+            parked = true;
+            if (team.job == seen) LockSupport.park(this);
+            parked = false;
+            spinStart = System.nanoTime();
+          }
+        }
+        seen = j;
+        if (index < j.tasks) {
+          try {
+            j.body.accept(index);
+          } catch (Throwable e) {
+            team.failure = e;
+          }
+          team.pending.decrementAndGet();
+        }
+      }
+    }
   }
 }
