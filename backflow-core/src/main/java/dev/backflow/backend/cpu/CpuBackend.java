@@ -144,11 +144,11 @@ public final class CpuBackend implements Backend {
       for (int start = 0; start < out.length; start += row) {
         Elementwise.binaryContiguous(op, ad, a.offset() + start, bd, b.offset(), out, start, row);
       }
-    } else if (a.isContiguous() && b.isContiguous() && Arrays.equals(a.shape(), shape) && isLastDimBroadcast(b.shape(), shape)) {
-      // x - mean(x, -1, keepDim): one value of b per row of a.
-      int row = shape[shape.length - 1];
-      for (int r = 0, start = 0; start < out.length; r++, start += row) {
-        Elementwise.binaryScalarRow(op, ad, a.offset() + start, bd[b.offset() + r], out, start, row);
+    } else if (a.isContiguous() && b.isContiguous() && Arrays.equals(a.shape(), shape) && trailingBlock(b.shape(), shape) > 1) {
+      // x - mean(x, -1, keepDim), conv output + bias[1, C, 1, 1]: one value of b per contiguous block of a.
+      int block = trailingBlock(b.shape(), shape), bn = b.size();
+      for (int r = 0, start = 0; start < out.length; r++, start += block) {
+        Elementwise.binaryScalarRow(op, ad, a.offset() + start, bd[b.offset() + r % bn], out, start, block);
       }
     } else {
       NdArray ea = a.expand(shape), eb = b.expand(shape);
@@ -158,12 +158,26 @@ public final class CpuBackend implements Backend {
     return NdArray.wrap(out, shape);
   }
 
-  /** True when {@code b} equals {@code shape} but for a last dim of 1. */
-  private static boolean isLastDimBroadcast(int[] b, int[] shape) {
+  /**
+   * When {@code b}, right-aligned to {@code shape}, is 1 on some leading dims, equal to shape on the middle
+   * ones and 1 on the trailing ones, each value of b covers a contiguous block of the result: returns the
+   * block's length (the product of the trailing dims), or -1 for other patterns.
+   */
+  private static int trailingBlock(int[] b, int[] shape) {
+    int lead = shape.length - b.length;
+    if (lead < 0) return -1;
     int last = shape.length - 1;
-    if (b.length != shape.length || last < 0 || b[last] != 1 || shape[last] == 1) return false;
-    for (int d = 0; d < last; d++) if (b[d] != shape[d]) return false;
-    return true;
+    while (last >= 0 && (last < lead || b[last - lead] == 1)) last--;
+    if (last < 0) return -1;
+    int block = 1;
+    for (int d = last + 1; d < shape.length; d++) block *= shape[d];
+    int first = last;
+    while (first >= lead && b[first - lead] != 1) {
+      if (b[first - lead] != shape[first]) return -1;
+      first--;
+    }
+    for (int d = first; d >= lead; d--) if (b[d - lead] != 1) return -1;
+    return block;
   }
 
   /** True when {@code small} (ignoring leading 1s) equals the last dims of {@code shape}. */

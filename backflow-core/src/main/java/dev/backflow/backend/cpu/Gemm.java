@@ -149,7 +149,7 @@ final class Gemm {
   }
 
   /** Panels of nr columns; within a panel, row p holds B[p, j0..j0+nr]; short panels are zero-filled. */
-  private static void packB(int kc, int nc, int nr, float[] b, int off, int bRow, int bCol, float[] dst) {
+  private void packB(int kc, int nc, int nr, float[] b, int off, int bRow, int bCol, float[] dst) {
     for (int j0 = 0, d = 0; j0 < nc; j0 += nr, d += nr * kc) {
       int cols = Math.min(nr, nc - j0);
       if (bCol == 1) {
@@ -161,6 +161,7 @@ final class Gemm {
       } else if (bRow == 1) {
         // B is a transposed view (x @ W^T): each column of B is a contiguous row of W. Transposed in
         // blocks of 16 rows, so the block being written (16 x nr) stays in L1 while each row is read in order.
+        if (cols == nr && kernel.packTransposedPanel(kc, b, off + j0 * bCol, bCol, dst, d)) continue;
         for (int p0 = 0; p0 < kc; p0 += 16) {
           int p1 = Math.min(kc, p0 + 16);
           for (int j = 0; j < cols; j++) {

@@ -19,4 +19,13 @@ interface MicroKernel {
    */
   void compute(int kc, float[] a, int aOff, int aRow, int aStep, float[] bp, int bOff, float[] c, int cOff, int ldc,
                boolean accumulate, int rows, int cols);
+
+  /**
+   * Packs one full panel of B read transposed (column j of B is the contiguous run b[off + j*bCol ..]):
+   * row p of the panel at dst[d + p*nr()] holds B[p, 0..nr()). Returns false when this kernel has no fast
+   * form, and the caller packs it element by element.
+   */
+  default boolean packTransposedPanel(int kc, float[] b, int off, int bCol, float[] dst, int d) {
+    return false;
+  }
 }

@@ -69,6 +69,20 @@ final class PanamaMicroKernel implements MicroKernel {
     }
   }
 
+  @Override
+  public boolean packTransposedPanel(int kc, float[] b, int off, int bCol, float[] dst, int d) {
+    // Gathers: lane j of row p reads b[off + j*bCol + p]; one gather per half row instead of nr scalar moves.
+    if ((long) (NR - 1) * bCol + kc >= Integer.MAX_VALUE) return false;
+    int[] lanes = new int[L];
+    for (int j = 0; j < L; j++) lanes[j] = j * bCol;
+    int second = off + L * bCol;
+    for (int p = 0; p < kc; p++, d += NR) {
+      FloatVector.fromArray(S, b, off + p, lanes, 0).intoArray(dst, d);
+      FloatVector.fromArray(S, b, second + p, lanes, 0).intoArray(dst, d + L);
+    }
+    return true;
+  }
+
   private static void store(FloatVector v0, FloatVector v1, float[] c, int off, boolean accumulate) {
     if (accumulate) {
       v0 = v0.add(FloatVector.fromArray(S, c, off));
