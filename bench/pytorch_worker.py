@@ -5,7 +5,7 @@ The configurations mirror Backflow's (and ../shared/reference/pytorch): Fashion-
 and CNN with Adam 1e-3, the 4-layer char GPT with AdamW, XOR 2-2-1 with SGD, a float32 GEMM. Every
 workload times a fixed number of steps after warm-up, exactly as the Java side does.
 
-usage: pytorch_worker.py WORKLOAD THREADS   (WORKLOAD: gemm, mlp64, mlp256, cnn64, gpt32, xor, memory)
+usage: pytorch_worker.py WORKLOAD THREADS   (WORKLOAD: gemm, mlp64, mlp256, cnn64, gpt32, xor, xor-eager, memory)
 Run with Debian's interpreter (/usr/bin/python3) and libopenblas0-pthread installed.
 """
 import gzip, json, os, resource, statistics, sys, time
@@ -94,7 +94,7 @@ elif workload == "gpt32":
         t = time.perf_counter(); loss = F.cross_entropy(m(xb).view(-1, V), yb.view(-1)); opt.zero_grad(); loss.backward(); opt.step()
         ts.append(time.perf_counter() - t)
     result(32 * T / statistics.median(ts[10:]), "tokens/s")
-elif workload == "xor":
+elif workload in ("xor", "xor-eager"):  # PyTorch has one way to run it: eager
     X = torch.tensor([[0., 0], [0, 1], [1, 0], [1, 1]]); Y = torch.tensor([[0.], [1], [1], [0]])
     w1 = torch.randn(2, 2, requires_grad=True); b1 = torch.zeros(2, requires_grad=True)
     w2 = torch.randn(2, 1, requires_grad=True); b2 = torch.zeros(1, requires_grad=True)

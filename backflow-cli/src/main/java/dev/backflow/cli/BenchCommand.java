@@ -34,12 +34,13 @@ final class BenchCommand implements Callable<Integer> {
       {"mlp256", "1", "1.5", "MLP, batch 256"},
       {"cnn64", "2", "1.5", "CNN conv32-pool-conv64-pool-fc128, batch 64"},
       {"gpt32", "1", "1.5", "GPT 4L/4H/d128/ctx64, AdamW, batch 32"},
-      {"xor", "1", "50", "XOR 2-2-1, 10,000 full-batch steps"},
+      {"xor", "1", "50", "XOR 2-2-1, full-batch steps (Backflow: captured step)"},
+      {"xor-eager", "1", "50", "XOR 2-2-1, full-batch steps (Backflow: eager autograd)"},
       {"memory", "1", "0.5", "peak RSS, MLP batch 64, one epoch (MB; lower is better)"},
   };
 
   @Spec CommandSpec spec;
-  @Option(names = "--rows", split = ",", description = "rows to run (default: all): gemm, mlp64, mlp256, cnn64, gpt32, xor, memory")
+  @Option(names = "--rows", split = ",", description = "rows to run (default: all): gemm, mlp64, mlp256, cnn64, gpt32, xor, xor-eager, memory")
   List<String> rows;
   @Option(names = "--repeats", description = "alternating runs per row; default: ${DEFAULT-VALUE}") int repeats = 3;
   @Option(names = "--python", description = "PyTorch interpreter; default: ${DEFAULT-VALUE}") String python = "/usr/bin/python3";

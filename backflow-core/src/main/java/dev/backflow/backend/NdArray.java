@@ -15,6 +15,7 @@ public final class NdArray {
   final int[] shape;
   final int[] strides;
   private final int size;
+  private final boolean contiguous;
 
   public NdArray(float[] data, int offset, int[] shape, int[] strides) {
     this.data = data;
@@ -22,11 +23,43 @@ public final class NdArray {
     this.shape = shape;
     this.strides = strides;
     this.size = Shapes.numel(shape);
+    this.contiguous = denseRowMajor(shape, strides);
+  }
+
+  /** A contiguous array from arrays the caller hands over and will not touch again (no defensive copy). */
+  private NdArray(float[] data, int[] shape, int[] strides, int size) {
+    this.data = data;
+    this.offset = 0;
+    this.shape = shape;
+    this.strides = strides;
+    this.size = size;
+    this.contiguous = true;
   }
 
   /** A fresh contiguous array over {@code data} (not copied). */
   public static NdArray wrap(float[] data, int... shape) {
     return new NdArray(data, 0, shape.clone(), Shapes.contiguousStrides(shape));
+  }
+
+  /** As {@link #wrap}, taking ownership of {@code shape}: for kernels returning a freshly built shape. */
+  public static NdArray wrapOwned(float[] data, int[] shape) {
+    return new NdArray(data, shape, Shapes.contiguousStrides(shape), Shapes.numel(shape));
+  }
+
+  /** A contiguous array with this one's shape over fresh {@code data} (the shape is shared, it never changes). */
+  public NdArray withData(float[] data) {
+    if (data.length < size) throw new IllegalArgumentException("withData: " + data.length + " floats for " + size + " elements");
+    return contiguous ? new NdArray(data, shape, strides, size) : new NdArray(data, shape, Shapes.contiguousStrides(shape), size);
+  }
+
+  /** True when both have the same shape. */
+  public boolean sameShape(NdArray other) {
+    return Arrays.equals(shape, other.shape);
+  }
+
+  /** True when this array's shape equals {@code s}. */
+  public boolean hasShape(int[] s) {
+    return Arrays.equals(shape, s);
   }
 
   public static NdArray zeros(int... shape) {
@@ -44,6 +77,10 @@ public final class NdArray {
 
   /** True when elements lie densely in row-major order from {@code offset}. */
   public boolean isContiguous() {
+    return contiguous;
+  }
+
+  private static boolean denseRowMajor(int[] shape, int[] strides) {
     int expected = 1;
     for (int d = shape.length - 1; d >= 0; d--) {
       if (shape[d] != 1 && strides[d] != expected) return false;

@@ -2,6 +2,7 @@ package dev.backflow.examples;
 
 import dev.backflow.autograd.Autograd;
 import dev.backflow.tensor.Tensor;
+import dev.backflow.train.CapturedStep;
 import java.util.SplittableRandom;
 
 /**
@@ -79,13 +80,26 @@ public final class XorNetwork {
 
   /** One step where autograd computes the gradients; returns the loss before the step. */
   public float stepWithAutograd(float lr) {
+    return trainStep(lr).item();
+  }
+
+  /** One SGD step (forward, loss, backward, update); returns the loss tensor of the step. */
+  public Tensor trainStep(float lr) {
     Tensor l = loss(forward(INPUTS), TARGETS);
     for (Tensor p : parameters()) p.zeroGrad();
     l.backward();
     try (var g = Autograd.noGrad()) {
       for (Tensor p : parameters()) p.sub_(p.grad().mul(lr));
     }
-    return l.item();
+    return l;
+  }
+
+  /**
+   * The training step captured for replay (after one eager warm-up step; both are real steps): each
+   * {@code run()} of the result is one more step, with the same numbers as {@link #stepWithAutograd}.
+   */
+  public CapturedStep capture(float lr) {
+    return CapturedStep.capture(() -> trainStep(lr), 1);
   }
 
   public Tensor[] parameters() {

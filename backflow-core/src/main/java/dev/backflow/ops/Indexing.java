@@ -60,6 +60,11 @@ public final class Indexing {
 
   /** Integer values of an index tensor, rejecting fractions, NaN and infinity by name. */
   public static int[] toIndices(String op, Tensor index) {
+    if (dev.backflow.backend.Backends.current() instanceof dev.backflow.backend.RecordingBackend) {
+      // A replay would keep the indices read now (last batch's labels): refuse rather than train wrongly.
+      throw new IllegalStateException(op + ": a captured step cannot read indices from a tensor (they would stay as "
+          + "they are at capture); pass constant indices as int[], or run this step eagerly");
+    }
     float[] v = index.toArray();
     int[] out = new int[v.length];
     for (int i = 0; i < v.length; i++) {

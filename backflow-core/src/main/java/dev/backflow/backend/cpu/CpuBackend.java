@@ -103,7 +103,7 @@ public final class CpuBackend implements Backend {
             for (int i = 0; i < n; i++) out[pc + i * sc] = xd[pa + i * sa];
           });
     }
-    return NdArray.wrap(out, x.shape());
+    return x.withData(out);
   }
 
   @Override
@@ -122,13 +122,19 @@ public final class CpuBackend implements Backend {
   public NdArray unary(UnaryOp op, NdArray x, float p, float q) {
     if (x.isContiguous() && x.size() >= 64) {
       float[] out = new float[x.size()];
-      if (fused.unary(op, x.data(), x.offset(), out, out.length, p)) return NdArray.wrap(out, x.shape());
+      if (fused.unary(op, x.data(), x.offset(), out, out.length, p)) return x.withData(out);
     }
     return Elementwise.unary(op, x, p, q);
   }
 
   @Override
   public NdArray binary(BinaryOp op, NdArray a, NdArray b) {
+    if (a.isContiguous() && b.isContiguous() && a.sameShape(b)) {
+      // The common case first, with no shape arithmetic: same-shaped dense operands.
+      float[] out = new float[a.size()];
+      Elementwise.binaryContiguous(op, a.data(), a.offset(), b.data(), b.offset(), out, 0, out.length);
+      return a.withData(out);
+    }
     int[] shape = Shapes.tryBroadcast(a.shape(), b.shape());
     if (shape == null) {
       throw new IllegalArgumentException(op + ": shapes " + Shapes.str(a.shape()) + " and "
@@ -136,15 +142,13 @@ public final class CpuBackend implements Backend {
     }
     float[] out = new float[Shapes.numel(shape)];
     float[] ad = a.data(), bd = b.data();
-    if (a.isContiguous() && b.isContiguous() && Arrays.equals(a.shape(), b.shape())) {
-      Elementwise.binaryContiguous(op, ad, a.offset(), bd, b.offset(), out, 0, out.length);
-    } else if (a.isContiguous() && b.isContiguous() && Arrays.equals(a.shape(), shape) && isTrailing(b.shape(), shape)) {
+    if (a.isContiguous() && b.isContiguous() && a.hasShape(shape) && isTrailing(b.shape(), shape)) {
       // x + bias: b repeats along the leading dims; run row by row with unit strides.
       int row = b.size();
       for (int start = 0; start < out.length; start += row) {
         Elementwise.binaryContiguous(op, ad, a.offset() + start, bd, b.offset(), out, start, row);
       }
-    } else if (a.isContiguous() && b.isContiguous() && Arrays.equals(a.shape(), shape) && trailingBlock(b.shape(), shape) > 1) {
+    } else if (a.isContiguous() && b.isContiguous() && a.hasShape(shape) && trailingBlock(b.shape(), shape) > 1) {
       // x - mean(x, -1, keepDim), conv output + bias[1, C, 1, 1]: one value of b per contiguous block of a.
       int block = trailingBlock(b.shape(), shape), bn = b.size();
       for (int r = 0, start = 0; start < out.length; r++, start += block) {
@@ -155,7 +159,7 @@ public final class CpuBackend implements Backend {
       StridedLoop.run(shape, ea.offset(), ea.strides(), eb.offset(), eb.strides(), 0, Shapes.contiguousStrides(shape),
           (pa, sa, pb, sb, pc, sc, n) -> Elementwise.binaryRow(op, ad, pa, sa, bd, pb, sb, out, pc, sc, n));
     }
-    return NdArray.wrap(out, shape);
+    return NdArray.wrapOwned(out, shape);
   }
 
   /**
@@ -304,7 +308,7 @@ public final class CpuBackend implements Backend {
         gemm.multiply(m, n, k, a.data(), aOffs[t], ar, ac, b.data(), bOffs[t], br, bc, out, t * m * n, n, false);
       }
     }
-    return NdArray.wrap(out, outShape);
+    return NdArray.wrapOwned(out, outShape);
   }
 
   // ---- 16-bit storage

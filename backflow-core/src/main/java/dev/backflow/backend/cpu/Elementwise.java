@@ -190,7 +190,7 @@ final class Elementwise {
       StridedLoop.run(shape, x.offset(), x.strides(), 0, null, 0, dev.backflow.backend.Shapes.contiguousStrides(shape),
           (pa, sa, pb, sb, pc, sc, n) -> unaryRow(op, p, q, xd, pa, sa, out, pc, sc, n));
     }
-    return NdArray.wrap(out, x.shape());
+    return NdArray.wrapOwned(out, x.shape());
   }
 
   /**

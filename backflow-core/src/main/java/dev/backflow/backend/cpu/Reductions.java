@@ -181,7 +181,7 @@ final class Reductions {
         }
       }
     }
-    return NdArray.wrap(out, shape);
+    return NdArray.wrapOwned(out, shape);
   }
 
   /**
@@ -215,6 +215,6 @@ final class Reductions {
         }
       }
     }
-    return NdArray.wrap(out, shape);
+    return NdArray.wrapOwned(out, shape);
   }
 }

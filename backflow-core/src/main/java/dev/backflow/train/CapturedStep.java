@@ -1,0 +1,63 @@
+package dev.backflow.train;
+
+import dev.backflow.backend.Backend;
+import dev.backflow.backend.Backends;
+import dev.backflow.backend.RecordingBackend;
+import dev.backflow.tensor.Tensor;
+import java.util.function.Supplier;
+
+/**
+ * A training step recorded once and replayed: the analogue of CUDA graphs or {@code torch.compile}'s
+ * "reduce-overhead" mode for the CPU. Capture runs the step eagerly (forward, backward, optimizer) while
+ * a {@link RecordingBackend} notes every kernel call; {@link #run()} then replays those calls in order
+ * on the same arrays. Graph building, shape checks, Tensor objects and the backward engine's bookkeeping
+ * are paid once, which is most of the cost for small networks (XOR's step is ~60 calls on 8 numbers).
+ *
+ * <p>The rules are those of CUDA graph capture: inputs are static (copy each new batch into the tensors
+ * the step read, e.g. with {@code Tensor.copy_}); the step must do the same work every time (no branches
+ * on tensor values, no optimizer whose scalars change per step: Adam is refused, SGD with or without
+ * momentum and RMSProp replay exactly); lazily created state (momentum buffers) must exist before capture,
+ * which is why {@link #capture} runs warm-up steps first; no other thread may run ops during capture.
+ */
+public final class CapturedStep {
+  private final Runnable[] calls;
+  private final Tensor output;
+
+  private CapturedStep(Runnable[] calls, Tensor output) {
+    this.calls = calls;
+    this.output = output;
+  }
+
+  /**
+   * Runs {@code step} eagerly {@code warmups} times, then once more while recording it (each of these is
+   * a real training step), and returns the recording. {@code step} returns the tensor to read after each
+   * replay, usually the loss.
+   */
+  public static CapturedStep capture(Supplier<Tensor> step, int warmups) {
+    if (warmups < 0) throw new IllegalArgumentException("capture: warm-up steps must be >= 0, got " + warmups);
+    for (int i = 0; i < warmups; i++) step.get();
+    Backend eager = Backends.current();
+    if (eager instanceof RecordingBackend) throw new IllegalStateException("capture: already capturing a step");
+    RecordingBackend recorder = new RecordingBackend(eager);
+    Tensor out;
+    Backends.use(recorder);
+    try {
+      out = step.get();
+    } finally {
+      Backends.use(eager);
+    }
+    if (out == null) throw new IllegalArgumentException("capture: the step returned no tensor (return the loss)");
+    return new CapturedStep(recorder.recording(), out.detach());
+  }
+
+  /** One more training step: the recorded kernel calls, in order. Returns the step's output (its values are new). */
+  public Tensor run() {
+    for (Runnable call : calls) call.run();
+    return output;
+  }
+
+  /** Kernel calls per step. */
+  public int calls() {
+    return calls.length;
+  }
+}
