@@ -77,7 +77,7 @@ final class BenchWorkloads {
     switch (workload) {
       case "gemm": return "GFLOPS";
       case "gpt32": return "tokens/s";
-      case "xor": return "steps/s";
+      case "xor": case "xor-eager": return "steps/s";
       default: return "samples/s";
     }
   }

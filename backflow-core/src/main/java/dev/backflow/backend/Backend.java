@@ -66,6 +66,16 @@ public interface Backend {
   /** Gradient wrt the softmax input, given its output y and the output gradient gy. */
   NdArray softmaxBackward(NdArray y, NdArray gy, int dim, boolean log);
 
+  // ---- normalization (fused: one pass per row instead of ~10 element-wise ops and their temporaries)
+  /**
+   * Layer normalization over the last dim: {y, mean, rstd} with y = (x - mean) · rstd · gamma + beta,
+   * rstd = 1/√(var + eps) (biased variance), mean and rstd of shape [rows]. gamma and beta may be null.
+   */
+  NdArray[] layerNorm(NdArray x, NdArray gamma, NdArray beta, float eps);
+
+  /** {dx, dgamma, dbeta} of {@link #layerNorm} from gy, x, the saved mean and rstd, and gamma (or null). */
+  NdArray[] layerNormBackward(NdArray gy, NdArray x, NdArray mean, NdArray rstd, NdArray gamma);
+
   // ---- linear algebra
   /**
    * Batched product [batch..., M, K] x [batch..., K, N] -> [batch..., M, N] (equal batch dims, rank >= 3).

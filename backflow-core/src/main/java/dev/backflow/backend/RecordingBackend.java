@@ -160,6 +160,25 @@ public final class RecordingBackend implements Backend {
   }
 
   @Override
+  public NdArray[] layerNorm(NdArray x, NdArray gamma, NdArray beta, float eps) {
+    return producedAll(inner.layerNorm(x, gamma, beta, eps), () -> inner.layerNorm(x, gamma, beta, eps));
+  }
+
+  @Override
+  public NdArray[] layerNormBackward(NdArray gy, NdArray x, NdArray mean, NdArray rstd, NdArray gamma) {
+    return producedAll(inner.layerNormBackward(gy, x, mean, rstd, gamma), () -> inner.layerNormBackward(gy, x, mean, rstd, gamma));
+  }
+
+  /** As {@link #produced} for calls returning several arrays (null entries stay null). */
+  private NdArray[] producedAll(NdArray[] recorded, java.util.function.Supplier<NdArray[]> again) {
+    calls.add(() -> {
+      NdArray[] fresh = again.get();
+      for (int i = 0; i < recorded.length; i++) if (recorded[i] != null && fresh[i] != recorded[i]) inner.copyInto(fresh[i], recorded[i]);
+    });
+    return recorded;
+  }
+
+  @Override
   public NdArray bmm(NdArray a, NdArray b) {
     return produced(inner.bmm(a, b), () -> inner.bmm(a, b));
   }

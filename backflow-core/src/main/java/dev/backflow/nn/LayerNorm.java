@@ -1,5 +1,6 @@
 package dev.backflow.nn;
 
+import dev.backflow.ops.Normalization;
 import dev.backflow.tensor.Tensor;
 
 /** Normalizes over the last dim to zero mean and unit variance, then scales and shifts (γ=1, β=0 at start). */
@@ -27,10 +28,7 @@ public final class LayerNorm extends Module {
       throw new IllegalArgumentException("LayerNorm(" + features + "): input of shape "
           + java.util.Arrays.toString(x.shape()) + " does not end in " + features + " features");
     }
-    int[] last = {-1};
-    Tensor centered = x.sub(x.mean(last, true));
-    Tensor var = centered.square().mean(last, true);
-    return centered.div(var.add(eps).sqrt()).mul(weight).add(bias);
+    return Normalization.layerNorm(x, weight, bias, eps);
   }
 
   @Override

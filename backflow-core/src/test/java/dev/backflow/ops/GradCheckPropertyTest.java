@@ -275,6 +275,38 @@ class GradCheckPropertyTest {
     }, Gen.smooth(r, l.leafShape(shape)));
   }
 
+  // ============================================================================ fused layer norm
+
+  enum Affine { NONE, WEIGHT, BIAS, BOTH }
+
+  @Property(tries = 40)
+  void layerNormMatchesFiniteDifferencesForEveryAffineChoiceAndLayout(@ForAll Affine affine, @ForAll Layout l,
+      @ForAll("shapes") int[] drawn, @ForAll long seed) {
+    SplittableRandom r = new SplittableRandom(seed);
+    // An expanded (stride-0) input can make whole rows constant: zero variance, where rstd = 1/√eps turns
+    // float rounding into the "gradient" of a flat function. Every other layout is checked.
+    net.jqwik.api.Assume.that(l != Layout.EXPANDED);
+    // Rows of at least 4: with 2 elements x̂ is ±1 whatever x is, a flat function finite differences cannot read.
+    int[] shape = drawn.clone();
+    shape[shape.length - 1] += 2;
+    int d = shape[shape.length - 1];
+    Tensor x = Gen.smooth(r, l.leafShape(shape)), w = Gen.smooth(r, d), b = Gen.smooth(r, d);
+    Tensor[] inputs;
+    switch (affine) {
+      case NONE: inputs = new Tensor[] {x}; break;
+      case WEIGHT: inputs = new Tensor[] {x, w}; break;
+      case BIAS: inputs = new Tensor[] {x, b}; break;
+      default: inputs = new Tensor[] {x, w, b};
+    }
+    check("layerNorm " + affine + " " + l + " " + Arrays.toString(shape), t -> {
+      Tensor v = l.view(t[0], shape);
+      Tensor weight = affine == Affine.WEIGHT || affine == Affine.BOTH ? t[1] : null;
+      Tensor bias = affine == Affine.BIAS ? t[1] : affine == Affine.BOTH ? t[2] : null;
+      // Weighted sum of the outputs, so that dx is not identically ~0 (layer norm outputs sum to β·d per row).
+      return Normalization.layerNorm(v, weight, bias, 1e-5f).mul(Tensor.arange(0, d, 1).add(1f)).sum();
+    }, inputs);
+  }
+
   // ============================================================================ matmul
 
   enum Matmul {

@@ -266,6 +266,17 @@ public final class CpuBackend implements Backend {
   // ---- linear algebra
 
   @Override
+  public NdArray[] layerNorm(NdArray x, NdArray gamma, NdArray beta, float eps) {
+    return Normalization.layerNorm(contiguous(x), gamma == null ? null : contiguous(gamma), beta == null ? null : contiguous(beta), eps);
+  }
+
+  @Override
+  public NdArray[] layerNormBackward(NdArray gy, NdArray x, NdArray mean, NdArray rstd, NdArray gamma) {
+    return Normalization.layerNormBackward(contiguous(gy), contiguous(x), contiguous(mean), contiguous(rstd),
+        gamma == null ? null : contiguous(gamma));
+  }
+
+  @Override
   public NdArray bmm(NdArray a, NdArray b) {
     int rank = a.rank();
     if (rank < 3 || b.rank() != rank) {

@@ -1,0 +1,37 @@
+package dev.backflow.ops;
+
+import dev.backflow.backend.Backends;
+import dev.backflow.backend.NdArray;
+import dev.backflow.tensor.Tensor;
+import java.util.Arrays;
+
+/** Normalization layers' functional forms, each one fused kernel forward and one backward. */
+public final class Normalization {
+  private Normalization() {}
+
+  // y = x̂ γ + β with x̂ = (x - mean) / √(var + eps) over the last dim;
+  // dx = rstd (ĝ - mean(ĝ) - x̂ mean(ĝ x̂)) with ĝ = g γ;  dγ = Σ_rows g x̂;  dβ = Σ_rows g
+  public static Tensor layerNorm(Tensor x, Tensor weight, Tensor bias, float eps) {
+    if (x.dim() == 0) throw new IllegalArgumentException("layerNorm: input must have at least 1 dimension, got a scalar");
+    if (!(eps > 0)) throw new IllegalArgumentException("layerNorm: eps must be positive, got " + eps);
+    int d = x.shape(-1);
+    for (Tensor p : new Tensor[] {weight, bias}) {
+      if (p != null && (p.dim() != 1 || p.shape(0) != d)) {
+        throw new IllegalArgumentException("layerNorm: weight and bias must have shape [" + d + "] for input "
+            + Arrays.toString(x.shape()) + ", got " + Arrays.toString(p.shape()));
+      }
+    }
+    NdArray gamma = weight == null ? null : weight.array(), beta = bias == null ? null : bias.array();
+    NdArray[] r = Backends.current().layerNorm(x.array(), gamma, beta, eps);
+    NdArray mean = r[1], rstd = r[2];
+    Tensor[] inputs = weight == null && bias == null ? new Tensor[] {x}
+        : weight == null ? new Tensor[] {x, bias} : bias == null ? new Tensor[] {x, weight} : new Tensor[] {x, weight, bias};
+    return Tensor.fromOp("layerNorm", r[0], (g, need) -> {
+      NdArray[] grads = Backends.current().layerNormBackward(g.array(), x.array(), mean, rstd, gamma);
+      Tensor dx = Tensor.fromArray(grads[0]), dw = Tensor.fromArray(grads[1]), db = Tensor.fromArray(grads[2]);
+      if (inputs.length == 1) return new Tensor[] {dx};
+      if (inputs.length == 3) return new Tensor[] {dx, dw, db};
+      return new Tensor[] {dx, weight == null ? db : dw};
+    }, inputs);
+  }
+}
