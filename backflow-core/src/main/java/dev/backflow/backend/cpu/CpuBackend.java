@@ -118,11 +118,38 @@ public final class CpuBackend implements Backend {
 
   // ---- element-wise
 
+  /** Element-wise work is split across cores in chunks of at least this many elements (memory-bound). */
+  private static final int CHUNK = 1 << 15;
+
+  private interface Range {
+    void run(int from, int to);
+  }
+
+  /** Runs body over [from, to) in contiguous shares, one per core when there is enough work. */
+  private static void splitRange(int from, int to, Range body) {
+    int n = to - from, tasks = Math.min(Parallel.threads(), Math.max(1, n / CHUNK));
+    if (tasks <= 1) {
+      if (n > 0) body.run(from, to);
+      return;
+    }
+    int per = ((n + tasks - 1) / tasks + 15) / 16 * 16;
+    Parallel.forEach(tasks, t -> {
+      int s = from + t * per, e = Math.min(to, s + per);
+      if (s < e) body.run(s, e);
+    });
+  }
+
   @Override
   public NdArray unary(UnaryOp op, NdArray x, float p, float q) {
     if (x.isContiguous() && x.size() >= 64) {
       float[] out = new float[x.size()];
-      if (fused.unary(op, x.data(), x.offset(), out, out.length, p)) return x.withData(out);
+      float[] xd = x.data();
+      int xo = x.offset();
+      if (fused.unary(op, xd, xo, out, 0, Math.min(out.length, CHUNK), p)) {
+        // The first chunk ran here (and told us the op has a fused form); the rest split across cores.
+        if (out.length > CHUNK) splitRange(CHUNK, out.length, (from, to) -> fused.unary(op, xd, xo + from, out, from, to - from, p));
+        return x.withData(out);
+      }
     }
     return Elementwise.unary(op, x, p, q);
   }
@@ -131,8 +158,9 @@ public final class CpuBackend implements Backend {
   public NdArray binary(BinaryOp op, NdArray a, NdArray b) {
     if (a.isContiguous() && b.isContiguous() && a.sameShape(b)) {
       // The common case first, with no shape arithmetic: same-shaped dense operands.
-      float[] out = new float[a.size()];
-      Elementwise.binaryContiguous(op, a.data(), a.offset(), b.data(), b.offset(), out, 0, out.length);
+      float[] out = new float[a.size()], ad = a.data(), bd = b.data();
+      int ao = a.offset(), bo = b.offset();
+      splitRange(0, out.length, (from, to) -> Elementwise.binaryContiguous(op, ad, ao + from, bd, bo + from, out, from, to - from));
       return a.withData(out);
     }
     int[] shape = Shapes.tryBroadcast(a.shape(), b.shape());

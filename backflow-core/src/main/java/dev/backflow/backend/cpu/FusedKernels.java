@@ -10,10 +10,10 @@ interface FusedKernels {
             float beta1, float beta2, float stepSize, float bc2Sqrt, float eps, float l2, float decay);
 
   /**
-   * Unary maps over contiguous arrays, x[xo..xo+n) -> y[0..n), p the op's parameter (leaky slope): returns
+   * Unary maps over contiguous arrays, x[xo..xo+n) -> y[yo..yo+n), p the op's parameter (leaky slope): returns
    * false when this implementation has no fast form of {@code op}, so the caller falls back to the generic loop.
    */
-  boolean unary(dev.backflow.backend.UnaryOp op, float[] x, int xo, float[] y, int n, float p);
+  boolean unary(dev.backflow.backend.UnaryOp op, float[] x, int xo, float[] y, int yo, int n, float p);
 
   /** The plain-Java twin, and the tail loop of the vector one. */
   static void adamScalar(float[] p, int po, float[] g, int go, float[] m, int mo, float[] v, int vo, int from, int n,
@@ -32,7 +32,7 @@ interface FusedKernels {
 
   final class Scalar implements FusedKernels {
     @Override
-    public boolean unary(dev.backflow.backend.UnaryOp op, float[] x, int xo, float[] y, int n, float p) {
+    public boolean unary(dev.backflow.backend.UnaryOp op, float[] x, int xo, float[] y, int yo, int n, float p) {
       return false;
     }
 

@@ -17,19 +17,19 @@ final class PanamaFusedKernels implements FusedKernels {
   private static final float INV_SQRT2 = (float) (1 / Math.sqrt(2)), INV_SQRT_2PI = (float) (1 / Math.sqrt(2 * Math.PI));
 
   @Override
-  public boolean unary(UnaryOp op, float[] x, int xo, float[] y, int n, float p) {
+  public boolean unary(UnaryOp op, float[] x, int xo, float[] y, int yo, int n, float p) {
     switch (op) {
-      case RELU: relu(x, xo, y, n); return true;
-      case LEAKY_RELU: case D_LEAKY_RELU: leaky(x, xo, y, n, p, op == UnaryOp.D_LEAKY_RELU); return true;
-      case GELU_ERF: case D_GELU_ERF: gelu(x, xo, y, n, op == UnaryOp.D_GELU_ERF); return true;
-      case TANH: tanh(x, xo, y, n); return true;
-      case SIGMOID: sigmoid(x, xo, y, n); return true;
+      case RELU: relu(x, xo, y, yo, n); return true;
+      case LEAKY_RELU: case D_LEAKY_RELU: leaky(x, xo, y, yo, n, p, op == UnaryOp.D_LEAKY_RELU); return true;
+      case GELU_ERF: case D_GELU_ERF: gelu(x, xo, y, yo, n, op == UnaryOp.D_GELU_ERF); return true;
+      case TANH: tanh(x, xo, y, yo, n); return true;
+      case SIGMOID: sigmoid(x, xo, y, yo, n); return true;
       default: return false;
     }
   }
 
   /** gelu(x) = x Φ(x), or its derivative Φ(x) + x φ(x), with Φ(x) = (1 + erf(x/√2))/2. */
-  private static void gelu(float[] x, int xo, float[] y, int n, boolean derivative) {
+  private static void gelu(float[] x, int xo, float[] y, int yo, int n, boolean derivative) {
     FloatVector one = FloatVector.broadcast(S, 1f);
     int i = 0;
     for (int bound = S.loopBound(n); i < bound; i += S.length()) {
@@ -44,57 +44,57 @@ final class PanamaFusedKernels implements FusedKernels {
       FloatVector erf = erfAbs.blend(erfAbs.neg(), negative);
       FloatVector cdf = erf.add(1f).mul(0.5f);
       FloatVector out = derivative ? cdf.add(v.mul(e).mul(INV_SQRT_2PI)) : v.mul(cdf);
-      out.intoArray(y, i);
+      out.intoArray(y, yo + i);
     }
     for (; i < n; i++) {
       double v = x[xo + i];
       double cdf = 0.5 * (1.0 + Erf.erf(v * INV_SQRT2));
-      y[i] = (float) (derivative ? cdf + v * INV_SQRT_2PI * Math.exp(-0.5 * v * v) : v * cdf);
+      y[yo + i] = (float) (derivative ? cdf + v * INV_SQRT_2PI * Math.exp(-0.5 * v * v) : v * cdf);
     }
   }
 
-  private static void tanh(float[] x, int xo, float[] y, int n) {
+  private static void tanh(float[] x, int xo, float[] y, int yo, int n) {
     int i = 0;
     for (int bound = S.loopBound(n); i < bound; i += S.length()) {
-      FloatVector.fromArray(S, x, xo + i).lanewise(VectorOperators.TANH).intoArray(y, i);
+      FloatVector.fromArray(S, x, xo + i).lanewise(VectorOperators.TANH).intoArray(y, yo + i);
     }
-    for (; i < n; i++) y[i] = (float) Math.tanh(x[xo + i]);
+    for (; i < n; i++) y[yo + i] = (float) Math.tanh(x[xo + i]);
   }
 
   /** max(x, 0) with NaN kept (as Math.max): a compare-and-branch per element mispredicts on random signs. */
-  private static void relu(float[] x, int xo, float[] y, int n) {
+  private static void relu(float[] x, int xo, float[] y, int yo, int n) {
     FloatVector zero = FloatVector.zero(S);
     int i = 0;
     for (int bound = S.loopBound(n); i < bound; i += S.length()) {
-      FloatVector.fromArray(S, x, xo + i).max(zero).intoArray(y, i);
+      FloatVector.fromArray(S, x, xo + i).max(zero).intoArray(y, yo + i);
     }
-    for (; i < n; i++) y[i] = Math.max(x[xo + i], 0f);
+    for (; i < n; i++) y[yo + i] = Math.max(x[xo + i], 0f);
   }
 
   /** Leaky ReLU (x if x > 0 else slope x) or its derivative (1 if x > 0 else slope), as a lane select. */
-  private static void leaky(float[] x, int xo, float[] y, int n, float slope, boolean derivative) {
+  private static void leaky(float[] x, int xo, float[] y, int yo, int n, float slope, boolean derivative) {
     FloatVector one = FloatVector.broadcast(S, 1f), s = FloatVector.broadcast(S, slope);
     int i = 0;
     for (int bound = S.loopBound(n); i < bound; i += S.length()) {
       FloatVector v = FloatVector.fromArray(S, x, xo + i);
       VectorMask<Float> positive = v.compare(VectorOperators.GT, 0f);
-      (derivative ? s.blend(one, positive) : v.mul(s).blend(v, positive)).intoArray(y, i);
+      (derivative ? s.blend(one, positive) : v.mul(s).blend(v, positive)).intoArray(y, yo + i);
     }
     for (; i < n; i++) {
       float v = x[xo + i];
-      y[i] = derivative ? (v > 0 ? 1f : slope) : (v > 0 ? v : slope * v);
+      y[yo + i] = derivative ? (v > 0 ? 1f : slope) : (v > 0 ? v : slope * v);
     }
   }
 
   /** 1/(1 + e^{-x}); e^{-x} overflows to infinity for x below about -88, which still gives the right 0. */
-  private static void sigmoid(float[] x, int xo, float[] y, int n) {
+  private static void sigmoid(float[] x, int xo, float[] y, int yo, int n) {
     FloatVector one = FloatVector.broadcast(S, 1f);
     int i = 0;
     for (int bound = S.loopBound(n); i < bound; i += S.length()) {
       FloatVector v = FloatVector.fromArray(S, x, xo + i);
-      one.div(v.neg().lanewise(VectorOperators.EXP).add(1f)).intoArray(y, i);
+      one.div(v.neg().lanewise(VectorOperators.EXP).add(1f)).intoArray(y, yo + i);
     }
-    for (; i < n; i++) y[i] = Elementwise.sigmoid(x[xo + i]);
+    for (; i < n; i++) y[yo + i] = Elementwise.sigmoid(x[xo + i]);
   }
 
   @Override
