@@ -101,7 +101,12 @@ public interface Backend {
                   float stepSize, float bc2Sqrt, float eps, float l2, float decay);
 
   // ---- convolution and pooling (NCHW)
-  NdArray conv2d(NdArray x, NdArray w, Conv2dSpec spec);
+  default NdArray conv2d(NdArray x, NdArray w, Conv2dSpec spec) {
+    return conv2d(x, w, null, spec);
+  }
+
+  /** As conv2d, plus bias[o] added to every output of channel o (bias [O] or null), while each plane is in cache. */
+  NdArray conv2d(NdArray x, NdArray w, NdArray bias, Conv2dSpec spec);
 
   NdArray conv2dBackwardInput(NdArray gOut, NdArray w, int[] xShape, Conv2dSpec spec);
 

@@ -204,8 +204,8 @@ public final class RecordingBackend implements Backend {
   }
 
   @Override
-  public NdArray conv2d(NdArray x, NdArray w, Conv2dSpec spec) {
-    return produced(inner.conv2d(x, w, spec), () -> inner.conv2d(x, w, spec));
+  public NdArray conv2d(NdArray x, NdArray w, NdArray bias, Conv2dSpec spec) {
+    return produced(inner.conv2d(x, w, bias, spec), () -> inner.conv2d(x, w, bias, spec));
   }
 
   @Override

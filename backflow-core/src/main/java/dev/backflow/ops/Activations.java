@@ -38,10 +38,10 @@ public final class Activations {
     return y[0];
   }
 
-  // relu'(z) = 1 if z > 0 else 0
+  // relu'(z) = 1 if z > 0 else 0: the gradient passes where the input was positive (one fused pass)
   public static Tensor relu(Tensor x) {
     return Tensor.fromOp("relu", b().unary(RELU, x.array(), 0, 0),
-        (g, n) -> new Tensor[] {g.mul(local(D_LEAKY_RELU, x, 0f, 0))}, x);
+        (g, n) -> new Tensor[] {Tensor.fromArray(b().binary(dev.backflow.backend.BinaryOp.GATE, g.array(), x.array()))}, x);
   }
 
   // leaky'(z) = 1 if z > 0 else slope

@@ -1,6 +1,8 @@
 package dev.backflow.ops;
 
+import dev.backflow.autograd.BackwardFn;
 import dev.backflow.backend.Backend;
+import dev.backflow.backend.NdArray;
 import dev.backflow.backend.Backends;
 import dev.backflow.backend.Conv2dSpec;
 import dev.backflow.backend.Pool2dSpec;
@@ -44,14 +46,16 @@ public final class Convolutions {
       throw new IllegalArgumentException("conv2d: kernel " + ws[2] + "x" + ws[3] + " (dilation " + spec.dilationH()
           + ") is larger than the padded input " + (xs[2] + 2 * spec.padH()) + "x" + (xs[3] + 2 * spec.padW()));
     }
-    Tensor out = Tensor.fromOp("conv2d", b().conv2d(x.array(), w.array(), spec), (g, n) -> new Tensor[] {
-        n[0] ? Tensor.fromArray(b().conv2dBackwardInput(g.array(), w.array(), xs, spec)) : null,
-        n[1] ? Tensor.fromArray(b().conv2dBackwardWeight(g.array(), x.array(), ws, spec)) : null}, x, w);
-    if (bias == null) return out;
-    if (bias.dim() != 1 || bias.shape(0) != ws[0]) {
+    if (bias != null && (bias.dim() != 1 || bias.shape(0) != ws[0])) {
       throw new IllegalArgumentException("conv2d: bias must have shape [" + ws[0] + "], got " + Arrays.toString(bias.shape()));
     }
-    return out.add(bias.reshape(1, ws[0], 1, 1));
+    // The bias is added inside the kernel, per output plane while it is in cache; its gradient sums G over N, H, W.
+    NdArray value = b().conv2d(x.array(), w.array(), bias == null ? null : bias.array(), spec);
+    BackwardFn back = (g, n) -> new Tensor[] {
+        n[0] ? Tensor.fromArray(b().conv2dBackwardInput(g.array(), w.array(), xs, spec)) : null,
+        n[1] ? Tensor.fromArray(b().conv2dBackwardWeight(g.array(), x.array(), ws, spec)) : null,
+        n.length > 2 && n[2] ? g.sum(new int[] {0, 2, 3}, false) : null};
+    return bias == null ? Tensor.fromOp("conv2d", value, back, x, w) : Tensor.fromOp("conv2d", value, back, x, w, bias);
   }
 
   public static Tensor maxPool2d(Tensor x, int kernel) {

@@ -33,8 +33,13 @@ final class Convolution {
     boolean pointwise() { return kh == 1 && kw == 1 && sh == 1 && sw == 1 && ph == 0 && pw == 0; }
   }
 
-  static NdArray forward(Gemm gemm, NdArray x, NdArray w, Conv2dSpec spec) {
+  static NdArray forward(Gemm gemm, NdArray x, NdArray w, NdArray bias, Conv2dSpec spec) {
     Geometry g = geometry("conv2d", x.shape(), w.shape(), spec);
+    if (bias != null && (bias.rank() != 1 || bias.size() != g.o)) {
+      throw new IllegalArgumentException("conv2d: bias must have shape [" + g.o + "], got " + bias);
+    }
+    float[] bd = bias == null ? null : bias.data();
+    int bo = bias == null ? 0 : bias.offset();
     float[] out = new float[g.n * g.o * g.l()];
     int k = g.k(), l = g.l(), og = g.og(), cg = g.cg(), hw = g.h * g.w;
     float[] xd = x.data(), wd = w.data();
@@ -51,6 +56,12 @@ final class Convolution {
           } else {
             im2col(g, xd, xPlane, col);
             gemm.multiplySingleThread(og, l, k, wd, wOff, k, 1, col, 0, l, 1, out, outOff, l, false);
+          }
+          if (bd != null) {
+            for (int o = 0; o < og; o++) {
+              float bv = bd[bo + grp * og + o];
+              for (int i = outOff + o * l, end = i + l; i < end; i++) out[i] += bv;
+            }
           }
         }
       }

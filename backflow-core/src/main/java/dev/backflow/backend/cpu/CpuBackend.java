@@ -160,7 +160,11 @@ public final class CpuBackend implements Backend {
       // The common case first, with no shape arithmetic: same-shaped dense operands.
       float[] out = new float[a.size()], ad = a.data(), bd = b.data();
       int ao = a.offset(), bo = b.offset();
-      splitRange(0, out.length, (from, to) -> Elementwise.binaryContiguous(op, ad, ao + from, bd, bo + from, out, from, to - from));
+      splitRange(0, out.length, (from, to) -> {
+        if (!fused.binary(op, ad, ao + from, bd, bo + from, out, from, to - from)) {
+          Elementwise.binaryContiguous(op, ad, ao + from, bd, bo + from, out, from, to - from);
+        }
+      });
       return a.withData(out);
     }
     int[] shape = Shapes.tryBroadcast(a.shape(), b.shape());
@@ -403,8 +407,8 @@ public final class CpuBackend implements Backend {
   // ---- convolution and pooling
 
   @Override
-  public NdArray conv2d(NdArray x, NdArray w, Conv2dSpec spec) {
-    return Convolution.forward(gemm, contiguous(x), contiguous(w), spec);
+  public NdArray conv2d(NdArray x, NdArray w, NdArray bias, Conv2dSpec spec) {
+    return Convolution.forward(gemm, contiguous(x), contiguous(w), bias == null ? null : contiguous(bias), spec);
   }
 
   @Override

@@ -133,6 +133,7 @@ final class Elementwise {
       case GE: for (int i = 0; i < n; i++) c[pc + i * sc] = a[pa + i * sa] >= b[pb + i * sb] ? 1f : 0f; break;
       case LT: for (int i = 0; i < n; i++) c[pc + i * sc] = a[pa + i * sa] < b[pb + i * sb] ? 1f : 0f; break;
       case LE: for (int i = 0; i < n; i++) c[pc + i * sc] = a[pa + i * sa] <= b[pb + i * sb] ? 1f : 0f; break;
+      case GATE: for (int i = 0; i < n; i++) c[pc + i * sc] = b[pb + i * sb] <= 0f ? 0f : a[pa + i * sa]; break;
       default: throw new IllegalStateException("unhandled binary op " + op);
     }
   }

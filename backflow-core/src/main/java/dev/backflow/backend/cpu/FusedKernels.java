@@ -15,6 +15,12 @@ interface FusedKernels {
    */
   boolean unary(dev.backflow.backend.UnaryOp op, float[] x, int xo, float[] y, int yo, int n, float p);
 
+  /**
+   * Binary maps over contiguous arrays, c[co..co+n) = a[ao..] op b[bo..], for ops the JIT does not vectorize
+   * by itself (GATE's select); false when this implementation has no fast form of {@code op}.
+   */
+  boolean binary(dev.backflow.backend.BinaryOp op, float[] a, int ao, float[] b, int bo, float[] c, int co, int n);
+
   /** The plain-Java twin, and the tail loop of the vector one. */
   static void adamScalar(float[] p, int po, float[] g, int go, float[] m, int mo, float[] v, int vo, int from, int n,
                          float beta1, float beta2, float stepSize, float bc2Sqrt, float eps, float l2, float decay) {
@@ -31,6 +37,11 @@ interface FusedKernels {
   }
 
   final class Scalar implements FusedKernels {
+    @Override
+    public boolean binary(dev.backflow.backend.BinaryOp op, float[] a, int ao, float[] b, int bo, float[] c, int co, int n) {
+      return false;
+    }
+
     @Override
     public boolean unary(dev.backflow.backend.UnaryOp op, float[] x, int xo, float[] y, int yo, int n, float p) {
       return false;

@@ -61,6 +61,19 @@ final class PanamaFusedKernels implements FusedKernels {
     for (; i < n; i++) y[yo + i] = (float) Math.tanh(x[xo + i]);
   }
 
+  @Override
+  public boolean binary(dev.backflow.backend.BinaryOp op, float[] a, int ao, float[] b, int bo, float[] c, int co, int n) {
+    if (op != dev.backflow.backend.BinaryOp.GATE) return false;
+    FloatVector zero = FloatVector.zero(S);
+    int i = 0;
+    for (int bound = S.loopBound(n); i < bound; i += S.length()) {
+      FloatVector bv = FloatVector.fromArray(S, b, bo + i);
+      FloatVector.fromArray(S, a, ao + i).blend(zero, bv.compare(VectorOperators.LE, 0f)).intoArray(c, co + i);
+    }
+    for (; i < n; i++) c[co + i] = b[bo + i] <= 0f ? 0f : a[ao + i];
+    return true;
+  }
+
   /** max(x, 0) with NaN kept (as Math.max): a compare-and-branch per element mispredicts on random signs. */
   private static void relu(float[] x, int xo, float[] y, int yo, int n) {
     FloatVector zero = FloatVector.zero(S);

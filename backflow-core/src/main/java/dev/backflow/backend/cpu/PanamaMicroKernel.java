@@ -14,6 +14,7 @@ final class PanamaMicroKernel implements MicroKernel {
       FloatVector.SPECIES_PREFERRED.length() >= 8 ? FloatVector.SPECIES_PREFERRED : FloatVector.SPECIES_256;
   private static final int L = S.length();
   static final int MR = 6, NR = 2 * L;
+  private static final ThreadLocal<float[]> EDGE = ThreadLocal.withInitial(() -> new float[MR * NR]);
 
   @Override public int mr() { return MR; }
   @Override public int nr() { return NR; }
@@ -55,8 +56,8 @@ final class PanamaMicroKernel implements MicroKernel {
       store(c50, c51, c, cOff + 5 * ldc, accumulate);
       return;
     }
-    // Edge tile: spill to a scratch tile, then copy the valid part.
-    float[] t = new float[MR * NR];
+    // Edge tile: spill to this thread's scratch tile (no allocation per tile), then copy the valid part.
+    float[] t = EDGE.get();
     c00.intoArray(t, 0); c01.intoArray(t, L);
     c10.intoArray(t, NR); c11.intoArray(t, NR + L);
     c20.intoArray(t, 2 * NR); c21.intoArray(t, 2 * NR + L);

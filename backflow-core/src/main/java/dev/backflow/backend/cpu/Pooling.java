@@ -26,7 +26,10 @@ final class Pooling {
     float[] xd = x.data();
     int xOff = x.offset();
     if (s.kernelH() == 2 && s.kernelW() == 2 && sh == 2 && sw == 2 && s.padH() == 0 && s.padW() == 0 && dh == 1 && dw == 1) {
-      max2x2(xd, xOff, planes, w, hw, oh, ow, out, argmax);
+      // Planes are independent: split them across cores when the input is large enough to pay.
+      int tasks = (long) planes * hw < (1 << 16) ? 1 : Math.min(Parallel.threads(), planes);
+      Parallel.forEach(tasks, t -> max2x2(xd, xOff, (int) ((long) planes * t / tasks), (int) ((long) planes * (t + 1) / tasks),
+          w, hw, oh, ow, out, argmax));
       return new PoolResult(NdArray.wrap(out, xs[0], xs[1], oh, ow), argmax);
     }
     int[] wLo = new int[ow], wHi = new int[ow];
@@ -79,9 +82,10 @@ final class Pooling {
    * The CNN's 2x2, stride-2 pooling without padding: four loads per output and no window arithmetic,
    * with the general path's rules (first maximum wins, a NaN wins and stays).
    */
-  private static void max2x2(float[] xd, int xOff, int planes, int w, int hw, int oh, int ow, float[] out, int[] argmax) {
-    int o = 0;
-    for (int p = 0; p < planes; p++) {
+  private static void max2x2(float[] xd, int xOff, int fromPlane, int toPlane, int w, int hw, int oh, int ow,
+                             float[] out, int[] argmax) {
+    int o = fromPlane * oh * ow;
+    for (int p = fromPlane; p < toPlane; p++) {
       int plane = p * hw;
       for (int oy = 0; oy < oh; oy++) {
         int row = plane + 2 * oy * w;
@@ -122,10 +126,16 @@ final class Pooling {
     }
     float[] gd = gOut.data();
     int gOff = gOut.offset();
-    for (int i = 0; i < argmax.length; i++) {
-      int a = argmax[i];
-      if (a >= 0) dx[a] += gd[gOff + i]; // -1 marks a window that saw only padding
-    }
+    // Windows of a plane only reach that plane, so whole planes split across cores write disjoint parts of dx.
+    int planes = gOut.rank() == 4 ? gOut.shape(0) * gOut.shape(1) : 1, per = planes == 0 ? 0 : argmax.length / planes;
+    int tasks = dx.length < (1 << 16) || planes < 2 ? 1 : Math.min(Parallel.threads(), planes);
+    Parallel.forEach(tasks, t -> {
+      int from = (int) ((long) planes * t / tasks) * per, to = t == tasks - 1 ? argmax.length : (int) ((long) planes * (t + 1) / tasks) * per;
+      for (int i = from; i < to; i++) {
+        int a = argmax[i];
+        if (a >= 0) dx[a] += gd[gOff + i]; // -1 marks a window that saw only padding
+      }
+    });
     return NdArray.wrap(dx, xShape);
   }
 

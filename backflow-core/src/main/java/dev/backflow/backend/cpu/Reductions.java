@@ -8,6 +8,53 @@ import dev.backflow.backend.Shapes;
 final class Reductions {
   private Reductions() {}
 
+  /** True when the kept dims form one run, with reduced dims only before and after it. */
+  private static boolean middleKept(boolean[] dims) {
+    int d = 0;
+    while (d < dims.length && dims[d]) d++;
+    while (d < dims.length && !dims[d]) d++;
+    while (d < dims.length && dims[d]) d++;
+    return d == dims.length;
+  }
+
+  /**
+   * Sum over leading and trailing dims around a kept middle run, e.g. a conv bias gradient: [N, C, H, W]
+   * summed over N, H, W. Each (outer, kept) pair owns a contiguous block of the trailing dims, summed with
+   * four independent double accumulators (one chain would wait on every add's latency).
+   */
+  private static NdArray sumAroundMiddle(NdArray x, int[] shape, boolean[] dims, boolean keepDim, int[] keptShape) {
+    int rank = shape.length, d = 0;
+    int outer = 1, kept = 1, inner = 1;
+    while (d < rank && dims[d]) outer *= shape[d++];
+    while (d < rank && !dims[d]) kept *= shape[d++];
+    while (d < rank) inner *= shape[d++];
+    double[] acc = new double[kept];
+    float[] xd = x.data();
+    int off = x.offset();
+    for (int o = 0; o < outer; o++) {
+      for (int c = 0; c < kept; c++) {
+        int base = off + (o * kept + c) * inner;
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        int i = 0;
+        for (; i + 3 < inner; i += 4) {
+          s0 += xd[base + i];
+          s1 += xd[base + i + 1];
+          s2 += xd[base + i + 2];
+          s3 += xd[base + i + 3];
+        }
+        for (; i < inner; i++) s0 += xd[base + i];
+        acc[c] += (s0 + s1) + (s2 + s3);
+      }
+    }
+    float[] out = new float[kept];
+    for (int c = 0; c < kept; c++) out[c] = (float) acc[c];
+    if (keepDim) return NdArray.wrapOwned(out, keptShape);
+    int[] outShape = new int[rank];
+    int r = 0;
+    for (int k = 0; k < rank; k++) if (!dims[k]) outShape[r++] = shape[k];
+    return NdArray.wrapOwned(out, java.util.Arrays.copyOf(outShape, r));
+  }
+
   static NdArray reduce(ReduceOp op, NdArray x, boolean[] dims, boolean keepDim) {
     int rank = x.rank();
     int[] shape = x.shape();
@@ -24,6 +71,9 @@ final class Reductions {
     }
     if (op == ReduceOp.SUM && x.isContiguous() && isLeadingPrefix(dims) && outSize > 1) {
       return sumLeading(x, outSize, keepDim, keptShape, dims);
+    }
+    if (op == ReduceOp.SUM && x.isContiguous() && outSize > 1 && middleKept(dims) && dims[rank - 1]) {
+      return sumAroundMiddle(x, shape, dims, keepDim, keptShape);
     }
     double[] acc = new double[outSize];
     float init = op == ReduceOp.MAX ? Float.NEGATIVE_INFINITY : op == ReduceOp.MIN ? Float.POSITIVE_INFINITY : 0f;
