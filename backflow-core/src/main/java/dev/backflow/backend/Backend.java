@@ -76,6 +76,16 @@ public interface Backend {
   /** {dx, dgamma, dbeta} of {@link #layerNorm} from gy, x, the saved mean and rstd, and gamma (or null). */
   NdArray[] layerNormBackward(NdArray gy, NdArray x, NdArray mean, NdArray rstd, NdArray gamma);
 
+  // ---- attention (fused: per head, scores never leave a cache-sized scratch tile)
+  /**
+   * softmax(Q Kᵀ · scale, causal mask if asked) V for Q [..., Tq, D], K [..., Tk, D], V [..., Tk, Dv]:
+   * {out [..., Tq, Dv], weights [..., Tq, Tk]}. The causal mask is top-left aligned (query i sees keys 0..i).
+   */
+  NdArray[] attention(NdArray q, NdArray k, NdArray v, float scale, boolean causal);
+
+  /** {dQ, dK, dV} of {@link #attention} from the output gradient and the saved weights. */
+  NdArray[] attentionBackward(NdArray gOut, NdArray q, NdArray k, NdArray v, NdArray weights, float scale, boolean causal);
+
   // ---- linear algebra
   /**
    * Batched product [batch..., M, K] x [batch..., K, N] -> [batch..., M, N] (equal batch dims, rank >= 3).

@@ -169,6 +169,17 @@ public final class RecordingBackend implements Backend {
     return producedAll(inner.layerNormBackward(gy, x, mean, rstd, gamma), () -> inner.layerNormBackward(gy, x, mean, rstd, gamma));
   }
 
+  @Override
+  public NdArray[] attention(NdArray q, NdArray k, NdArray v, float scale, boolean causal) {
+    return producedAll(inner.attention(q, k, v, scale, causal), () -> inner.attention(q, k, v, scale, causal));
+  }
+
+  @Override
+  public NdArray[] attentionBackward(NdArray gOut, NdArray q, NdArray k, NdArray v, NdArray weights, float scale, boolean causal) {
+    return producedAll(inner.attentionBackward(gOut, q, k, v, weights, scale, causal),
+        () -> inner.attentionBackward(gOut, q, k, v, weights, scale, causal));
+  }
+
   /** As {@link #produced} for calls returning several arrays (null entries stay null). */
   private NdArray[] producedAll(NdArray[] recorded, java.util.function.Supplier<NdArray[]> again) {
     calls.add(() -> {

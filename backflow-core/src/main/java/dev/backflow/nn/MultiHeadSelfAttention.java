@@ -1,5 +1,6 @@
 package dev.backflow.nn;
 
+import dev.backflow.ops.Attention;
 import dev.backflow.tensor.Tensor;
 import java.util.Arrays;
 import java.util.random.RandomGenerator;
@@ -13,6 +14,7 @@ public final class MultiHeadSelfAttention extends Module {
   private final int dModel, heads, headDim;
   private final Linear qkv, proj;
   private final Dropout attnDropout;
+  private final float dropout;
 
   public MultiHeadSelfAttention(int dModel, int heads, float dropout, RandomGenerator rng) {
     if (heads <= 0 || dModel % heads != 0) {
@@ -24,6 +26,7 @@ public final class MultiHeadSelfAttention extends Module {
     this.qkv = registerModule("qkv", new Linear(dModel, 3 * dModel, rng));
     this.proj = registerModule("proj", new Linear(dModel, dModel, rng));
     this.attnDropout = registerModule("dropout", new Dropout(dropout, rng));
+    this.dropout = dropout;
   }
 
   @Override
@@ -35,9 +38,15 @@ public final class MultiHeadSelfAttention extends Module {
     // [B, T, 3C] -> [B, T, 3, H, D] -> [3, B, H, T, D]
     Tensor packed = qkv.forward(x).reshape(b, t, 3, heads, headDim).permute(2, 0, 3, 1, 4);
     Tensor q = packed.select(0, 0), k = packed.select(0, 1), v = packed.select(0, 2);
-    Tensor scores = q.matmul(k.mT()).mul((float) (1 / Math.sqrt(headDim))).add(causalMask(t));
-    Tensor weights = attnDropout.forward(scores.softmax(-1));
-    Tensor mixed = weights.matmul(v).permute(0, 2, 1, 3).reshape(b, t, dModel);
+    Tensor heads;
+    if (dropout == 0f || !isTraining()) {
+      // No dropout on the weights: one fused kernel per head (scores stay in cache, only P is kept).
+      heads = Attention.scaledDotProductAttention(q, k, v, true);
+    } else {
+      Tensor scores = q.matmul(k.mT()).mul((float) (1 / Math.sqrt(headDim))).add(causalMask(t));
+      heads = attnDropout.forward(scores.softmax(-1)).matmul(v);
+    }
+    Tensor mixed = heads.permute(0, 2, 1, 3).reshape(b, t, dModel);
     return proj.forward(mixed);
   }
 

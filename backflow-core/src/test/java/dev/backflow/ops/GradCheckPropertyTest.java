@@ -343,6 +343,46 @@ class GradCheckPropertyTest {
     }
   }
 
+  // ============================================================================ fused attention
+
+  @Property(tries = 30)
+  void attentionMatchesFiniteDifferences(@ForAll boolean causal, @ForAll boolean permuted,
+      @ForAll @IntRange(min = 1, max = 4) int tq, @ForAll @IntRange(min = 1, max = 4) int tk,
+      @ForAll @IntRange(min = 1, max = 3) int d, @ForAll long seed) {
+    SplittableRandom r = new SplittableRandom(seed);
+    int dv = 1 + r.nextInt(3);
+    // permuted: the leaves are [T, H, D] and the op sees [H, T, D] views, as attention heads are made.
+    Function<Tensor, Tensor> view = t -> permuted ? t.permute(1, 0, 2) : t;
+    Tensor q = Gen.smooth(r, permuted ? new int[] {tq, 2, d} : new int[] {2, tq, d});
+    Tensor k = Gen.smooth(r, permuted ? new int[] {tk, 2, d} : new int[] {2, tk, d});
+    Tensor v = Gen.smooth(r, permuted ? new int[] {tk, 2, dv} : new int[] {2, tk, dv});
+    check("attention causal=" + causal + " permuted=" + permuted + " " + shapes(q, k, v),
+        x -> Attention.scaledDotProductAttention(view.apply(x[0]), view.apply(x[1]), view.apply(x[2]), causal), q, k, v);
+  }
+
+  @Property(tries = 20)
+  void fusedAttentionEqualsTheComposedPrimitives(@ForAll boolean causal, @ForAll @IntRange(min = 1, max = 9) int t,
+      @ForAll @IntRange(min = 1, max = 8) int d, @ForAll long seed) {
+    SplittableRandom r = new SplittableRandom(seed);
+    int[] shape = {2, 3, t, d};
+    Tensor mix = Gen.smooth(r, shape);
+    Tensor[] fused = {Gen.smooth(r, shape).requiresGrad(true), Gen.smooth(r, shape).requiresGrad(true), Gen.smooth(r, shape).requiresGrad(true)};
+    Tensor[] composed = new Tensor[3];
+    for (int i = 0; i < 3; i++) composed[i] = Tensor.of(fused[i].toArray(), shape).requiresGrad(true);
+    Tensor yf = Attention.scaledDotProductAttention(fused[0], fused[1], fused[2], causal);
+    Tensor scores = composed[0].matmul(composed[1].mT()).mul((float) (1 / Math.sqrt(d)));
+    if (causal) {
+      float[] mask = new float[t * t];
+      for (int i = 0; i < t; i++) for (int j = i + 1; j < t; j++) mask[i * t + j] = -1e9f;
+      scores = scores.add(Tensor.of(mask, t, t));
+    }
+    Tensor yc = scores.softmax(-1).matmul(composed[2]);
+    assertClose("forward", yc.toArray(), yf.toArray());
+    yf.mul(mix).sum().backward();
+    yc.mul(mix).sum().backward();
+    for (int i = 0; i < 3; i++) assertClose("gradient of input " + i, composed[i].grad().toArray(), fused[i].grad().toArray());
+  }
+
   // ============================================================================ matmul
 
   enum Matmul {

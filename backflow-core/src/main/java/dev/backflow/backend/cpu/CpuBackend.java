@@ -309,6 +309,16 @@ public final class CpuBackend implements Backend {
   }
 
   @Override
+  public NdArray[] attention(NdArray q, NdArray k, NdArray v, float scale, boolean causal) {
+    return Attention.forward(gemm, q, k, v, scale, causal);
+  }
+
+  @Override
+  public NdArray[] attentionBackward(NdArray gOut, NdArray q, NdArray k, NdArray v, NdArray weights, float scale, boolean causal) {
+    return Attention.backward(gemm, gOut, q, k, v, weights, scale, causal);
+  }
+
+  @Override
   public NdArray bmm(NdArray a, NdArray b) {
     int rank = a.rank();
     if (rank < 3 || b.rank() != rank) {

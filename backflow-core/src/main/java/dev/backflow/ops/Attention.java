@@ -1,0 +1,22 @@
+package dev.backflow.ops;
+
+import dev.backflow.backend.Backends;
+import dev.backflow.backend.NdArray;
+import dev.backflow.tensor.Tensor;
+
+/** Scaled dot-product attention as one fused op (PyTorch's F.scaled_dot_product_attention without dropout). */
+public final class Attention {
+  private Attention() {}
+
+  // O = softmax(Q Kᵀ/√D [+ causal mask]) V;  dV = Pᵀ dO,  dS = P ⊙ (dO Vᵀ - rowsum(dO Vᵀ ⊙ P)),
+  // dQ = dS K/√D,  dK = dSᵀ Q/√D  (P: the attention weights, saved by the forward kernel)
+  public static Tensor scaledDotProductAttention(Tensor q, Tensor k, Tensor v, boolean causal) {
+    float scale = (float) (1 / Math.sqrt(q.shape(-1)));
+    NdArray[] r = Backends.current().attention(q.array(), k.array(), v.array(), scale, causal);
+    NdArray weights = r[1];
+    return Tensor.fromOp("scaledDotProductAttention", r[0], (g, need) -> {
+      NdArray[] grads = Backends.current().attentionBackward(g.array(), q.array(), k.array(), v.array(), weights, scale, causal);
+      return new Tensor[] {Tensor.fromArray(grads[0]), Tensor.fromArray(grads[1]), Tensor.fromArray(grads[2])};
+    }, q, k, v);
+  }
+}
