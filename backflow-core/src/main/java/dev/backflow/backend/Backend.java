@@ -94,6 +94,13 @@ public interface Backend {
    */
   NdArray bmm(NdArray a, NdArray b);
 
+  /**
+   * A Linear layer's forward pass, x [..., in] times w [out, in] transposed, plus bias [out] (or null),
+   * as one product: w is read through its strides (no transposed copy) and the bias is added to each
+   * output tile while it is in cache. Result [..., out].
+   */
+  NdArray linear(NdArray x, NdArray w, NdArray bias);
+
   // ---- 16-bit storage (mixed precision)
   /** bfloat16 bits of each element (round to nearest even; NaN stays NaN), in row-major order. */
   short[] toBf16(NdArray x);

@@ -195,6 +195,11 @@ public final class RecordingBackend implements Backend {
   }
 
   @Override
+  public NdArray linear(NdArray x, NdArray w, NdArray bias) {
+    return produced(inner.linear(x, w, bias), () -> inner.linear(x, w, bias));
+  }
+
+  @Override
   public short[] toBf16(NdArray x) {
     short[] recorded = inner.toBf16(x);
     calls.add(() -> System.arraycopy(inner.toBf16(x), 0, recorded, 0, recorded.length));

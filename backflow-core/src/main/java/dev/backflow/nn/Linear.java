@@ -1,5 +1,6 @@
 package dev.backflow.nn;
 
+import dev.backflow.ops.Linalg;
 import dev.backflow.tensor.Tensor;
 import java.util.Arrays;
 import java.util.random.RandomGenerator;
@@ -29,8 +30,7 @@ public final class Linear extends Module {
       throw new IllegalArgumentException("Linear(in=" + in + ", out=" + out + "): input of shape " + Arrays.toString(x.shape())
           + " does not end in " + in + " features");
     }
-    Tensor y = x.matmul(weight.mT());
-    return bias == null ? y : y.add(bias);
+    return Linalg.linear(x, weight, bias);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.backflow.ops;
 
+import dev.backflow.autograd.BackwardFn;
 import dev.backflow.backend.Backends;
 import dev.backflow.backend.NdArray;
 import dev.backflow.backend.Shapes;
@@ -37,6 +38,29 @@ public final class Linalg {
     if (a.dim() == 1) out = out.squeeze(-2);
     if (b.dim() == 1) out = out.squeeze(-1);
     return out;
+  }
+
+  // y = x Wᵀ + b in one product;  dx = g W,  dW = gᵀ x (over all rows, already in W's [out, in] layout),  db = Σ_rows g
+  public static Tensor linear(Tensor x, Tensor weight, Tensor bias) {
+    if (weight.dim() != 2 || x.dim() == 0 || x.shape(-1) != weight.shape(1)) {
+      throw new IllegalArgumentException("linear: input " + Arrays.toString(x.shape()) + " and weight "
+          + Arrays.toString(weight.shape()) + " do not line up (" + (x.dim() == 0 ? "scalar input" : x.shape(-1) + " ≠ "
+          + (weight.dim() == 2 ? weight.shape(1) : Arrays.toString(weight.shape()))) + ")");
+    }
+    if (bias != null && (bias.dim() != 1 || bias.shape(0) != weight.shape(0))) {
+      throw new IllegalArgumentException("linear: bias must have shape [" + weight.shape(0) + "], got " + Arrays.toString(bias.shape()));
+    }
+    if (x.dim() == 1) return linear(x.unsqueeze(0), weight, bias).squeeze(0);
+    int in = weight.shape(1), out = weight.shape(0);
+    NdArray y = Backends.current().linear(x.array(), weight.array(), bias == null ? null : bias.array());
+    BackwardFn back = (g, need) -> {
+      Tensor rows = g.reshape(-1, out);
+      return new Tensor[] {
+          need[0] ? g.matmul(weight) : null,
+          need[1] ? rows.mT().matmul(x.reshape(-1, in)) : null,
+          need.length > 2 && need[2] ? rows.sum(0) : null};
+    };
+    return bias == null ? Tensor.fromOp("linear", y, back, x, weight) : Tensor.fromOp("linear", y, back, x, weight, bias);
   }
 
   // d(AB)/dA = G B^T, d(AB)/dB = A^T G, each summed over batch dims that were broadcast

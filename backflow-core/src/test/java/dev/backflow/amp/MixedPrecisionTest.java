@@ -105,7 +105,9 @@ class MixedPrecisionTest {
     long a = retained(plain, x), b = retained(mixed, x);
     System.out.printf("activation memory held for backward: float32 %.1f MB, bfloat16 %.1f MB (%.2fx less)%n",
         a / 1e6, b / 1e6, (double) a / b);
-    assertTrue(a > 2 * b, "float32 " + a + " bytes, mixed " + b + " bytes");
+    // Per Linear+ReLU pair the float32 graph keeps two float32 arrays (the fused Linear keeps its input, ReLU
+    // its input); mixed precision keeps the same two in bfloat16: half, less the float32 output both keep.
+    assertTrue(a > 1.6 * b, "float32 " + a + " bytes, mixed " + b + " bytes");
   }
 
   private static Sequential deep(SplittableRandom rng) {

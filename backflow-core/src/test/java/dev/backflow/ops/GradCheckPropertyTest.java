@@ -343,6 +343,27 @@ class GradCheckPropertyTest {
     }
   }
 
+  // ============================================================================ fused linear
+
+  @Property(tries = 40)
+  void linearMatchesFiniteDifferencesWithAndWithoutBias(@ForAll boolean withBias, @ForAll boolean transposedWeight,
+      @ForAll @IntRange(min = 0, max = 2) int leading, @ForAll @IntRange(min = 1, max = 4) int in,
+      @ForAll @IntRange(min = 1, max = 4) int out, @ForAll long seed) {
+    SplittableRandom r = new SplittableRandom(seed);
+    int[] xs = new int[leading + 1];
+    for (int d = 0; d < leading; d++) xs[d] = 1 + r.nextInt(3);
+    xs[leading] = in;
+    Tensor x = Gen.smooth(r, xs);
+    // transposedWeight: the leaf is [in, out] and the op sees its transpose, a strided [out, in] weight.
+    Tensor w = Gen.smooth(r, transposedWeight ? new int[] {in, out} : new int[] {out, in}), b = Gen.smooth(r, out);
+    Function<Tensor, Tensor> weight = t -> transposedWeight ? t.mT() : t;
+    if (withBias) {
+      check("linear+bias " + shapes(x, w), t -> Linalg.linear(t[0], weight.apply(t[1]), t[2]), x, w, b);
+    } else {
+      check("linear " + shapes(x, w), t -> Linalg.linear(t[0], weight.apply(t[1]), null), x, w);
+    }
+  }
+
   // ============================================================================ fused attention
 
   @Property(tries = 30)

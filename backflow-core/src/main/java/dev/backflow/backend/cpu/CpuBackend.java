@@ -364,6 +364,29 @@ public final class CpuBackend implements Backend {
     return NdArray.wrapOwned(out, outShape);
   }
 
+  @Override
+  public NdArray linear(NdArray x, NdArray w, NdArray bias) {
+    int rank = x.rank();
+    if (rank < 1 || w.rank() != 2 || x.shape(rank - 1) != w.shape(1) || (bias != null && (bias.rank() != 1 || bias.size() != w.shape(0)))) {
+      throw new IllegalArgumentException("linear: input " + Shapes.str(x.shape()) + ", weight " + Shapes.str(w.shape())
+          + (bias == null ? "" : " and bias " + Shapes.str(bias.shape())) + " do not fit ([..., in], [out, in], [out])");
+    }
+    int in = w.shape(1), out = w.shape(0), rows = 1;
+    int[] outShape = x.shape();
+    for (int d = 0; d < rank - 1; d++) rows *= outShape[d];
+    outShape[rank - 1] = out;
+    if (rank != 2) {
+      NdArray flat = x.tryView(new int[] {rows, in});
+      x = flat != null ? flat : copy(x).reshapeContiguous(rows, in);
+    }
+    NdArray c = bias == null ? null : contiguous(bias);
+    float[] y = new float[rows * out];
+    // B = wᵀ: element (p, j) is w[j, p], so its row stride is w's column stride and vice versa.
+    gemm.multiply(rows, out, in, x.data(), x.offset(), x.stride(0), x.stride(1), w.data(), w.offset(), w.stride(1), w.stride(0),
+        y, 0, out, false, c == null ? null : c.data(), c == null ? 0 : c.offset());
+    return NdArray.wrapOwned(y, outShape);
+  }
+
   // ---- 16-bit storage
 
   @Override

@@ -28,8 +28,19 @@ final class Gemm {
    */
   void multiply(int m, int n, int k, float[] a, int aOff, int aRow, int aCol,
                 float[] b, int bOff, int bRow, int bCol, float[] c, int cOff, int ldc, boolean accumulate) {
+    multiply(m, n, k, a, aOff, aRow, aCol, b, bOff, bRow, bCol, c, cOff, ldc, accumulate, null, 0);
+  }
+
+  /**
+   * As above, then C[i, j] += bias[biasOff + j] for every row (a Linear layer's bias, added to each tile
+   * right after its last product while it is in L1, not in a separate pass over C); bias may be null.
+   */
+  void multiply(int m, int n, int k, float[] a, int aOff, int aRow, int aCol,
+                float[] b, int bOff, int bRow, int bCol, float[] c, int cOff, int ldc, boolean accumulate,
+                float[] bias, int biasOff) {
     if ((long) m * n * k <= SMALL_WORK) {
       small(m, n, k, a, aOff, aRow, aCol, b, bOff, bRow, bCol, c, cOff, ldc, accumulate);
+      if (bias != null) addBias(c, cOff, ldc, m, n, bias, biasOff);
       return;
     }
     int nr = kernel.nr();
@@ -43,12 +54,20 @@ final class Gemm {
       Parallel.forEach(tasks, t -> {
         int j0 = t * share, j1 = Math.min(n, j0 + share);
         if (j0 < j1) {
-          multiplyRange(m, j1 - j0, k, a, aOff, aRow, aCol, b, bOff + j0 * bCol, bRow, bCol, c, cOff + j0, ldc, accumulate);
+          multiplyRange(m, j1 - j0, k, a, aOff, aRow, aCol, b, bOff + j0 * bCol, bRow, bCol, c, cOff + j0, ldc, accumulate,
+              bias, biasOff + j0);
         }
       });
       return;
     }
-    multiplyRange(m, n, k, a, aOff, aRow, aCol, b, bOff, bRow, bCol, c, cOff, ldc, accumulate);
+    multiplyRange(m, n, k, a, aOff, aRow, aCol, b, bOff, bRow, bCol, c, cOff, ldc, accumulate, bias, biasOff);
+  }
+
+  private static void addBias(float[] c, int cOff, int ldc, int rows, int cols, float[] bias, int biasOff) {
+    for (int i = 0; i < rows; i++) {
+      int ci = cOff + i * ldc;
+      for (int j = 0; j < cols; j++) c[ci + j] += bias[biasOff + j];
+    }
   }
 
   /** Work below which packing costs more than it saves: tiny products (XOR, a single neuron) go direct. */
@@ -75,14 +94,16 @@ final class Gemm {
   void multiplySingleThread(int m, int n, int k, float[] a, int aOff, int aRow, int aCol,
                             float[] b, int bOff, int bRow, int bCol, float[] c, int cOff, int ldc, boolean accumulate) {
     if ((long) m * n * k <= SMALL_WORK) small(m, n, k, a, aOff, aRow, aCol, b, bOff, bRow, bCol, c, cOff, ldc, accumulate);
-    else multiplyRange(m, n, k, a, aOff, aRow, aCol, b, bOff, bRow, bCol, c, cOff, ldc, accumulate);
+    else multiplyRange(m, n, k, a, aOff, aRow, aCol, b, bOff, bRow, bCol, c, cOff, ldc, accumulate, null, 0);
   }
 
   private void multiplyRange(int m, int n, int k, float[] a, int aOff, int aRow, int aCol,
-                             float[] b, int bOff, int bRow, int bCol, float[] c, int cOff, int ldc, boolean accumulate) {
+                             float[] b, int bOff, int bRow, int bCol, float[] c, int cOff, int ldc, boolean accumulate,
+                             float[] bias, int biasOff) {
     if (m == 0 || n == 0) return;
     if (k == 0) {
       if (!accumulate) for (int i = 0; i < m; i++) java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
+      if (bias != null) addBias(c, cOff, ldc, m, n, bias, biasOff);
       return;
     }
     int mr = kernel.mr(), nr = kernel.nr();
@@ -103,6 +124,7 @@ final class Gemm {
       for (int pc = 0; pc < k; pc += KC) {
         int kc = Math.min(KC, k - pc);
         boolean acc = accumulate || pc > 0;
+        float[] tileBias = pc + kc >= k ? bias : null; // after the last slice of K only
         packB(kc, nc, nr, b, bOff + pc * bRow + jc * bCol, bRow, bCol, bPack);
         for (int ic = 0; ic < m; ic += MC) {
           int mc = Math.min(MC, m - ic);
@@ -119,6 +141,7 @@ final class Gemm {
               } else {
                 kernel.compute(kc, aPack, (ir - full) * kc, 1, mr, bPack, jr * kc, c, cAt, ldc, acc, rows, cols);
               }
+              if (tileBias != null) addBias(c, cAt, ldc, rows, cols, tileBias, biasOff + jc + jr);
             }
           }
         }
