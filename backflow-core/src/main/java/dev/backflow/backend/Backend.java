@@ -41,6 +41,14 @@ public interface Backend {
   // ---- element-wise
   NdArray unary(UnaryOp op, NdArray x, float p, float q);
 
+  /**
+   * g · op(x) for same-shaped g and x: an activation's backward pass (op its local derivative, D_GELU_ERF,
+   * D_LEAKY_RELU...) in one sweep instead of a derivative array and a product.
+   */
+  default NdArray mulUnary(NdArray g, UnaryOp op, NdArray x, float p, float q) {
+    return binary(BinaryOp.MUL, g, unary(op, x, p, q));
+  }
+
   /** a op b with broadcasting; the result has the broadcast shape. */
   NdArray binary(BinaryOp op, NdArray a, NdArray b);
 

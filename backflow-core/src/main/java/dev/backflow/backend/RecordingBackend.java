@@ -117,6 +117,11 @@ public final class RecordingBackend implements Backend {
   }
 
   @Override
+  public NdArray mulUnary(NdArray g, UnaryOp op, NdArray x, float p, float q) {
+    return produced(inner.mulUnary(g, op, x, p, q), () -> inner.mulUnary(g, op, x, p, q));
+  }
+
+  @Override
   public NdArray binary(BinaryOp op, NdArray a, NdArray b) {
     return produced(inner.binary(op, a, b), () -> inner.binary(op, a, b));
   }

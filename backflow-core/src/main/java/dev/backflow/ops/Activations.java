@@ -14,8 +14,9 @@ public final class Activations {
     return Backends.current();
   }
 
-  private static Tensor local(dev.backflow.backend.UnaryOp op, Tensor x, float p, float q) {
-    return Tensor.fromArray(b().unary(op, x.array(), p, q));
+  /** g · op(x), op a local derivative, fused in one pass. */
+  private static Tensor local(Tensor g, dev.backflow.backend.UnaryOp op, Tensor x, float p, float q) {
+    return Tensor.fromArray(b().mulUnary(g.array(), op, x.array(), p, q));
   }
 
   // σ'(z) = σ(z)(1 - σ(z))
@@ -47,20 +48,20 @@ public final class Activations {
   // leaky'(z) = 1 if z > 0 else slope
   public static Tensor leakyRelu(Tensor x, float slope) {
     return Tensor.fromOp("leakyRelu", b().unary(LEAKY_RELU, x.array(), slope, 0),
-        (g, n) -> new Tensor[] {g.mul(local(D_LEAKY_RELU, x, slope, 0))}, x);
+        (g, n) -> new Tensor[] {local(g, D_LEAKY_RELU, x, slope, 0)}, x);
   }
 
   // exact: Φ(z) + z φ(z); tanh form: the derivative of its approximation
   public static Tensor gelu(Tensor x, boolean tanhApprox) {
     return Tensor.fromOp("gelu", b().unary(tanhApprox ? GELU_TANH : GELU_ERF, x.array(), 0, 0),
-        (g, n) -> new Tensor[] {g.mul(local(tanhApprox ? D_GELU_TANH : D_GELU_ERF, x, 0, 0))}, x);
+        (g, n) -> new Tensor[] {local(g, tanhApprox ? D_GELU_TANH : D_GELU_ERF, x, 0, 0)}, x);
   }
 
   // softplus(z) = log(1 + e^(βz)) / β, linear above the threshold; derivative σ(βz)
   public static Tensor softplus(Tensor x, float beta, float threshold) {
     if (!(beta > 0)) throw new IllegalArgumentException("softplus: beta must be positive, got " + beta);
     return Tensor.fromOp("softplus", b().unary(SOFTPLUS, x.array(), beta, threshold),
-        (g, n) -> new Tensor[] {g.mul(local(D_SOFTPLUS, x, beta, threshold))}, x);
+        (g, n) -> new Tensor[] {local(g, D_SOFTPLUS, x, beta, threshold)}, x);
   }
 
   // softmax: dx = y (g - Σ g y), computed by one fused kernel per row

@@ -377,8 +377,11 @@ class GradCheckPropertyTest {
     Tensor q = Gen.smooth(r, permuted ? new int[] {tq, 2, d} : new int[] {2, tq, d});
     Tensor k = Gen.smooth(r, permuted ? new int[] {tk, 2, d} : new int[] {2, tk, d});
     Tensor v = Gen.smooth(r, permuted ? new int[] {tk, 2, dv} : new int[] {2, tk, dv});
-    check("attention causal=" + causal + " permuted=" + permuted + " " + shapes(q, k, v),
+    // dK is small (each softmax row is shift-invariant, so every row of dS sums to 0): tolerance 2e-2 against
+    // float32 rounding, as for layer norm; the test below compares with the composed primitives to 1e-5.
+    GradCheck.Result result = GradCheck.check(
         x -> Attention.scaledDotProductAttention(view.apply(x[0]), view.apply(x[1]), view.apply(x[2]), causal), q, k, v);
+    if (!result.passes(2 * TOL)) fail("attention causal=" + causal + " permuted=" + permuted + " " + shapes(q, k, v) + " " + result);
   }
 
   @Property(tries = 20)

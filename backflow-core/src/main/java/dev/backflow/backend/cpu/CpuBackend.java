@@ -155,6 +155,25 @@ public final class CpuBackend implements Backend {
   }
 
   @Override
+  public NdArray mulUnary(NdArray g, UnaryOp op, NdArray x, float p, float q) {
+    if (!g.isContiguous() || !x.isContiguous() || !g.sameShape(x) || x.size() < 64) return Backend.super.mulUnary(g, op, x, p, q);
+    float[] out = new float[x.size()], xd = x.data(), gd = g.data();
+    int xo = x.offset(), go = g.offset();
+    // Blocks small enough that op(x) is still in L1 when it is multiplied by g: one pass over memory.
+    splitRange(0, out.length, (from, to) -> {
+      for (int s = from; s < to; s += 4096) {
+        int n = Math.min(4096, to - s);
+        if (!fused.unary(op, xd, xo + s, out, s, n, p)) {
+          NdArray part = Elementwise.unary(op, new NdArray(xd, xo + s, new int[] {n}, new int[] {1}), p, q);
+          System.arraycopy(part.data(), 0, out, s, n);
+        }
+        Elementwise.binaryContiguous(BinaryOp.MUL, out, s, gd, go + s, out, s, n);
+      }
+    });
+    return x.withData(out);
+  }
+
+  @Override
   public NdArray binary(BinaryOp op, NdArray a, NdArray b) {
     if (a.isContiguous() && b.isContiguous() && a.sameShape(b)) {
       // The common case first, with no shape arithmetic: same-shaped dense operands.

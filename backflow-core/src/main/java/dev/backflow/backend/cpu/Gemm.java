@@ -43,8 +43,22 @@ final class Gemm {
       if (bias != null) addBias(c, cOff, ldc, m, n, bias, biasOff);
       return;
     }
-    int nr = kernel.nr();
-    int tasks = Math.min(Parallel.threads(), (n + nr - 1) / nr);
+    int nr = kernel.nr(), mr = kernel.mr(), threads = Parallel.threads();
+    int colPanels = (n + nr - 1) / nr, rowPanels = (m + mr - 1) / mr;
+    if (threads > 1 && colPanels % threads != 0 && rowPanels >= 4 * threads && (long) m * n * k >= PARALLEL_WORK) {
+      // Column panels do not divide evenly (65 logits: 3 panels, 2 of them on one core), but rows do: split
+      // C by rows (multiples of MR). Each share packs B itself; each element is still summed in one order.
+      int per = (rowPanels + threads - 1) / threads * mr;
+      Parallel.forEach(threads, t -> {
+        int i0 = t * per, i1 = Math.min(m, i0 + per);
+        if (i0 < i1) {
+          multiplyRange(i1 - i0, n, k, a, aOff + i0 * aRow, aRow, aCol, b, bOff, bRow, bCol, c, cOff + i0 * ldc, ldc, accumulate,
+              bias, biasOff);
+        }
+      });
+      return;
+    }
+    int tasks = Math.min(threads, colPanels);
     if (tasks > 1 && (long) m * n * k >= PARALLEL_WORK) {
       // Split C by columns (multiples of NR): each share packs its own B panel and writes its own columns,
       // with the same summation order as one thread, so results are identical for any thread count.
