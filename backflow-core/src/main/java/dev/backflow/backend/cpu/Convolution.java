@@ -154,6 +154,11 @@ final class Convolution {
    * Fills col[K, L] from the group's input channels starting at xPlane: row (c, i, j) holds, for each
    * output position, the input pixel under kernel tap (i, j), or 0 where the tap lies in the padding.
    */
+  /**
+   * Copies the taps of one image into col [K, L]. Entries whose tap falls in the padding are never
+   * written: col must hold zeros there, which a fresh buffer does and every later im2col of the same
+   * geometry leaves so (callers use each buffer for im2col only), so no image pays for zero-filling.
+   */
   private static void im2col(Geometry g, float[] xd, int xPlane, float[] col) {
     int l = g.l(), ow = g.ow, inW = g.w, sw = g.sw;
     int row = 0;
@@ -168,11 +173,7 @@ final class Convolution {
           int dst = row * l;
           for (int oy = 0; oy < g.oh; oy++, dst += ow) {
             int iy = oy * g.sh + hOff;
-            if (iy < 0 || iy >= g.h) {
-              java.util.Arrays.fill(col, dst, dst + ow, 0f);
-              continue;
-            }
-            java.util.Arrays.fill(col, dst, dst + lo, 0f);
+            if (iy < 0 || iy >= g.h) continue;
             int src = chan + iy * inW + lo * sw + wOff;
             if (sw == 1) {
               // hi == lo when the tap lies wholly in the padding; src may then point outside xd
@@ -180,7 +181,6 @@ final class Convolution {
             } else {
               for (int ox = lo; ox < hi; ox++, src += sw) col[dst + ox] = xd[src];
             }
-            java.util.Arrays.fill(col, dst + hi, dst + ow, 0f);
           }
         }
       }
