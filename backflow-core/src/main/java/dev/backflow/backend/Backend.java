@@ -94,6 +94,16 @@ public interface Backend {
   /** {dQ, dK, dV} of {@link #attention} from the output gradient and the saved weights. */
   NdArray[] attentionBackward(NdArray gOut, NdArray q, NdArray k, NdArray v, NdArray weights, float scale, boolean causal);
 
+  // ---- cross-entropy (fused: one pass forward, one backward)
+  /**
+   * Mean softmax cross-entropy of logits [N, C] (contiguous) against validated class indices (entries equal
+   * to ignoreIndex skipped): {loss [], probabilities [N, C]}.
+   */
+  NdArray[] crossEntropy(NdArray logits, int[] targets, int ignoreIndex);
+
+  /** d loss / d logits = (p - onehot) · g / (rows counted), from the saved probabilities. */
+  NdArray crossEntropyBackward(NdArray probs, int[] targets, int ignoreIndex, float g);
+
   // ---- linear algebra
   /**
    * Batched product [batch..., M, K] x [batch..., K, N] -> [batch..., M, N] (equal batch dims, rank >= 3).

@@ -195,6 +195,17 @@ public final class RecordingBackend implements Backend {
   }
 
   @Override
+  public NdArray[] crossEntropy(NdArray logits, int[] targets, int ignoreIndex) {
+    return producedAll(inner.crossEntropy(logits, targets, ignoreIndex), () -> inner.crossEntropy(logits, targets, ignoreIndex));
+  }
+
+  @Override
+  public NdArray crossEntropyBackward(NdArray probs, int[] targets, int ignoreIndex, float g) {
+    // g is read in Java by the op; a replay would keep it, which is right only for a loss seeded with 1.
+    return produced(inner.crossEntropyBackward(probs, targets, ignoreIndex, g), () -> inner.crossEntropyBackward(probs, targets, ignoreIndex, g));
+  }
+
+  @Override
   public NdArray bmm(NdArray a, NdArray b) {
     return produced(inner.bmm(a, b), () -> inner.bmm(a, b));
   }

@@ -103,8 +103,30 @@ public final class Losses {
       throw new IllegalArgumentException("crossEntropy: logits must be [N, C] (or [N, C, d1, ...]), got shape "
           + Arrays.toString(logits.shape()));
     }
+    if (logits.dim() == 2 && labelSmoothing == 0f && reduction == Reduction.MEAN) return fusedMean(logits, targets, ignoreIndex);
     Tensor logP = rowsOfClasses(logits.logSoftmax(1));
     return negativeLogLikelihood("crossEntropy", logP, targets, ignoreIndex, labelSmoothing, reduction, logits.shape());
+  }
+
+  // loss = mean_i (log Σ_c e^{x_ic} - x_{i,t_i});  d loss/dx = (softmax(x) - onehot(t)) / n, one kernel each way
+  private static Tensor fusedMean(Tensor logits, int[] targets, int ignoreIndex) {
+    int rows = logits.shape(0), classes = logits.shape(1);
+    if (targets.length != rows) {
+      throw new IllegalArgumentException("crossEntropy: " + targets.length + " targets for input of shape "
+          + Arrays.toString(logits.shape()) + " (expected " + rows + ")");
+    }
+    for (int i = 0; i < rows; i++) {
+      int t = targets[i];
+      if (t != ignoreIndex && (t < 0 || t >= classes)) {
+        throw new IllegalArgumentException("crossEntropy: target " + t + " at position " + i + " is out of range for "
+            + classes + " classes (expected 0 to " + (classes - 1) + ")");
+      }
+    }
+    int[] t = targets.clone();
+    dev.backflow.backend.NdArray[] r = dev.backflow.backend.Backends.current().crossEntropy(logits.array(), t, ignoreIndex);
+    dev.backflow.backend.NdArray probs = r[1];
+    return Tensor.fromOp("crossEntropy", r[0], (g, need) -> new Tensor[] {
+        Tensor.fromArray(dev.backflow.backend.Backends.current().crossEntropyBackward(probs, t, ignoreIndex, g.item()))}, logits);
   }
 
   /** Negative log-likelihood of log-probabilities [N, C] against class indices. */

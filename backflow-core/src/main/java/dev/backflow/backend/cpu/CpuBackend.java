@@ -338,6 +338,30 @@ public final class CpuBackend implements Backend {
   }
 
   @Override
+  public NdArray[] crossEntropy(NdArray logits, int[] targets, int ignoreIndex) {
+    checkClasses("crossEntropy", logits, targets, ignoreIndex);
+    return CrossEntropy.forward(contiguous(logits), targets, ignoreIndex);
+  }
+
+  @Override
+  public NdArray crossEntropyBackward(NdArray probs, int[] targets, int ignoreIndex, float g) {
+    checkClasses("crossEntropyBackward", probs, targets, ignoreIndex);
+    return CrossEntropy.backward(contiguous(probs), targets, ignoreIndex, g);
+  }
+
+  private static void checkClasses(String op, NdArray x, int[] targets, int ignoreIndex) {
+    if (x.rank() != 2 || targets.length != x.shape(0)) {
+      throw new IllegalArgumentException(op + ": expected [N, C] scores and N targets, got " + x + " and " + targets.length + " targets");
+    }
+    for (int i = 0; i < targets.length; i++) {
+      int t = targets[i];
+      if (t != ignoreIndex && (t < 0 || t >= x.shape(1))) {
+        throw new IllegalArgumentException(op + ": target " + t + " at position " + i + " is out of range for " + x.shape(1) + " classes");
+      }
+    }
+  }
+
+  @Override
   public NdArray bmm(NdArray a, NdArray b) {
     int rank = a.rank();
     if (rank < 3 || b.rank() != rank) {
