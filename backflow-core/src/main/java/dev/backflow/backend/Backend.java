@@ -94,6 +94,15 @@ public interface Backend {
   /** {dQ, dK, dV} of {@link #attention} from the output gradient and the saved weights. */
   NdArray[] attentionBackward(NdArray gOut, NdArray q, NdArray k, NdArray v, NdArray weights, float scale, boolean causal);
 
+  /**
+   * Self-attention over a packed projection qkv [B, T, 3C] with {@code heads} heads of C/heads:
+   * {out [B, T, C] (heads merged), weights [B, heads, T, T]}, heads read and written in place.
+   */
+  NdArray[] selfAttention(NdArray qkv, int heads, float scale, boolean causal);
+
+  /** d qkv [B, T, 3C] of {@link #selfAttention} from the output gradient [B, T, C] and the saved weights. */
+  NdArray selfAttentionBackward(NdArray gOut, NdArray qkv, NdArray weights, int heads, float scale, boolean causal);
+
   // ---- cross-entropy (fused: one pass forward, one backward)
   /**
    * Mean softmax cross-entropy of logits [N, C] (contiguous) against validated class indices (entries equal

@@ -195,6 +195,17 @@ public final class RecordingBackend implements Backend {
   }
 
   @Override
+  public NdArray[] selfAttention(NdArray qkv, int heads, float scale, boolean causal) {
+    return producedAll(inner.selfAttention(qkv, heads, scale, causal), () -> inner.selfAttention(qkv, heads, scale, causal));
+  }
+
+  @Override
+  public NdArray selfAttentionBackward(NdArray gOut, NdArray qkv, NdArray weights, int heads, float scale, boolean causal) {
+    return produced(inner.selfAttentionBackward(gOut, qkv, weights, heads, scale, causal),
+        () -> inner.selfAttentionBackward(gOut, qkv, weights, heads, scale, causal));
+  }
+
+  @Override
   public NdArray[] crossEntropy(NdArray logits, int[] targets, int ignoreIndex) {
     return producedAll(inner.crossEntropy(logits, targets, ignoreIndex), () -> inner.crossEntropy(logits, targets, ignoreIndex));
   }

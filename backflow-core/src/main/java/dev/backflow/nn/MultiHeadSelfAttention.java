@@ -35,18 +35,18 @@ public final class MultiHeadSelfAttention extends Module {
       throw new IllegalArgumentException("MultiHeadSelfAttention: expected [B, T, " + dModel + "], got " + Arrays.toString(x.shape()));
     }
     int b = x.shape(0), t = x.shape(1);
-    // [B, T, 3C] -> [B, T, 3, H, D] -> [3, B, H, T, D]
-    Tensor packed = qkv.forward(x).reshape(b, t, 3, heads, headDim).permute(2, 0, 3, 1, 4);
-    Tensor q = packed.select(0, 0), k = packed.select(0, 1), v = packed.select(0, 2);
-    Tensor heads;
+    Tensor mixed;
     if (dropout == 0f || !isTraining()) {
-      // No dropout on the weights: one fused kernel per head (scores stay in cache, only P is kept).
-      heads = Attention.scaledDotProductAttention(q, k, v, true);
+      // No dropout on the weights: one fused kernel reads each head in place from the packed projection
+      // and writes the merged [B, T, C] result (scores stay in cache, only the weights are kept).
+      mixed = Attention.selfAttention(qkv.forward(x), heads, true);
     } else {
+      // [B, T, 3C] -> [B, T, 3, H, D] -> [3, B, H, T, D]
+      Tensor packed = qkv.forward(x).reshape(b, t, 3, heads, headDim).permute(2, 0, 3, 1, 4);
+      Tensor q = packed.select(0, 0), k = packed.select(0, 1), v = packed.select(0, 2);
       Tensor scores = q.matmul(k.mT()).mul((float) (1 / Math.sqrt(headDim))).add(causalMask(t));
-      heads = attnDropout.forward(scores.softmax(-1)).matmul(v);
+      mixed = attnDropout.forward(scores.softmax(-1)).matmul(v).permute(0, 2, 1, 3).reshape(b, t, dModel);
     }
-    Tensor mixed = heads.permute(0, 2, 1, 3).reshape(b, t, dModel);
     return proj.forward(mixed);
   }
 

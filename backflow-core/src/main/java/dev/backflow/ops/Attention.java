@@ -19,4 +19,18 @@ public final class Attention {
       return new Tensor[] {Tensor.fromArray(grads[0]), Tensor.fromArray(grads[1]), Tensor.fromArray(grads[2])};
     }, q, k, v);
   }
+
+  // The same per head, over a packed projection qkv [B, T, 3C]; the result [B, T, C] has the heads merged
+  // and the gradient arrives as one [B, T, 3C] array: no head is copied out or back in.
+  public static Tensor selfAttention(Tensor qkv, int heads, boolean causal) {
+    if (qkv.dim() != 3 || heads <= 0 || qkv.shape(2) % (3 * heads) != 0) {
+      throw new IllegalArgumentException("selfAttention: expected [B, T, 3C] with C divisible by " + heads + " heads, got "
+          + java.util.Arrays.toString(qkv.shape()));
+    }
+    float scale = (float) (1 / Math.sqrt(qkv.shape(2) / 3 / heads));
+    NdArray[] r = Backends.current().selfAttention(qkv.array(), heads, scale, causal);
+    NdArray weights = r[1];
+    return Tensor.fromOp("selfAttention", r[0], (g, need) -> new Tensor[] {
+        Tensor.fromArray(Backends.current().selfAttentionBackward(g.array(), qkv.array(), weights, heads, scale, causal))}, qkv);
+  }
 }

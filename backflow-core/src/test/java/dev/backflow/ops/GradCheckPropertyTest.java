@@ -407,6 +407,29 @@ class GradCheckPropertyTest {
     for (int i = 0; i < 3; i++) assertClose("gradient of input " + i, composed[i].grad().toArray(), fused[i].grad().toArray());
   }
 
+  @Property(tries = 20)
+  void packedSelfAttentionMatchesFiniteDifferencesAndTheUnpackedOp(@ForAll boolean causal,
+      @ForAll @IntRange(min = 1, max = 4) int t, @ForAll @IntRange(min = 1, max = 3) int heads,
+      @ForAll @IntRange(min = 1, max = 3) int d, @ForAll long seed) {
+    SplittableRandom r = new SplittableRandom(seed);
+    int b = 2, c = heads * d;
+    Tensor qkv = Gen.smooth(r, b, t, 3 * c);
+    GradCheck.Result result = GradCheck.check(x -> Attention.selfAttention(x[0], heads, causal), qkv);
+    if (!result.passes(2 * TOL)) fail("selfAttention causal=" + causal + " " + shapes(qkv) + " heads " + heads + " " + result);
+
+    // Against the per-head op on explicit q, k, v views: same values and the same gradient.
+    Tensor mix = Gen.smooth(r, b, t, c);
+    Tensor a = Tensor.of(qkv.toArray(), b, t, 3 * c).requiresGrad(true), e = Tensor.of(qkv.toArray(), b, t, 3 * c).requiresGrad(true);
+    Tensor packed = Attention.selfAttention(a, heads, causal);
+    Tensor split = e.reshape(b, t, 3, heads, d).permute(2, 0, 3, 1, 4);
+    Tensor unpacked = Attention.scaledDotProductAttention(split.select(0, 0), split.select(0, 1), split.select(0, 2), causal)
+        .permute(0, 2, 1, 3).reshape(b, t, c);
+    assertClose("forward", unpacked.toArray(), packed.toArray());
+    packed.mul(mix).sum().backward();
+    unpacked.mul(mix).sum().backward();
+    assertClose("gradient", e.grad().toArray(), a.grad().toArray());
+  }
+
   // ============================================================================ matmul
 
   enum Matmul {

@@ -57,30 +57,127 @@ final class Attention {
     return heads * workPerHead < (1L << 16) ? 1 : Math.min(Parallel.threads(), heads);
   }
 
+  /** Output placement for each head: offsets and a row stride (columns contiguous). */
+  private record Out(int[] offsets, int rowStride) {
+    static Out contiguous(int heads, int rows, int cols) {
+      int[] offs = new int[heads];
+      for (int h = 0; h < heads; h++) offs[h] = h * rows * cols;
+      return new Out(offs, cols);
+    }
+  }
+
   /** Returns {O [..., Tq, Dv], P [..., Tq, Tk]}. */
   static NdArray[] forward(Gemm gemm, NdArray q, NdArray k, NdArray v, float scale, boolean causal) {
     check("attention", q, k, v);
-    int rank = q.rank(), tq = q.shape(rank - 2), d = q.shape(rank - 1), tk = k.shape(rank - 2), dv = v.shape(rank - 1);
+    int rank = q.rank(), tq = q.shape(rank - 2), tk = k.shape(rank - 2), dv = v.shape(rank - 1);
     Batch bq = Batch.of(q), bk = Batch.of(k), bv = Batch.of(v);
-    int heads = bq.count;
-    float[] out = new float[heads * tq * dv], p = new float[heads * tq * tk];
-    float[] qd = q.data(), kd = k.data(), vd = v.data();
-    int tasks = tasks(heads, (long) tq * tk * (d + dv));
-    Parallel.forEach(tasks, task -> {
-      for (int h = task; h < heads; h += tasks) {
-        int pOff = h * tq * tk;
-        // S = Q Kᵀ straight into P's slice; Kᵀ is K read through swapped strides.
-        gemm.multiplySingleThread(tq, tk, d, qd, bq.offsets[h], bq.rowStride, bq.colStride,
-            kd, bk.offsets[h], bk.colStride, bk.rowStride, p, pOff, tk, false);
-        for (int i = 0; i < tq; i++) softmaxRow(p, pOff + i * tk, causal ? Math.min(tk, i + 1) : tk, tk, scale);
-        gemm.multiplySingleThread(tq, dv, tk, p, pOff, tk, 1, vd, bv.offsets[h], bv.rowStride, bv.colStride,
-            out, h * tq * dv, dv, false);
-      }
-    });
+    float[] out = new float[bq.count * tq * dv];
+    float[] p = forwardHeads(gemm, bq.count, tq, tk, q.shape(rank - 1), dv, q.data(), bq, k.data(), bk, v.data(), bv,
+        out, Out.contiguous(bq.count, tq, dv), scale, causal);
     int[] outShape = q.shape(), pShape = q.shape();
     outShape[rank - 1] = dv;
     pShape[rank - 1] = tk;
     return new NdArray[] {NdArray.wrapOwned(out, outShape), NdArray.wrapOwned(p, pShape)};
+  }
+
+  /** Returns {dQ, dK, dV}, contiguous, shaped as q, k, v. */
+  static NdArray[] backward(Gemm gemm, NdArray gOut, NdArray q, NdArray k, NdArray v, NdArray p, float scale, boolean causal) {
+    check("attentionBackward", q, k, v);
+    int rank = q.rank(), tq = q.shape(rank - 2), d = q.shape(rank - 1), tk = k.shape(rank - 2), dv = v.shape(rank - 1);
+    Batch bq = Batch.of(q), bk = Batch.of(k), bv = Batch.of(v), bg = Batch.of(gOut), bp = Batch.of(p);
+    int heads = bq.count;
+    if (gOut.rank() != rank || gOut.shape(rank - 2) != tq || gOut.shape(rank - 1) != dv || bg.count != heads
+        || p.rank() != rank || p.shape(rank - 2) != tq || p.shape(rank - 1) != tk || bp.count != heads) {
+      throw new IllegalArgumentException("attentionBackward: gradient " + gOut + " and weights " + p + " do not match "
+          + "query " + q + ", key " + k + " and value " + v);
+    }
+    float[] dq = new float[q.size()], dk = new float[k.size()], dvOut = new float[v.size()];
+    backwardHeads(gemm, heads, tq, tk, d, dv, gOut.data(), bg, q.data(), bq, k.data(), bk, v.data(), bv, p.data(), bp,
+        dq, Out.contiguous(heads, tq, d), dk, Out.contiguous(heads, tk, d), dvOut, Out.contiguous(heads, tk, dv), scale, causal);
+    return new NdArray[] {NdArray.wrap(dq, q.shape()), NdArray.wrap(dk, k.shape()), NdArray.wrap(dvOut, v.shape())};
+  }
+
+  /**
+   * Self-attention over a packed projection qkv [B, T, 3C] (q, k, v side by side, each split into H heads
+   * of C/H): {out [B, T, C] with the heads already merged, weights [B, H, T, T]}. Heads are read and
+   * written in place through offsets, so no head is copied out of qkv or back into [B, T, C].
+   */
+  static NdArray[] forwardPacked(Gemm gemm, NdArray qkv, int heads, float scale, boolean causal) {
+    NdArray x = packedCheck("attention", qkv, heads);
+    int b = x.shape(0), t = x.shape(1), c = x.shape(2) / 3, d = c / heads;
+    Batch[] qkvLayout = packedLayouts(x, b, t, c, heads);
+    int[] outOffs = new int[b * heads];
+    for (int i = 0; i < b; i++) for (int h = 0; h < heads; h++) outOffs[i * heads + h] = i * t * c + h * d;
+    float[] out = new float[b * t * c];
+    float[] p = forwardHeads(gemm, b * heads, t, t, d, d, x.data(), qkvLayout[0], x.data(), qkvLayout[1], x.data(), qkvLayout[2],
+        out, new Out(outOffs, c), scale, causal);
+    return new NdArray[] {NdArray.wrapOwned(out, new int[] {b, t, c}), NdArray.wrapOwned(p, new int[] {b, heads, t, t})};
+  }
+
+  /** d qkv [B, T, 3C] of {@link #forwardPacked}, from the output gradient [B, T, C] and the saved weights. */
+  static NdArray backwardPacked(Gemm gemm, NdArray gOut, NdArray qkv, NdArray p, int heads, float scale, boolean causal) {
+    NdArray x = packedCheck("attentionBackward", qkv, heads);
+    int b = x.shape(0), t = x.shape(1), c = x.shape(2) / 3, d = c / heads;
+    if (gOut.rank() != 3 || gOut.shape(0) != b || gOut.shape(1) != t || gOut.shape(2) != c
+        || p.rank() != 4 || p.shape(0) != b || p.shape(1) != heads || p.shape(2) != t || p.shape(3) != t) {
+      throw new IllegalArgumentException("attentionBackward: gradient " + gOut + " and weights " + p + " do not match qkv " + qkv);
+    }
+    Batch[] qkvLayout = packedLayouts(x, b, t, c, heads);
+    // The output gradient [B, T, C] read per head: rows of stride C, head h at column h*D.
+    int[] gOffs = new int[b * heads];
+    for (int i = 0; i < b; i++) for (int h = 0; h < heads; h++) gOffs[i * heads + h] = gOut.offset() + i * gOut.stride(0) + h * d * gOut.stride(2);
+    Batch bg = new Batch(b * heads, gOffs, gOut.stride(1), gOut.stride(2));
+    float[] dqkv = new float[b * t * 3 * c];
+    Out[] dLayout = new Out[3];
+    for (int s = 0; s < 3; s++) {
+      int[] offs = new int[b * heads];
+      for (int i = 0; i < b; i++) for (int h = 0; h < heads; h++) offs[i * heads + h] = i * t * 3 * c + s * c + h * d;
+      dLayout[s] = new Out(offs, 3 * c);
+    }
+    backwardHeads(gemm, b * heads, t, t, d, d, gOut.data(), bg, x.data(), qkvLayout[0], x.data(), qkvLayout[1], x.data(), qkvLayout[2],
+        p.data(), Batch.of(p), dqkv, dLayout[0], dqkv, dLayout[1], dqkv, dLayout[2], scale, causal);
+    return NdArray.wrapOwned(dqkv, new int[] {b, t, 3 * c});
+  }
+
+  private static NdArray packedCheck(String op, NdArray qkv, int heads) {
+    if (qkv.rank() != 3 || heads <= 0 || qkv.shape(2) % (3 * heads) != 0) {
+      throw new IllegalArgumentException(op + ": expected a packed projection [B, T, 3C] with C divisible by " + heads
+          + " heads, got " + qkv);
+    }
+    return qkv;
+  }
+
+  /** Per-head views of q, k and v inside qkv [B, T, 3C]: head (b, h) of part s starts at column s*C + h*D. */
+  private static Batch[] packedLayouts(NdArray x, int b, int t, int c, int heads) {
+    int d = c / heads;
+    Batch[] out = new Batch[3];
+    for (int s = 0; s < 3; s++) {
+      int[] offs = new int[b * heads];
+      for (int i = 0; i < b; i++) {
+        for (int h = 0; h < heads; h++) offs[i * heads + h] = x.offset() + i * x.stride(0) + (s * c + h * d) * x.stride(2);
+      }
+      out[s] = new Batch(b * heads, offs, x.stride(1), x.stride(2));
+    }
+    return out;
+  }
+
+  /** S = Q Kᵀ into P's slice, softmax in place, O = P V into out; returns P (contiguous [heads, tq, tk]). */
+  private static float[] forwardHeads(Gemm gemm, int heads, int tq, int tk, int d, int dv, float[] qd, Batch bq,
+                                      float[] kd, Batch bk, float[] vd, Batch bv, float[] out, Out o, float scale, boolean causal) {
+    float[] p = new float[heads * tq * tk];
+    int tasks = tasks(heads, (long) tq * tk * (d + dv));
+    Parallel.forEach(tasks, task -> {
+      for (int h = task; h < heads; h += tasks) {
+        int pOff = h * tq * tk;
+        // Kᵀ is K read through swapped strides.
+        gemm.multiplySingleThread(tq, tk, d, qd, bq.offsets[h], bq.rowStride, bq.colStride,
+            kd, bk.offsets[h], bk.colStride, bk.rowStride, p, pOff, tk, false);
+        for (int i = 0; i < tq; i++) softmaxRow(p, pOff + i * tk, causal ? Math.min(tk, i + 1) : tk, tk, scale);
+        gemm.multiplySingleThread(tq, dv, tk, p, pOff, tk, 1, vd, bv.offsets[h], bv.rowStride, bv.colStride,
+            out, o.offsets[h], o.rowStride, false);
+      }
+    });
+    return p;
   }
 
   /** Softmax of scale·row[0..seen) in place (double sums, as the softmax kernel); masked entries become 0. */
@@ -98,19 +195,9 @@ final class Attention {
     for (int j = seen; j < len; j++) s[off + j] = 0f;
   }
 
-  /** Returns {dQ, dK, dV}, contiguous, shaped as q, k, v. */
-  static NdArray[] backward(Gemm gemm, NdArray gOut, NdArray q, NdArray k, NdArray v, NdArray p, float scale, boolean causal) {
-    check("attentionBackward", q, k, v);
-    int rank = q.rank(), tq = q.shape(rank - 2), d = q.shape(rank - 1), tk = k.shape(rank - 2), dv = v.shape(rank - 1);
-    Batch bq = Batch.of(q), bk = Batch.of(k), bv = Batch.of(v), bg = Batch.of(gOut), bp = Batch.of(p);
-    int heads = bq.count;
-    if (gOut.rank() != rank || gOut.shape(rank - 2) != tq || gOut.shape(rank - 1) != dv || bg.count != heads
-        || p.rank() != rank || p.shape(rank - 2) != tq || p.shape(rank - 1) != tk || bp.count != heads) {
-      throw new IllegalArgumentException("attentionBackward: gradient " + gOut + " and weights " + p + " do not match "
-          + "query " + q + ", key " + k + " and value " + v);
-    }
-    float[] dq = new float[q.size()], dk = new float[k.size()], dvOut = new float[v.size()];
-    float[] qd = q.data(), kd = k.data(), vd = v.data(), gd = gOut.data(), pd = p.data();
+  private static void backwardHeads(Gemm gemm, int heads, int tq, int tk, int d, int dv, float[] gd, Batch bg,
+                                    float[] qd, Batch bq, float[] kd, Batch bk, float[] vd, Batch bv, float[] pd, Batch bp,
+                                    float[] dq, Out oq, float[] dk, Out ok, float[] dvOut, Out ov, float scale, boolean causal) {
     int tasks = tasks(heads, (long) tq * tk * (2 * d + 2 * dv));
     Parallel.forEach(tasks, task -> {
       float[][] scratch = SCRATCH.get();
@@ -120,7 +207,7 @@ final class Attention {
         int po = bp.offsets[h], pr = bp.rowStride, pc = bp.colStride;
         // dV = Pᵀ dO
         gemm.multiplySingleThread(tk, dv, tq, pd, po, pc, pr, gd, bg.offsets[h], bg.rowStride, bg.colStride,
-            dvOut, h * tk * dv, dv, false);
+            dvOut, ov.offsets[h], ov.rowStride, false);
         // dP = dO Vᵀ, then dS = P ⊙ (dP - rowsum(dP ⊙ P)) · scale, in place
         gemm.multiplySingleThread(tq, tk, dv, gd, bg.offsets[h], bg.rowStride, bg.colStride,
             vd, bv.offsets[h], bv.colStride, bv.rowStride, ds, 0, tk, false);
@@ -134,11 +221,10 @@ final class Attention {
         }
         // dQ = dS K, dK = dSᵀ Q
         gemm.multiplySingleThread(tq, d, tk, ds, 0, tk, 1, kd, bk.offsets[h], bk.rowStride, bk.colStride,
-            dq, h * tq * d, d, false);
+            dq, oq.offsets[h], oq.rowStride, false);
         gemm.multiplySingleThread(tk, d, tq, ds, 0, 1, tk, qd, bq.offsets[h], bq.rowStride, bq.colStride,
-            dk, h * tk * d, d, false);
+            dk, ok.offsets[h], ok.rowStride, false);
       }
     });
-    return new NdArray[] {NdArray.wrap(dq, q.shape()), NdArray.wrap(dk, k.shape()), NdArray.wrap(dvOut, v.shape())};
   }
 }

@@ -338,6 +338,16 @@ public final class CpuBackend implements Backend {
   }
 
   @Override
+  public NdArray[] selfAttention(NdArray qkv, int heads, float scale, boolean causal) {
+    return Attention.forwardPacked(gemm, qkv, heads, scale, causal);
+  }
+
+  @Override
+  public NdArray selfAttentionBackward(NdArray gOut, NdArray qkv, NdArray weights, int heads, float scale, boolean causal) {
+    return Attention.backwardPacked(gemm, gOut, qkv, contiguous(weights), heads, scale, causal);
+  }
+
+  @Override
   public NdArray[] crossEntropy(NdArray logits, int[] targets, int ignoreIndex) {
     checkClasses("crossEntropy", logits, targets, ignoreIndex);
     return CrossEntropy.forward(contiguous(logits), targets, ignoreIndex);
