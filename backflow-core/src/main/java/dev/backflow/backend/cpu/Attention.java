@@ -166,8 +166,9 @@ final class Attention {
                                       float[] kd, Batch bk, float[] vd, Batch bv, float[] out, Out o, float scale, boolean causal) {
     float[] p = new float[heads * tq * tk];
     int tasks = tasks(heads, (long) tq * tk * (d + dv));
-    Parallel.forEach(tasks, task -> {
-      for (int h = task; h < heads; h += tasks) {
+    // Heads are claimed one at a time by whichever thread is free; each head's result does not depend on it.
+    Parallel.forEachClaiming(heads, tasks, next -> {
+      for (int h; (h = next.getAsInt()) >= 0; ) {
         int pOff = h * tq * tk;
         // Kᵀ is K read through swapped strides.
         gemm.multiplySingleThread(tq, tk, d, qd, bq.offsets[h], bq.rowStride, bq.colStride,
@@ -199,11 +200,11 @@ final class Attention {
                                     float[] qd, Batch bq, float[] kd, Batch bk, float[] vd, Batch bv, float[] pd, Batch bp,
                                     float[] dq, Out oq, float[] dk, Out ok, float[] dvOut, Out ov, float scale, boolean causal) {
     int tasks = tasks(heads, (long) tq * tk * (2 * d + 2 * dv));
-    Parallel.forEach(tasks, task -> {
+    Parallel.forEachClaiming(heads, tasks, next -> {
       float[][] scratch = SCRATCH.get();
       if (scratch[0].length < tq * tk) scratch[0] = new float[tq * tk];
       float[] ds = scratch[0];
-      for (int h = task; h < heads; h += tasks) {
+      for (int h; (h = next.getAsInt()) >= 0; ) {
         int po = bp.offsets[h], pr = bp.rowStride, pc = bp.colStride;
         // dV = Pᵀ dO
         gemm.multiplySingleThread(tk, dv, tq, pd, po, pc, pr, gd, bg.offsets[h], bg.rowStride, bg.colStride,

@@ -44,9 +44,9 @@ final class Convolution {
     int k = g.k(), l = g.l(), og = g.og(), cg = g.cg(), hw = g.h * g.w;
     float[] xd = x.data(), wd = w.data();
     // Images are independent: each thread takes whole images with its own im2col buffer.
-    forImages(g, (from, to) -> {
+    forImages(g, next -> {
       float[] col = g.pointwise() ? null : new float[k * l];
-      for (int n = from; n < to; n++) {
+      for (int n; (n = next.getAsInt()) >= 0; ) {
         for (int grp = 0; grp < g.groups; grp++) {
           int xPlane = x.offset() + (n * g.c + grp * cg) * hw;
           int wOff = w.offset() + grp * og * k;
@@ -75,9 +75,9 @@ final class Convolution {
     float[] dx = new float[Shapes.numel(xShape)];
     int k = g.k(), l = g.l(), og = g.og(), cg = g.cg(), hw = g.h * g.w;
     float[] gd = gOut.data(), wd = w.data();
-    forImages(g, (from, to) -> {
+    forImages(g, next -> {
       float[] col = g.pointwise() ? null : new float[k * l];
-      for (int n = from; n < to; n++) {
+      for (int n; (n = next.getAsInt()) >= 0; ) {
         for (int grp = 0; grp < g.groups; grp++) {
           // W_g^T: element (kIdx, o) sits at o*K + kIdx, so row stride 1 and column stride K.
           int wOff = w.offset() + grp * og * k;
@@ -134,10 +134,6 @@ final class Convolution {
     return NdArray.wrap(dw, wShape);
   }
 
-  /** A range of images [from, to) handled by one thread. */
-  private interface ImageRange {
-    void run(int from, int to);
-  }
 
   /** Threads worth using: one per core when there are several images and enough work per image. */
   private static int imageTasks(Geometry g) {
@@ -145,9 +141,13 @@ final class Convolution {
     return work < (1L << 18) ? 1 : Math.max(1, Math.min(Parallel.threads(), g.n));
   }
 
-  private static void forImages(Geometry g, ImageRange body) {
-    int tasks = imageTasks(g);
-    Parallel.forEach(tasks, t -> body.run((int) ((long) g.n * t / tasks), (int) ((long) g.n * (t + 1) / tasks)));
+  /**
+   * Images are independent: each thread claims the next image as it finishes one (its own im2col buffer
+   * set up once), so a slowed thread does not hold the other up; each image's output is the same whoever
+   * computes it.
+   */
+  private static void forImages(Geometry g, java.util.function.Consumer<java.util.function.IntSupplier> body) {
+    Parallel.forEachClaiming(g.n, imageTasks(g), body);
   }
 
   /**

@@ -62,10 +62,12 @@ final class Gemm {
     if (tasks > 1 && (long) m * n * k >= PARALLEL_WORK) {
       // Split C by columns (multiples of NR): each share packs its own B panel and writes its own columns,
       // with the same summation order as one thread, so results are identical for any thread count.
-      int per = (n + tasks - 1) / tasks;
-      per = (per + nr - 1) / nr * nr;
-      int share = per;
-      Parallel.forEach(tasks, t -> {
+      // With A read in place, two chunks per thread cost only a second pass over A and let a thread that
+      // finishes early take the other's second chunk (a slowed core no longer holds the product up).
+      int chunks = (aCol == 1 || aRow == 1) ? Math.min(colPanels, 2 * tasks) : tasks;
+      int share = (colPanels + chunks - 1) / chunks * nr;
+      chunks = (n + share - 1) / share;
+      Parallel.forEachDynamic(chunks, t -> {
         int j0 = t * share, j1 = Math.min(n, j0 + share);
         if (j0 < j1) {
           multiplyRange(m, j1 - j0, k, a, aOff, aRow, aCol, b, bOff + j0 * bCol, bRow, bCol, c, cOff + j0, ldc, accumulate,

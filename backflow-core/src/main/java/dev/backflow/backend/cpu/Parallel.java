@@ -53,6 +53,37 @@ public final class Parallel {
     }
   }
 
+  /**
+   * Runs body(0..chunks-1) with each thread taking the next chunk as it finishes one, so a thread that
+   * is slowed (by the JIT, the GC or a busy neighbour on a VM) does not hold the others up. Only for
+   * chunks that write disjoint outputs: which thread runs a chunk must not change the result.
+   */
+  static void forEachDynamic(int chunks, IntConsumer body) {
+    int tasks = Math.min(threads, chunks);
+    if (tasks <= 1) {
+      for (int c = 0; c < chunks; c++) body.accept(c);
+      return;
+    }
+    AtomicInteger next = new AtomicInteger();
+    forEach(tasks, t -> {
+      for (int c; (c = next.getAndIncrement()) < chunks; ) body.accept(c);
+    });
+  }
+
+  /**
+   * As {@link #forEachDynamic}, with per-thread setup: each of at most {@code maxTasks} threads calls
+   * {@code body} once with a source of chunk numbers (-1 when all are taken).
+   */
+  static void forEachClaiming(int chunks, int maxTasks, java.util.function.Consumer<java.util.function.IntSupplier> body) {
+    int tasks = Math.min(Math.min(threads, chunks), maxTasks);
+    AtomicInteger next = new AtomicInteger();
+    java.util.function.IntSupplier claim = () -> {
+      int c = next.getAndIncrement();
+      return c < chunks ? c : -1;
+    };
+    forEach(Math.max(1, tasks), t -> body.accept(claim));
+  }
+
   private static final class Team {
     static final Team INSTANCE = new Team();
 
