@@ -28,13 +28,7 @@ final class Normalization {
     Parallel.forEach(tasks, t -> {
       for (int r = (int) ((long) rows * t / tasks), end = (int) ((long) rows * (t + 1) / tasks); r < end; r++) {
         int off = xo + r * d, out = r * d;
-        double sum = 0;
-        for (int j = 0; j < d; j++) sum += xd[off + j];
-        double mu = sum / d, sq = 0;
-        for (int j = 0; j < d; j++) {
-          double c = xd[off + j] - mu;
-          sq += c * c;
-        }
+        double mu = sum(xd, off, d) / d, sq = squaredDeviations(xd, off, d, mu);
         float m = (float) mu, rs = (float) (1 / Math.sqrt(sq / d + eps));
         mean[r] = m;
         rstd[r] = rs;
@@ -68,15 +62,30 @@ final class Normalization {
       for (int r = (int) ((long) rows * t / tasks), end = (int) ((long) rows * (t + 1) / tasks); r < end; r++) {
         int xr = xo + r * d, gr = gyo + r * d, out = r * d;
         float m = md[mo + r], rs = sd[so + r];
-        double sumG = 0, sumGx = 0;
-        for (int j = 0; j < d; j++) {
-          float xhat = (xd[xr + j] - m) * rs, gj = gd[gr + j];
-          float ghat = g == null ? gj : gj * g[go + j];
-          sumG += ghat;
-          sumGx += ghat * xhat;
-          dg[j] += gj * xhat;
-          db[j] += gj;
+        // Two accumulators per sum (even and odd j) halve the add-latency chain.
+        double sumG0 = 0, sumG1 = 0, sumGx0 = 0, sumGx1 = 0;
+        int j2 = 0;
+        for (; j2 + 1 < d; j2 += 2) {
+          float xa = (xd[xr + j2] - m) * rs, ga = gd[gr + j2], xb = (xd[xr + j2 + 1] - m) * rs, gb = gd[gr + j2 + 1];
+          float ha = g == null ? ga : ga * g[go + j2], hb = g == null ? gb : gb * g[go + j2 + 1];
+          sumG0 += ha;
+          sumG1 += hb;
+          sumGx0 += ha * xa;
+          sumGx1 += hb * xb;
+          dg[j2] += ga * xa;
+          db[j2] += ga;
+          dg[j2 + 1] += gb * xb;
+          db[j2 + 1] += gb;
         }
+        for (; j2 < d; j2++) {
+          float xa = (xd[xr + j2] - m) * rs, ga = gd[gr + j2];
+          float ha = g == null ? ga : ga * g[go + j2];
+          sumG0 += ha;
+          sumGx0 += ha * xa;
+          dg[j2] += ga * xa;
+          db[j2] += ga;
+        }
+        double sumG = sumG0 + sumG1, sumGx = sumGx0 + sumGx1;
         float meanG = (float) (sumG / d), meanGx = (float) (sumGx / d);
         for (int j = 0; j < d; j++) {
           float xhat = (xd[xr + j] - m) * rs, gj = gd[gr + j];
@@ -96,6 +105,37 @@ final class Normalization {
       dbOut[j] = (float) sb;
     }
     return new NdArray[] {x.withData(dx), NdArray.wrap(dgOut, d), NdArray.wrap(dbOut, d)};
+  }
+
+  // Four independent accumulators: one chain of double adds would wait on each add's latency.
+  private static double sum(float[] x, int off, int n) {
+    double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    int j = 0;
+    for (; j + 3 < n; j += 4) {
+      s0 += x[off + j];
+      s1 += x[off + j + 1];
+      s2 += x[off + j + 2];
+      s3 += x[off + j + 3];
+    }
+    for (; j < n; j++) s0 += x[off + j];
+    return (s0 + s1) + (s2 + s3);
+  }
+
+  private static double squaredDeviations(float[] x, int off, int n, double mu) {
+    double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    int j = 0;
+    for (; j + 3 < n; j += 4) {
+      double a = x[off + j] - mu, b = x[off + j + 1] - mu, c = x[off + j + 2] - mu, e = x[off + j + 3] - mu;
+      s0 += a * a;
+      s1 += b * b;
+      s2 += c * c;
+      s3 += e * e;
+    }
+    for (; j < n; j++) {
+      double a = x[off + j] - mu;
+      s0 += a * a;
+    }
+    return (s0 + s1) + (s2 + s3);
   }
 
   private static int tasks(int size, int rows) {
