@@ -152,13 +152,18 @@ final class BenchWorkloads {
     return batch * t / median(Arrays.copyOfRange(times, 10, times.length));
   }
 
+  /**
+   * Eager autograd steps. Warm-up and timing run 100,000 steps each (~0.5 s): the JIT needs tens of
+   * thousands of steps to compile the whole op and autograd path, and the row measures steady state.
+   */
   private static double xor() {
     XorNetwork net = XorNetwork.initialize(0);
-    for (int i = 0; i < 10_000; i++) net.stepWithAutograd(0.5f); // warm-up (JIT), as the PyTorch side does
+    for (int i = 0; i < 100_000; i++) net.stepWithAutograd(0.5f);
     net = XorNetwork.initialize(0);
+    int steps = 100_000;
     long s = System.nanoTime();
-    for (int i = 0; i < 10_000; i++) net.stepWithAutograd(0.5f);
-    return 10_000 / ((System.nanoTime() - s) / 1e9);
+    for (int i = 0; i < steps; i++) net.stepWithAutograd(0.5f);
+    return steps / ((System.nanoTime() - s) / 1e9);
   }
 
   /**

@@ -106,6 +106,10 @@ final class Convolution {
     // Each thread sums its images into its own partial; partials are added in task order, so the result
     // depends only on the thread count, never on timing.
     float[][] partial = new float[tasks][];
+    // dW = G colᵀ has K columns; when K fills the GEMM's panels worse than Og does (K = 9 against Og = 32),
+    // compute dWᵀ = col Gᵀ instead, per group as [K, Og], and transpose once at the end.
+    int nr = gemm.nr();
+    boolean transposed = panelUse(k, nr) < panelUse(og, nr);
     Parallel.forEach(tasks, t -> {
       int from = (int) ((long) g.n * t / tasks), to = (int) ((long) g.n * (t + 1) / tasks);
       float[] dw = new float[size];
@@ -115,12 +119,20 @@ final class Convolution {
           int gOff = gOut.offset() + (n * g.o + grp * og) * l;
           int dwOff = grp * og * k;
           int xPlane = x.offset() + (n * g.c + grp * cg) * hw;
-          // col^T: element (lIdx, kIdx) sits at kIdx*L + lIdx, so row stride 1 and column stride L.
-          if (col == null) {
-            gemm.multiplySingleThread(og, k, l, gd, gOff, l, 1, xd, xPlane, 1, hw, dw, dwOff, k, n > from);
-          } else {
+          float[] src = xd;
+          int srcOff = xPlane, srcRow = hw;
+          if (col != null) {
             im2col(g, xd, xPlane, col);
-            gemm.multiplySingleThread(og, k, l, gd, gOff, l, 1, col, 0, 1, l, dw, dwOff, k, n > from);
+            src = col;
+            srcOff = 0;
+            srcRow = l;
+          }
+          if (transposed) {
+            // dWᵀ[K, Og] += col[K, L] Gᵀ[L, Og]: Gᵀ's element (lIdx, o) sits at o*L + lIdx.
+            gemm.multiplySingleThread(k, og, l, src, srcOff, srcRow, 1, gd, gOff, 1, l, dw, dwOff, og, n > from);
+          } else {
+            // col^T: element (lIdx, kIdx) sits at kIdx*L + lIdx, so row stride 1 and column stride L.
+            gemm.multiplySingleThread(og, k, l, gd, gOff, l, 1, src, srcOff, 1, srcRow, dw, dwOff, k, n > from);
           }
         }
       }
@@ -131,9 +143,22 @@ final class Convolution {
       float[] p = partial[t];
       for (int i = 0; i < size; i++) dw[i] += p[i];
     }
+    if (transposed) {
+      float[] out = new float[size];
+      for (int grp = 0; grp < g.groups; grp++) {
+        int base = grp * og * k;
+        for (int p = 0; p < k; p++) for (int o = 0; o < og; o++) out[base + o * k + p] = dw[base + p * og + o];
+      }
+      dw = out;
+    }
     return NdArray.wrap(dw, wShape);
   }
 
+
+  /** Share of an nr-wide panel grid that n columns fill. */
+  private static double panelUse(int n, int nr) {
+    return (double) n / ((n + nr - 1) / nr * nr);
+  }
 
   /** Threads worth using: one per core when there are several images and enough work per image. */
   private static int imageTasks(Geometry g) {

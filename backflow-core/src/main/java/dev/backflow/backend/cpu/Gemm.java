@@ -18,6 +18,11 @@ final class Gemm {
     this.kernel = kernel;
   }
 
+  /** Panel width of the micro-kernel (columns of C per tile). */
+  int nr() {
+    return kernel.nr();
+  }
+
   String kernelName() {
     return kernel.name();
   }
