@@ -62,7 +62,10 @@ class KernelReferenceTest {
         new ConvCase("stride larger than kernel", 1, 2, 9, 10, 3, 2, 2, new Conv2dSpec(3, 4, 0, 1, 1, 1, 1)),
         // K = 32*9 = 288 > the GEMM's 256-deep k block, and 100 output channels > its 96-row m block.
         new ConvCase("GEMM blocking boundaries", 1, 32, 8, 8, 100, 3, 3, new Conv2dSpec(1, 1, 1, 1, 1, 1, 1)),
-        new ConvCase("groups 4 on 1x1", 2, 8, 4, 5, 12, 1, 1, new Conv2dSpec(1, 1, 0, 0, 1, 1, 4)));
+        new ConvCase("groups 4 on 1x1", 2, 8, 4, 5, 12, 1, 1, new Conv2dSpec(1, 1, 0, 0, 1, 1, 4)),
+        // K = 9 against 32 output channels: the weight gradient is computed transposed
+        new ConvCase("first layer: 1 channel, 32 outputs, padding 1", 3, 1, 9, 9, 32, 3, 3, new Conv2dSpec(1, 1, 1, 1, 1, 1, 1)),
+        new ConvCase("transposed weight gradient with groups", 2, 4, 6, 5, 40, 3, 3, new Conv2dSpec(1, 1, 1, 1, 1, 1, 2)));
   }
 
   static Stream<Arguments> convCasesOnBackends() {
