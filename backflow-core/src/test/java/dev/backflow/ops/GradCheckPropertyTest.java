@@ -384,6 +384,12 @@ class GradCheckPropertyTest {
     if (!result.passes(2 * TOL)) fail("attention causal=" + causal + " permuted=" + permuted + " " + shapes(q, k, v) + " " + result);
   }
 
+  /** Long causal sequences take the blocked path (row blocks that skip the masked corner). */
+  @Example
+  void fusedCausalAttentionOnLongSequencesEqualsTheComposedPrimitives() {
+    for (int t : new int[] {32, 33, 64, 71}) fusedAttentionEqualsTheComposedPrimitives(true, t, 8, t);
+  }
+
   @Property(tries = 20)
   void fusedAttentionEqualsTheComposedPrimitives(@ForAll boolean causal, @ForAll @IntRange(min = 1, max = 9) int t,
       @ForAll @IntRange(min = 1, max = 8) int d, @ForAll long seed) {

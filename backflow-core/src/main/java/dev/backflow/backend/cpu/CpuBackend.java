@@ -329,7 +329,7 @@ public final class CpuBackend implements Backend {
 
   @Override
   public NdArray[] attention(NdArray q, NdArray k, NdArray v, float scale, boolean causal) {
-    return Attention.forward(gemm, q, k, v, scale, causal);
+    return Attention.forward(gemm, fused, q, k, v, scale, causal);
   }
 
   @Override
@@ -339,7 +339,7 @@ public final class CpuBackend implements Backend {
 
   @Override
   public NdArray[] selfAttention(NdArray qkv, int heads, float scale, boolean causal) {
-    return Attention.forwardPacked(gemm, qkv, heads, scale, causal);
+    return Attention.forwardPacked(gemm, fused, qkv, heads, scale, causal);
   }
 
   @Override
@@ -350,7 +350,7 @@ public final class CpuBackend implements Backend {
   @Override
   public NdArray[] crossEntropy(NdArray logits, int[] targets, int ignoreIndex) {
     checkClasses("crossEntropy", logits, targets, ignoreIndex);
-    return CrossEntropy.forward(contiguous(logits), targets, ignoreIndex);
+    return CrossEntropy.forward(fused, contiguous(logits), targets, ignoreIndex);
   }
 
   @Override

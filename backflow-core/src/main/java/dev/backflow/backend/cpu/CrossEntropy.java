@@ -16,7 +16,7 @@ final class CrossEntropy {
   private CrossEntropy() {}
 
   /** {mean loss (a scalar), probabilities [N, C]}; targets equal to ignoreIndex count for nothing. */
-  static NdArray[] forward(NdArray logits, int[] targets, int ignoreIndex) {
+  static NdArray[] forward(FusedKernels fused, NdArray logits, int[] targets, int ignoreIndex) {
     int rows = logits.shape(0), classes = logits.shape(1);
     float[] x = logits.data(), p = new float[rows * classes];
     int off = logits.offset();
@@ -26,12 +26,7 @@ final class CrossEntropy {
       int base = off + i * classes, out = i * classes;
       float max = Float.NEGATIVE_INFINITY;
       for (int c = 0; c < classes; c++) max = Math.max(max, x[base + c]);
-      double sum = 0;
-      for (int c = 0; c < classes; c++) {
-        float e = (float) Math.exp(x[base + c] - max);
-        p[out + c] = e;
-        sum += e;
-      }
+      double sum = fused.expShifted(x, base, p, out, classes, 1f, max);
       float inv = (float) (1 / sum);
       for (int c = 0; c < classes; c++) p[out + c] *= inv;
       int t = targets[i];

@@ -21,6 +21,20 @@ interface FusedKernels {
    */
   boolean binary(dev.backflow.backend.BinaryOp op, float[] a, int ao, float[] b, int bo, float[] c, int co, int n);
 
+  /**
+   * y[yo + i] = e^(x[xo + i]·scale - shift) for i < n, returning their sum: the exponentials of a softmax
+   * row (shift = the row's scaled max, so no term overflows). x and y may be the same array.
+   */
+  default double expShifted(float[] x, int xo, float[] y, int yo, int n, float scale, float shift) {
+    double sum = 0;
+    for (int i = 0; i < n; i++) {
+      float e = (float) Math.exp(x[xo + i] * scale - shift);
+      y[yo + i] = e;
+      sum += e;
+    }
+    return sum;
+  }
+
   /** The plain-Java twin, and the tail loop of the vector one. */
   static void adamScalar(float[] p, int po, float[] g, int go, float[] m, int mo, float[] v, int vo, int from, int n,
                          float beta1, float beta2, float stepSize, float bc2Sqrt, float eps, float l2, float decay) {

@@ -74,6 +74,25 @@ final class PanamaFusedKernels implements FusedKernels {
     return true;
   }
 
+  @Override
+  public double expShifted(float[] x, int xo, float[] y, int yo, int n, float scale, float shift) {
+    // The vector exponential costs ~0.4 ns an element here; the scalar Math.exp ~15.
+    FloatVector acc = FloatVector.zero(S);
+    int i = 0;
+    for (int bound = S.loopBound(n); i < bound; i += S.length()) {
+      FloatVector e = FloatVector.fromArray(S, x, xo + i).mul(scale).sub(shift).lanewise(VectorOperators.EXP);
+      e.intoArray(y, yo + i);
+      acc = acc.add(e);
+    }
+    double sum = acc.reduceLanes(VectorOperators.ADD);
+    for (; i < n; i++) {
+      float e = (float) Math.exp(x[xo + i] * scale - shift);
+      y[yo + i] = e;
+      sum += e;
+    }
+    return sum;
+  }
+
   /** max(x, 0) with NaN kept (as Math.max): a compare-and-branch per element mispredicts on random signs. */
   private static void relu(float[] x, int xo, float[] y, int yo, int n) {
     FloatVector zero = FloatVector.zero(S);
