@@ -318,12 +318,12 @@ public final class CpuBackend implements Backend {
 
   @Override
   public NdArray[] layerNorm(NdArray x, NdArray gamma, NdArray beta, float eps) {
-    return Normalization.layerNorm(contiguous(x), gamma == null ? null : contiguous(gamma), beta == null ? null : contiguous(beta), eps);
+    return Normalization.layerNorm(fused, contiguous(x), gamma == null ? null : contiguous(gamma), beta == null ? null : contiguous(beta), eps);
   }
 
   @Override
   public NdArray[] layerNormBackward(NdArray gy, NdArray x, NdArray mean, NdArray rstd, NdArray gamma) {
-    return Normalization.layerNormBackward(contiguous(gy), contiguous(x), contiguous(mean), contiguous(rstd),
+    return Normalization.layerNormBackward(fused, contiguous(gy), contiguous(x), contiguous(mean), contiguous(rstd),
         gamma == null ? null : contiguous(gamma));
   }
 

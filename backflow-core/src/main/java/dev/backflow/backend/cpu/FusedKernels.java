@@ -35,6 +35,71 @@ interface FusedKernels {
     return sum;
   }
 
+  // ---- layer norm rows (Normalization): statistics, normalization and the backward pass of one row
+
+  /** Σ x[off..off+n), with four independent accumulators (one chain would wait on each add's latency). */
+  default double sum(float[] x, int off, int n) {
+    double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    int j = 0;
+    for (; j + 3 < n; j += 4) {
+      s0 += x[off + j];
+      s1 += x[off + j + 1];
+      s2 += x[off + j + 2];
+      s3 += x[off + j + 3];
+    }
+    for (; j < n; j++) s0 += x[off + j];
+    return (s0 + s1) + (s2 + s3);
+  }
+
+  /** Σ (x - mu)² over x[off..off+n). */
+  default double squaredDeviations(float[] x, int off, int n, float mu) {
+    double s0 = 0, s1 = 0;
+    int j = 0;
+    for (; j + 1 < n; j += 2) {
+      double a = x[off + j] - mu, b = x[off + j + 1] - mu;
+      s0 += a * a;
+      s1 += b * b;
+    }
+    for (; j < n; j++) {
+      double a = x[off + j] - mu;
+      s0 += a * a;
+    }
+    return s0 + s1;
+  }
+
+  /** y = (x - m)·rs·γ + β over one row (γ, β may be null). */
+  default void normalize(float[] x, int xo, int n, float m, float rs, float[] g, int go, float[] b, int bo, float[] y, int yo) {
+    for (int j = 0; j < n; j++) {
+      float v = (x[xo + j] - m) * rs;
+      if (g != null) v *= g[go + j];
+      if (b != null) v += b[bo + j];
+      y[yo + j] = v;
+    }
+  }
+
+  /**
+   * One row of layer norm's backward pass: with x̂ = (x - m)·rs and ĝ = gy·γ, adds gy·x̂ to dg and gy to db,
+   * then writes dx = rs·(ĝ - mean(ĝ) - x̂·mean(ĝ·x̂)).
+   */
+  default void layerNormBackwardRow(float[] x, int xo, float[] gy, int gyo, int n, float m, float rs, float[] g, int go,
+                                    float[] dg, float[] db, float[] dx, int dxo) {
+    double sumG = 0, sumGx = 0;
+    for (int j = 0; j < n; j++) {
+      float xhat = (x[xo + j] - m) * rs, gj = gy[gyo + j];
+      float ghat = g == null ? gj : gj * g[go + j];
+      sumG += ghat;
+      sumGx += ghat * xhat;
+      dg[j] += gj * xhat;
+      db[j] += gj;
+    }
+    float meanG = (float) (sumG / n), meanGx = (float) (sumGx / n);
+    for (int j = 0; j < n; j++) {
+      float xhat = (x[xo + j] - m) * rs, gj = gy[gyo + j];
+      float ghat = g == null ? gj : gj * g[go + j];
+      dx[dxo + j] = rs * (ghat - meanG - xhat * meanGx);
+    }
+  }
+
   /** The plain-Java twin, and the tail loop of the vector one. */
   static void adamScalar(float[] p, int po, float[] g, int go, float[] m, int mo, float[] v, int vo, int from, int n,
                          float beta1, float beta2, float stepSize, float bc2Sqrt, float eps, float l2, float decay) {

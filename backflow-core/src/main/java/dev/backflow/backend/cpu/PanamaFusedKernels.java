@@ -93,6 +93,85 @@ final class PanamaFusedKernels implements FusedKernels {
     return sum;
   }
 
+  @Override
+  public double sum(float[] x, int off, int n) {
+    FloatVector acc = FloatVector.zero(S);
+    int j = 0;
+    for (int bound = S.loopBound(n); j < bound; j += S.length()) acc = acc.add(FloatVector.fromArray(S, x, off + j));
+    double s = acc.reduceLanes(VectorOperators.ADD);
+    for (; j < n; j++) s += x[off + j];
+    return s;
+  }
+
+  @Override
+  public double squaredDeviations(float[] x, int off, int n, float mu) {
+    FloatVector acc = FloatVector.zero(S);
+    int j = 0;
+    for (int bound = S.loopBound(n); j < bound; j += S.length()) {
+      FloatVector c = FloatVector.fromArray(S, x, off + j).sub(mu);
+      acc = c.fma(c, acc);
+    }
+    double s = acc.reduceLanes(VectorOperators.ADD);
+    for (; j < n; j++) {
+      double c = x[off + j] - mu;
+      s += c * c;
+    }
+    return s;
+  }
+
+  @Override
+  public void normalize(float[] x, int xo, int n, float m, float rs, float[] g, int go, float[] b, int bo, float[] y, int yo) {
+    int j = 0;
+    for (int bound = S.loopBound(n); j < bound; j += S.length()) {
+      FloatVector v = FloatVector.fromArray(S, x, xo + j).sub(m).mul(rs);
+      if (g != null) v = v.mul(FloatVector.fromArray(S, g, go + j));
+      if (b != null) v = v.add(FloatVector.fromArray(S, b, bo + j));
+      v.intoArray(y, yo + j);
+    }
+    for (; j < n; j++) {
+      float v = (x[xo + j] - m) * rs;
+      if (g != null) v *= g[go + j];
+      if (b != null) v += b[bo + j];
+      y[yo + j] = v;
+    }
+  }
+
+  @Override
+  public void layerNormBackwardRow(float[] x, int xo, float[] gy, int gyo, int n, float m, float rs, float[] g, int go,
+                                   float[] dg, float[] db, float[] dx, int dxo) {
+    FloatVector accG = FloatVector.zero(S), accGx = FloatVector.zero(S);
+    int j = 0, bound = S.loopBound(n);
+    for (; j < bound; j += S.length()) {
+      FloatVector xhat = FloatVector.fromArray(S, x, xo + j).sub(m).mul(rs), gj = FloatVector.fromArray(S, gy, gyo + j);
+      FloatVector ghat = g == null ? gj : gj.mul(FloatVector.fromArray(S, g, go + j));
+      accG = accG.add(ghat);
+      accGx = ghat.fma(xhat, accGx);
+      gj.fma(xhat, FloatVector.fromArray(S, dg, j)).intoArray(dg, j);
+      gj.add(FloatVector.fromArray(S, db, j)).intoArray(db, j);
+    }
+    double sumG = accG.reduceLanes(VectorOperators.ADD), sumGx = accGx.reduceLanes(VectorOperators.ADD);
+    for (int t = j; t < n; t++) {
+      float xhat = (x[xo + t] - m) * rs, gt = gy[gyo + t];
+      float ghat = g == null ? gt : gt * g[go + t];
+      sumG += ghat;
+      sumGx += ghat * xhat;
+      dg[t] += gt * xhat;
+      db[t] += gt;
+    }
+    float meanG = (float) (sumG / n), meanGx = (float) (sumGx / n);
+    j = 0;
+    for (; j < bound; j += S.length()) {
+      FloatVector xhat = FloatVector.fromArray(S, x, xo + j).sub(m).mul(rs), gj = FloatVector.fromArray(S, gy, gyo + j);
+      FloatVector ghat = g == null ? gj : gj.mul(FloatVector.fromArray(S, g, go + j));
+      ghat.sub(meanG).sub(xhat.mul(meanGx)).mul(rs).intoArray(dx, dxo + j);
+    }
+    for (; j < n; j++) {
+      float xhat = (x[xo + j] - m) * rs, gt = gy[gyo + j];
+      float ghat = g == null ? gt : gt * g[go + j];
+      dx[dxo + j] = rs * (ghat - meanG - xhat * meanGx);
+    }
+  }
+
   /** max(x, 0) with NaN kept (as Math.max): a compare-and-branch per element mispredicts on random signs. */
   private static void relu(float[] x, int xo, float[] y, int yo, int n) {
     FloatVector zero = FloatVector.zero(S);
