@@ -30,22 +30,28 @@ final class Reductions {
     while (d < rank) inner *= shape[d++];
     double[] acc = new double[kept];
     float[] xd = x.data();
-    int off = x.offset();
-    for (int o = 0; o < outer; o++) {
-      for (int c = 0; c < kept; c++) {
-        int base = off + (o * kept + c) * inner;
-        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-        int i = 0;
-        for (; i + 3 < inner; i += 4) {
-          s0 += xd[base + i];
-          s1 += xd[base + i + 1];
-          s2 += xd[base + i + 2];
-          s3 += xd[base + i + 3];
+    int off = x.offset(), innerBlock = inner, outerCount = outer, keptCount = kept;
+    // Kept entries are independent sums: split them across cores (each sums its own, in the same order).
+    int tasks = (long) x.size() < (1 << 16) ? 1 : Math.min(Parallel.threads(), kept);
+    Parallel.forEach(tasks, t -> {
+      for (int c = (int) ((long) keptCount * t / tasks), end = (int) ((long) keptCount * (t + 1) / tasks); c < end; c++) {
+        double total = 0;
+        for (int o = 0; o < outerCount; o++) {
+          int base = off + (o * keptCount + c) * innerBlock;
+          double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+          int i = 0;
+          for (; i + 3 < innerBlock; i += 4) {
+            s0 += xd[base + i];
+            s1 += xd[base + i + 1];
+            s2 += xd[base + i + 2];
+            s3 += xd[base + i + 3];
+          }
+          for (; i < innerBlock; i++) s0 += xd[base + i];
+          total += (s0 + s1) + (s2 + s3);
         }
-        for (; i < inner; i++) s0 += xd[base + i];
-        acc[c] += (s0 + s1) + (s2 + s3);
+        acc[c] = total;
       }
-    }
+    });
     float[] out = new float[kept];
     for (int c = 0; c < kept; c++) out[c] = (float) acc[c];
     if (keepDim) return NdArray.wrapOwned(out, keptShape);
