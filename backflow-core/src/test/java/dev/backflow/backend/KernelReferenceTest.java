@@ -65,7 +65,9 @@ class KernelReferenceTest {
         new ConvCase("groups 4 on 1x1", 2, 8, 4, 5, 12, 1, 1, new Conv2dSpec(1, 1, 0, 0, 1, 1, 4)),
         // K = 9 against 32 output channels: the weight gradient is computed transposed
         new ConvCase("first layer: 1 channel, 32 outputs, padding 1", 3, 1, 9, 9, 32, 3, 3, new Conv2dSpec(1, 1, 1, 1, 1, 1, 1)),
-        new ConvCase("transposed weight gradient with groups", 2, 4, 6, 5, 40, 3, 3, new Conv2dSpec(1, 1, 1, 1, 1, 1, 2)));
+        new ConvCase("transposed weight gradient with groups", 2, 4, 6, 5, 40, 3, 3, new Conv2dSpec(1, 1, 1, 1, 1, 1, 2)),
+        // K = 288 and Og = 32 fill panels equally; the smaller Gᵀ is packed (transposed form)
+        new ConvCase("transposed weight gradient, full panels both ways", 2, 32, 6, 6, 32, 3, 3, new Conv2dSpec(1, 1, 1, 1, 1, 1, 1)));
   }
 
   static Stream<Arguments> convCasesOnBackends() {

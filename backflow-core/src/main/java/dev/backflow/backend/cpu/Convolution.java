@@ -106,10 +106,11 @@ final class Convolution {
     // Each thread sums its images into its own partial; partials are added in task order, so the result
     // depends only on the thread count, never on timing.
     float[][] partial = new float[tasks][];
-    // dW = G colᵀ has K columns; when K fills the GEMM's panels worse than Og does (K = 9 against Og = 32),
-    // compute dWᵀ = col Gᵀ instead, per group as [K, Og], and transpose once at the end.
+    // dW = G colᵀ has K columns and packs colᵀ (K x L per image); dWᵀ = col Gᵀ has Og columns and packs Gᵀ
+    // (Og x L). Take the transposed form when Og fills the GEMM's panels better (K = 9 against Og = 32), or
+    // as well but with less to pack (Og = 64 against K = 288), per group as [K, Og], transposed once at the end.
     int nr = gemm.nr();
-    boolean transposed = panelUse(k, nr) < panelUse(og, nr);
+    boolean transposed = panelUse(k, nr) < panelUse(og, nr) || (panelUse(k, nr) == panelUse(og, nr) && og < k);
     Parallel.forEach(tasks, t -> {
       int from = (int) ((long) g.n * t / tasks), to = (int) ((long) g.n * (t + 1) / tasks);
       float[] dw = new float[size];
