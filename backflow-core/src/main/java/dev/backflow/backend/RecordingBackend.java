@@ -17,14 +17,9 @@ import java.util.random.RandomGenerator;
  * to be recorded for that reason.
  */
 public final class RecordingBackend implements Backend {
-  /** One recorded call. */
-  @FunctionalInterface
-  private interface Call {
-    void replay();
-  }
-
   private final Backend inner;
-  private final List<Call> calls = new ArrayList<>();
+  // One lambda per recorded call, each calling the kernel directly: a replay pays one virtual call per kernel.
+  private final List<Runnable> calls = new ArrayList<>();
 
   public RecordingBackend(Backend inner) {
     this.inner = inner;
@@ -32,9 +27,7 @@ public final class RecordingBackend implements Backend {
 
   /** The recorded calls as one array, for the replay loop. */
   public Runnable[] recording() {
-    Runnable[] out = new Runnable[calls.size()];
-    for (int i = 0; i < out.length; i++) out[i] = calls.get(i)::replay;
-    return out;
+    return calls.toArray(new Runnable[0]);
   }
 
   public int size() {
@@ -45,18 +38,19 @@ public final class RecordingBackend implements Backend {
     return inner;
   }
 
-  /** Records a call whose result is a fresh array: on replay the new values land in {@code recorded}. */
-  private NdArray produced(NdArray recorded, java.util.function.Supplier<NdArray> again) {
-    calls.add(() -> {
-      NdArray fresh = again.get();
-      if (fresh == recorded) return;
-      if (fresh.isContiguous() && recorded.isContiguous()) {
-        System.arraycopy(fresh.data(), fresh.offset(), recorded.data(), recorded.offset(), recorded.size());
-      } else {
-        inner.copyInto(fresh, recorded);
-      }
-    });
-    return recorded;
+  /** A replayed call's fresh result, written into the array the recording handed out. */
+  private void refresh(NdArray fresh, NdArray recorded) {
+    if (fresh == recorded) return;
+    if (fresh.isContiguous() && recorded.isContiguous()) {
+      System.arraycopy(fresh.data(), fresh.offset(), recorded.data(), recorded.offset(), recorded.size());
+    } else {
+      inner.copyInto(fresh, recorded);
+    }
+  }
+
+  /** As {@link #refresh} for calls returning several arrays (null entries stay null). */
+  private void refreshAll(NdArray[] fresh, NdArray[] recorded) {
+    for (int i = 0; i < recorded.length; i++) if (recorded[i] != null) refresh(fresh[i], recorded[i]);
   }
 
   @Override
@@ -66,43 +60,59 @@ public final class RecordingBackend implements Backend {
 
   @Override
   public NdArray full(int[] shape, float value) {
-    return produced(inner.full(shape, value), () -> inner.full(shape, value));
+    NdArray r = inner.full(shape, value);
+    calls.add(() -> refresh(inner.full(shape, value), r));
+    return r;
   }
 
   @Override
   public NdArray arange(double start, double end, double step) {
-    return produced(inner.arange(start, end, step), () -> inner.arange(start, end, step));
+    NdArray r = inner.arange(start, end, step);
+    calls.add(() -> refresh(inner.arange(start, end, step), r));
+    return r;
   }
 
   @Override
   public NdArray eye(int n, int m) {
-    return produced(inner.eye(n, m), () -> inner.eye(n, m));
+    NdArray r = inner.eye(n, m);
+    calls.add(() -> refresh(inner.eye(n, m), r));
+    return r;
   }
 
   // Random draws are replayed too: the generator advances at every replay, as it would run after run.
   @Override
   public NdArray randn(int[] shape, RandomGenerator rng) {
-    return produced(inner.randn(shape, rng), () -> inner.randn(shape, rng));
+    NdArray r = inner.randn(shape, rng);
+    calls.add(() -> refresh(inner.randn(shape, rng), r));
+    return r;
   }
 
   @Override
   public NdArray rand(int[] shape, float low, float high, RandomGenerator rng) {
-    return produced(inner.rand(shape, low, high, rng), () -> inner.rand(shape, low, high, rng));
+    NdArray r = inner.rand(shape, low, high, rng);
+    calls.add(() -> refresh(inner.rand(shape, low, high, rng), r));
+    return r;
   }
 
   @Override
   public NdArray bernoulli(int[] shape, float keep, float scale, RandomGenerator rng) {
-    return produced(inner.bernoulli(shape, keep, scale, rng), () -> inner.bernoulli(shape, keep, scale, rng));
+    NdArray r = inner.bernoulli(shape, keep, scale, rng);
+    calls.add(() -> refresh(inner.bernoulli(shape, keep, scale, rng), r));
+    return r;
   }
 
   @Override
   public NdArray contiguous(NdArray x) {
-    return produced(inner.contiguous(x), () -> inner.contiguous(x));
+    NdArray r = inner.contiguous(x);
+    calls.add(() -> refresh(inner.contiguous(x), r));
+    return r;
   }
 
   @Override
   public NdArray copy(NdArray x) {
-    return produced(inner.copy(x), () -> inner.copy(x));
+    NdArray r = inner.copy(x);
+    calls.add(() -> refresh(inner.copy(x), r));
+    return r;
   }
 
   @Override
@@ -113,17 +123,23 @@ public final class RecordingBackend implements Backend {
 
   @Override
   public NdArray unary(UnaryOp op, NdArray x, float p, float q) {
-    return produced(inner.unary(op, x, p, q), () -> inner.unary(op, x, p, q));
+    NdArray r = inner.unary(op, x, p, q);
+    calls.add(() -> refresh(inner.unary(op, x, p, q), r));
+    return r;
   }
 
   @Override
   public NdArray mulUnary(NdArray g, UnaryOp op, NdArray x, float p, float q) {
-    return produced(inner.mulUnary(g, op, x, p, q), () -> inner.mulUnary(g, op, x, p, q));
+    NdArray r = inner.mulUnary(g, op, x, p, q);
+    calls.add(() -> refresh(inner.mulUnary(g, op, x, p, q), r));
+    return r;
   }
 
   @Override
   public NdArray binary(BinaryOp op, NdArray a, NdArray b) {
-    return produced(inner.binary(op, a, b), () -> inner.binary(op, a, b));
+    NdArray r = inner.binary(op, a, b);
+    calls.add(() -> refresh(inner.binary(op, a, b), r));
+    return r;
   }
 
   @Override
@@ -134,18 +150,24 @@ public final class RecordingBackend implements Backend {
 
   @Override
   public NdArray where(NdArray cond, NdArray a, NdArray b) {
-    return produced(inner.where(cond, a, b), () -> inner.where(cond, a, b));
+    NdArray r = inner.where(cond, a, b);
+    calls.add(() -> refresh(inner.where(cond, a, b), r));
+    return r;
   }
 
   @Override
   public NdArray reduce(ReduceOp op, NdArray x, boolean[] dims, boolean keepDim) {
     boolean[] d = dims.clone();
-    return produced(inner.reduce(op, x, d, keepDim), () -> inner.reduce(op, x, d, keepDim));
+    NdArray r = inner.reduce(op, x, d, keepDim);
+    calls.add(() -> refresh(inner.reduce(op, x, d, keepDim), r));
+    return r;
   }
 
   @Override
   public NdArray argReduce(ReduceOp op, NdArray x, int dim, boolean keepDim) {
-    return produced(inner.argReduce(op, x, dim, keepDim), () -> inner.argReduce(op, x, dim, keepDim));
+    NdArray r = inner.argReduce(op, x, dim, keepDim);
+    calls.add(() -> refresh(inner.argReduce(op, x, dim, keepDim), r));
+    return r;
   }
 
   @Override
@@ -156,74 +178,87 @@ public final class RecordingBackend implements Backend {
 
   @Override
   public NdArray softmax(NdArray x, int dim, boolean log) {
-    return produced(inner.softmax(x, dim, log), () -> inner.softmax(x, dim, log));
+    NdArray r = inner.softmax(x, dim, log);
+    calls.add(() -> refresh(inner.softmax(x, dim, log), r));
+    return r;
   }
 
   @Override
   public NdArray softmaxBackward(NdArray y, NdArray gy, int dim, boolean log) {
-    return produced(inner.softmaxBackward(y, gy, dim, log), () -> inner.softmaxBackward(y, gy, dim, log));
+    NdArray r = inner.softmaxBackward(y, gy, dim, log);
+    calls.add(() -> refresh(inner.softmaxBackward(y, gy, dim, log), r));
+    return r;
   }
 
   @Override
   public NdArray[] layerNorm(NdArray x, NdArray gamma, NdArray beta, float eps) {
-    return producedAll(inner.layerNorm(x, gamma, beta, eps), () -> inner.layerNorm(x, gamma, beta, eps));
+    NdArray[] r = inner.layerNorm(x, gamma, beta, eps);
+    calls.add(() -> refreshAll(inner.layerNorm(x, gamma, beta, eps), r));
+    return r;
   }
 
   @Override
   public NdArray[] layerNormBackward(NdArray gy, NdArray x, NdArray mean, NdArray rstd, NdArray gamma) {
-    return producedAll(inner.layerNormBackward(gy, x, mean, rstd, gamma), () -> inner.layerNormBackward(gy, x, mean, rstd, gamma));
+    NdArray[] r = inner.layerNormBackward(gy, x, mean, rstd, gamma);
+    calls.add(() -> refreshAll(inner.layerNormBackward(gy, x, mean, rstd, gamma), r));
+    return r;
   }
 
   @Override
   public NdArray[] attention(NdArray q, NdArray k, NdArray v, float scale, boolean causal) {
-    return producedAll(inner.attention(q, k, v, scale, causal), () -> inner.attention(q, k, v, scale, causal));
+    NdArray[] r = inner.attention(q, k, v, scale, causal);
+    calls.add(() -> refreshAll(inner.attention(q, k, v, scale, causal), r));
+    return r;
   }
 
   @Override
   public NdArray[] attentionBackward(NdArray gOut, NdArray q, NdArray k, NdArray v, NdArray weights, float scale, boolean causal) {
-    return producedAll(inner.attentionBackward(gOut, q, k, v, weights, scale, causal),
-        () -> inner.attentionBackward(gOut, q, k, v, weights, scale, causal));
-  }
-
-  /** As {@link #produced} for calls returning several arrays (null entries stay null). */
-  private NdArray[] producedAll(NdArray[] recorded, java.util.function.Supplier<NdArray[]> again) {
-    calls.add(() -> {
-      NdArray[] fresh = again.get();
-      for (int i = 0; i < recorded.length; i++) if (recorded[i] != null && fresh[i] != recorded[i]) inner.copyInto(fresh[i], recorded[i]);
-    });
-    return recorded;
+    NdArray[] r = inner.attentionBackward(gOut, q, k, v, weights, scale, causal);
+    calls.add(() -> refreshAll(inner.attentionBackward(gOut, q, k, v, weights, scale, causal), r));
+    return r;
   }
 
   @Override
   public NdArray[] selfAttention(NdArray qkv, int heads, float scale, boolean causal) {
-    return producedAll(inner.selfAttention(qkv, heads, scale, causal), () -> inner.selfAttention(qkv, heads, scale, causal));
+    NdArray[] r = inner.selfAttention(qkv, heads, scale, causal);
+    calls.add(() -> refreshAll(inner.selfAttention(qkv, heads, scale, causal), r));
+    return r;
   }
 
   @Override
   public NdArray selfAttentionBackward(NdArray gOut, NdArray qkv, NdArray weights, int heads, float scale, boolean causal) {
-    return produced(inner.selfAttentionBackward(gOut, qkv, weights, heads, scale, causal),
-        () -> inner.selfAttentionBackward(gOut, qkv, weights, heads, scale, causal));
+    NdArray r = inner.selfAttentionBackward(gOut, qkv, weights, heads, scale, causal);
+    calls.add(() -> refresh(inner.selfAttentionBackward(gOut, qkv, weights, heads, scale, causal), r));
+    return r;
   }
 
   @Override
   public NdArray[] crossEntropy(NdArray logits, int[] targets, int ignoreIndex) {
-    return producedAll(inner.crossEntropy(logits, targets, ignoreIndex), () -> inner.crossEntropy(logits, targets, ignoreIndex));
+    NdArray[] r = inner.crossEntropy(logits, targets, ignoreIndex);
+    calls.add(() -> refreshAll(inner.crossEntropy(logits, targets, ignoreIndex), r));
+    return r;
   }
 
   @Override
   public NdArray crossEntropyBackward(NdArray probs, int[] targets, int ignoreIndex, float g) {
     // g is read in Java by the op; a replay would keep it, which is right only for a loss seeded with 1.
-    return produced(inner.crossEntropyBackward(probs, targets, ignoreIndex, g), () -> inner.crossEntropyBackward(probs, targets, ignoreIndex, g));
+    NdArray r = inner.crossEntropyBackward(probs, targets, ignoreIndex, g);
+    calls.add(() -> refresh(inner.crossEntropyBackward(probs, targets, ignoreIndex, g), r));
+    return r;
   }
 
   @Override
   public NdArray bmm(NdArray a, NdArray b) {
-    return produced(inner.bmm(a, b), () -> inner.bmm(a, b));
+    NdArray r = inner.bmm(a, b);
+    calls.add(() -> refresh(inner.bmm(a, b), r));
+    return r;
   }
 
   @Override
   public NdArray linear(NdArray x, NdArray w, NdArray bias) {
-    return produced(inner.linear(x, w, bias), () -> inner.linear(x, w, bias));
+    NdArray r = inner.linear(x, w, bias);
+    calls.add(() -> refresh(inner.linear(x, w, bias), r));
+    return r;
   }
 
   @Override
@@ -235,7 +270,9 @@ public final class RecordingBackend implements Backend {
 
   @Override
   public NdArray fromBf16(short[] bits, int[] shape) {
-    return produced(inner.fromBf16(bits, shape), () -> inner.fromBf16(bits, shape));
+    NdArray r = inner.fromBf16(bits, shape);
+    calls.add(() -> refresh(inner.fromBf16(bits, shape), r));
+    return r;
   }
 
   @Override
@@ -248,17 +285,23 @@ public final class RecordingBackend implements Backend {
 
   @Override
   public NdArray conv2d(NdArray x, NdArray w, NdArray bias, Conv2dSpec spec) {
-    return produced(inner.conv2d(x, w, bias, spec), () -> inner.conv2d(x, w, bias, spec));
+    NdArray r = inner.conv2d(x, w, bias, spec);
+    calls.add(() -> refresh(inner.conv2d(x, w, bias, spec), r));
+    return r;
   }
 
   @Override
   public NdArray conv2dBackwardInput(NdArray gOut, NdArray w, int[] xShape, Conv2dSpec spec) {
-    return produced(inner.conv2dBackwardInput(gOut, w, xShape, spec), () -> inner.conv2dBackwardInput(gOut, w, xShape, spec));
+    NdArray r = inner.conv2dBackwardInput(gOut, w, xShape, spec);
+    calls.add(() -> refresh(inner.conv2dBackwardInput(gOut, w, xShape, spec), r));
+    return r;
   }
 
   @Override
   public NdArray conv2dBackwardWeight(NdArray gOut, NdArray x, int[] wShape, Conv2dSpec spec) {
-    return produced(inner.conv2dBackwardWeight(gOut, x, wShape, spec), () -> inner.conv2dBackwardWeight(gOut, x, wShape, spec));
+    NdArray r = inner.conv2dBackwardWeight(gOut, x, wShape, spec);
+    calls.add(() -> refresh(inner.conv2dBackwardWeight(gOut, x, wShape, spec), r));
+    return r;
   }
 
   @Override
@@ -275,36 +318,50 @@ public final class RecordingBackend implements Backend {
 
   @Override
   public NdArray maxPool2dBackward(NdArray gOut, int[] argmax, int[] xShape) {
-    return produced(inner.maxPool2dBackward(gOut, argmax, xShape), () -> inner.maxPool2dBackward(gOut, argmax, xShape));
+    NdArray r = inner.maxPool2dBackward(gOut, argmax, xShape);
+    calls.add(() -> refresh(inner.maxPool2dBackward(gOut, argmax, xShape), r));
+    return r;
   }
 
   @Override
   public NdArray avgPool2d(NdArray x, Pool2dSpec spec) {
-    return produced(inner.avgPool2d(x, spec), () -> inner.avgPool2d(x, spec));
+    NdArray r = inner.avgPool2d(x, spec);
+    calls.add(() -> refresh(inner.avgPool2d(x, spec), r));
+    return r;
   }
 
   @Override
   public NdArray avgPool2dBackward(NdArray gOut, int[] xShape, Pool2dSpec spec) {
-    return produced(inner.avgPool2dBackward(gOut, xShape, spec), () -> inner.avgPool2dBackward(gOut, xShape, spec));
+    NdArray r = inner.avgPool2dBackward(gOut, xShape, spec);
+    calls.add(() -> refresh(inner.avgPool2dBackward(gOut, xShape, spec), r));
+    return r;
   }
 
   @Override
   public NdArray gather(NdArray x, int dim, NdArray index) {
-    return produced(inner.gather(x, dim, index), () -> inner.gather(x, dim, index));
+    NdArray r = inner.gather(x, dim, index);
+    calls.add(() -> refresh(inner.gather(x, dim, index), r));
+    return r;
   }
 
   @Override
   public NdArray scatterAdd(int[] shape, int dim, NdArray index, NdArray src) {
-    return produced(inner.scatterAdd(shape, dim, index, src), () -> inner.scatterAdd(shape, dim, index, src));
+    NdArray r = inner.scatterAdd(shape, dim, index, src);
+    calls.add(() -> refresh(inner.scatterAdd(shape, dim, index, src), r));
+    return r;
   }
 
   @Override
   public NdArray indexSelect(NdArray x, int dim, int[] index) {
-    return produced(inner.indexSelect(x, dim, index), () -> inner.indexSelect(x, dim, index));
+    NdArray r = inner.indexSelect(x, dim, index);
+    calls.add(() -> refresh(inner.indexSelect(x, dim, index), r));
+    return r;
   }
 
   @Override
   public NdArray indexAdd(int[] shape, int dim, int[] index, NdArray src) {
-    return produced(inner.indexAdd(shape, dim, index, src), () -> inner.indexAdd(shape, dim, index, src));
+    NdArray r = inner.indexAdd(shape, dim, index, src);
+    calls.add(() -> refresh(inner.indexAdd(shape, dim, index, src), r));
+    return r;
   }
 }
