@@ -50,9 +50,12 @@ final class Gemm {
     }
     int nr = kernel.nr(), mr = kernel.mr(), threads = Parallel.threads();
     int colPanels = (n + nr - 1) / nr, rowPanels = (m + mr - 1) / mr;
-    if (threads > 1 && colPanels % threads != 0 && rowPanels >= 4 * threads && (long) m * n * k >= PARALLEL_WORK) {
-      // Column panels do not divide evenly (65 logits: 3 panels, 2 of them on one core), but rows do: split
-      // C by rows (multiples of MR). Each share packs B itself; each element is still summed in one order.
+    // Split by rows when column panels do not divide evenly (65 logits: 3 panels, 2 of them on one core), or
+    // when A is so much taller than B is wide that streaming A once per column chunk would cost more than
+    // packing B once per thread (GPT's [2048, 384] x [384, 128]).
+    boolean tall = (long) m * (2L * threads - 1) > 10L * n;
+    if (threads > 1 && (colPanels % threads != 0 || tall) && rowPanels >= 4 * threads && (long) m * n * k >= PARALLEL_WORK) {
+      // Each share packs B itself; each element of C is still summed in one order, by one thread.
       int per = (rowPanels + threads - 1) / threads * mr;
       Parallel.forEach(threads, t -> {
         int i0 = t * per, i1 = Math.min(m, i0 + per);
