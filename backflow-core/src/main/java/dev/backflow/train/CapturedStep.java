@@ -16,7 +16,8 @@ import java.util.function.Supplier;
  * <p>The rules are those of CUDA graph capture: inputs are static (copy each new batch into the tensors
  * the step read, e.g. with {@code Tensor.copy_}); the step must do the same work every time (no branches
  * on tensor values, no optimizer whose scalars change per step: Adam is refused, SGD with or without
- * momentum and RMSProp replay exactly); lazily created state (momentum buffers) must exist before capture,
+ * momentum and RMSProp replay exactly, with the learning rate read at capture); lazily created state
+ * (momentum buffers) must exist before capture,
  * which is why {@link #capture} runs warm-up steps first; no other thread may run ops during capture.
  */
 public final class CapturedStep {

@@ -112,7 +112,9 @@ class MixedPrecisionTest {
         a / 1e6, b / 1e6, (double) a / b);
     // Per Linear+ReLU pair the float32 graph keeps two float32 arrays (the fused Linear keeps its input, ReLU
     // its input); mixed precision keeps the same two in bfloat16: half, less the float32 output both keep.
-    assertTrue(a > 1.6 * b, "float32 " + a + " bytes, mixed " + b + " bytes");
+    // Heap readings after System.gc() are coarse (1.5x to 1.7x seen from run to run), hence the margin:
+    // without bfloat16 storage the ratio is 1.
+    assertTrue(a > 1.3 * b, "float32 " + a + " bytes, mixed " + b + " bytes");
   }
 
   private static Sequential deep(SplittableRandom rng) {
