@@ -40,6 +40,10 @@ public final class Session {
   private int speed = 1;
   private boolean stopWhenPerfect;
   private volatile long lastActive;
+  /** Snapshots are numbered under the session lock; publishing drops one older than what already went out. */
+  private long snapshotsTaken; // guarded by this
+  private long newestPublished; // guarded by publishLock
+  private final Object publishLock = new Object();
   private volatile boolean closed;
 
   Session(String id, Setup setup, ObjectMapper json, ScheduledExecutorService scheduler, LongSupplier clock) {
@@ -87,27 +91,31 @@ public final class Session {
   /** One mini-batch step, streamed to the page with {@code seq} so it can time the round trip. */
   public void step(Long seq) {
     Snapshot s;
+    long n;
     synchronized (this) {
       touch();
       pause();
       if (run.diverged()) throw new BadRequest("training has diverged (a weight is NaN or infinite); press reset");
       run.step();
       s = run.snapshot(false, run.diverged() ? diverged() : null, seq);
+      n = ++snapshotsTaken;
     }
-    publish(s);
+    publish(s, n);
   }
 
   /** One traced step for the backprop stepper; the new state is also streamed to the playground. */
   public StepTrace trace(int example) {
     StepTrace t;
     Snapshot s;
+    long n;
     synchronized (this) {
       touch();
       pause();
       t = TraceRecorder.record(run, example);
       s = run.snapshot(false, run.diverged() ? diverged() : null, null);
+      n = ++snapshotsTaken;
     }
-    publish(s);
+    publish(s, n);
     return t;
   }
 
@@ -141,16 +149,19 @@ public final class Session {
     } catch (RuntimeException e) {
       LOG.error("training frame of session {} failed", id, e);
       Snapshot s;
+      long n;
       synchronized (this) {
         pause();
         s = run.snapshot(false, "training stopped on an error in the server: " + e, null);
+        n = ++snapshotsTaken;
       }
-      publish(s);
+      publish(s, n);
     }
   }
 
   private void runFrame() {
     Snapshot s;
+    long n;
     synchronized (this) {
       if (frames == null) return;
       if (sinks.isEmpty() && clock.getAsLong() - lastActive > UNWATCHED_GRACE_NANOS) {
@@ -172,8 +183,9 @@ public final class Session {
       }
       if (stop != null) pause();
       s = run.snapshot(stop == null, stop, null);
+      n = ++snapshotsTaken;
     }
-    publish(s);
+    publish(s, n);
   }
 
   private static String diverged() {
@@ -183,21 +195,32 @@ public final class Session {
   /** The current state, streamed to every open stream of this session. */
   public void publishState() {
     Snapshot s;
+    long n;
     synchronized (this) {
       s = run.snapshot(frames != null, null, null);
+      n = ++snapshotsTaken;
     }
-    publish(s);
+    publish(s, n);
   }
 
-  private void publish(Snapshot s) {
+  /**
+   * Sends snapshot number n to every stream, unless a newer one already went out: a training frame builds
+   * its snapshot under the lock but sends it after, so a pause's "paused" could otherwise be overtaken by
+   * the last frame's stale "running".
+   */
+  private void publish(Snapshot s, long n) {
     String text;
     try {
       text = json.writeValueAsString(s);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
-    for (EventSink sink : sinks) {
-      if (!sink.send("state", text)) sinks.remove(sink);
+    synchronized (publishLock) {
+      if (n < newestPublished) return;
+      newestPublished = n;
+      for (EventSink sink : sinks) {
+        if (!sink.send("state", text)) sinks.remove(sink);
+      }
     }
   }
 
