@@ -62,7 +62,13 @@ class RandomGraphPropertyTest {
       for (Step s : program) x = s.f.apply(x, in);
       return x;
     };
+    // Float32 central differences trade truncation error (large steps) against rounding error (small steps);
+    // a composition of six ops can land a small gradient where the default step's error is ~2%. A wrong
+    // backward rule fails at every step size, so a program passes if it passes at either of two.
     GradCheck.Result result = GradCheck.check(f, inputs);
-    if (!result.passes(2e-2)) fail(program + " on [" + rows + ", " + cols + "]: " + result);
+    if (!result.passes(2e-2)) {
+      GradCheck.Result finer = GradCheck.check(f, 2e-3, inputs);
+      if (!finer.passes(2e-2)) fail(program + " on [" + rows + ", " + cols + "]: " + result + "; with step 2e-3: " + finer);
+    }
   }
 }
