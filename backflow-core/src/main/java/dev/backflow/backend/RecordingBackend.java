@@ -30,14 +30,6 @@ public final class RecordingBackend implements Backend {
     return calls.toArray(new Runnable[0]);
   }
 
-  public int size() {
-    return calls.size();
-  }
-
-  public Backend inner() {
-    return inner;
-  }
-
   /** A replayed call's fresh result, written into the array the recording handed out. */
   private void refresh(NdArray fresh, NdArray recorded) {
     if (fresh == recorded) return;

@@ -59,14 +59,8 @@ public final class Parallel {
    * chunks that write disjoint outputs: which thread runs a chunk must not change the result.
    */
   static void forEachDynamic(int chunks, IntConsumer body) {
-    int tasks = Math.min(threads, chunks);
-    if (tasks <= 1) {
-      for (int c = 0; c < chunks; c++) body.accept(c);
-      return;
-    }
-    AtomicInteger next = new AtomicInteger();
-    forEach(tasks, t -> {
-      for (int c; (c = next.getAndIncrement()) < chunks; ) body.accept(c);
+    forEachClaiming(chunks, Integer.MAX_VALUE, next -> {
+      for (int c; (c = next.getAsInt()) >= 0; ) body.accept(c);
     });
   }
 
