@@ -2,25 +2,62 @@ package dev.backflow.backend;
 
 import dev.backflow.backend.cpu.CpuBackend;
 
-/** The process-wide backend that ops dispatch to. */
+/**
+ * Which backend ops dispatch to. Like grad mode, the choice is per thread: a thread may run under a
+ * backend of its own for a scope (a {@code CapturedStep} records this way), while every other thread keeps
+ * the process default. Two trainings in one JVM (a server, Spark's task threads) therefore never see each
+ * other's recorder.
+ */
 public final class Backends {
-  private static volatile Backend current;
+  private static volatile Backend processDefault;
+  private static final ThreadLocal<Backend> SCOPED = new ThreadLocal<>();
 
   private Backends() {}
 
+  /** The backend of the calling thread: its scoped one if it is inside {@link #scoped}, else the process default. */
   public static Backend current() {
-    Backend b = current;
+    Backend b = SCOPED.get();
+    return b != null ? b : processDefault();
+  }
+
+  /** The backend threads use when they have not scoped one of their own. */
+  public static Backend processDefault() {
+    Backend b = processDefault;
     if (b == null) {
       synchronized (Backends.class) {
-        if (current == null) current = new CpuBackend();
-        b = current;
+        if (processDefault == null) processDefault = new CpuBackend();
+        b = processDefault;
       }
     }
     return b;
   }
 
-  /** Replaces the backend for every later op (tests use this to run on the scalar twin). */
+  /**
+   * Replaces the process default for every thread that has not scoped its own (tests use this to run the
+   * whole suite on the scalar twin). Set it at start-up, not while other threads are running ops.
+   */
   public static void use(Backend backend) {
-    current = backend;
+    processDefault = java.util.Objects.requireNonNull(backend, "Backends.use: the backend is null");
+  }
+
+  /**
+   * Runs the calling thread's ops on {@code backend} until the scope is closed; other threads are not
+   * affected. Scopes nest: closing one restores the backend that was current when it was opened.
+   */
+  public static Scope scoped(Backend backend) {
+    java.util.Objects.requireNonNull(backend, "Backends.scoped: the backend is null");
+    Backend previous = SCOPED.get();
+    SCOPED.set(backend);
+    return () -> {
+      if (previous == null) SCOPED.remove();
+      else SCOPED.set(previous);
+    };
+  }
+
+  /** Restores the previous backend when closed. */
+  @FunctionalInterface
+  public interface Scope extends AutoCloseable {
+    @Override
+    void close();
   }
 }

@@ -18,7 +18,8 @@ import java.util.function.Supplier;
  * on tensor values, no optimizer whose scalars change per step: Adam is refused, SGD with or without
  * momentum and RMSProp replay exactly, with the learning rate read at capture); lazily created state
  * (momentum buffers) must exist before capture,
- * which is why {@link #capture} runs warm-up steps first; no other thread may run ops during capture.
+ * which is why {@link #capture} runs warm-up steps first. Capture is per thread: other threads keep running
+ * eagerly (and unrecorded) meanwhile, and several threads may capture steps of their own at once.
  */
 public final class CapturedStep {
   private final Runnable[] calls;
@@ -41,11 +42,9 @@ public final class CapturedStep {
     if (eager instanceof RecordingBackend) throw new IllegalStateException("capture: already capturing a step");
     RecordingBackend recorder = new RecordingBackend(eager);
     Tensor out;
-    Backends.use(recorder);
-    try {
+    // Only this thread records: other threads' ops (another training, a data loader) stay eager and unrecorded.
+    try (var scope = Backends.scoped(recorder)) {
       out = step.get();
-    } finally {
-      Backends.use(eager);
     }
     if (out == null) throw new IllegalArgumentException("capture: the step returned no tensor (return the loss)");
     return new CapturedStep(recorder.recording(), out.detach());
