@@ -63,6 +63,11 @@ public final class Trainer {
   /**
    * Accumulate gradients over k mini-batches before each step. Each micro-batch loss is scaled by 1/k, so
    * k batches of n give the same update as one batch of k·n (for losses that are means over the batch).
+   *
+   * <p>The float order is fixed: micro-batch i's gradient g_i is computed on its own (into a fresh gradient,
+   * as if no earlier micro-batch had run) and then added to the running sum, so each parameter's gradient is
+   * {@code ((g_0 + g_1) + g_2) + ... + g_(k-1)}. Data-parallel training that computes the g_i on k workers
+   * and folds them in that order (backflow-spark) therefore gets exactly these bits.
    */
   public Trainer accumulate(int k) {
     if (k <= 0) throw new IllegalArgumentException("accumulation steps must be positive, got " + k);
@@ -118,7 +123,9 @@ public final class Trainer {
       Tensor out = model.forward(batch.inputs());
       Tensor l = loss.apply(out, batch.targets());
       Tensor toBackprop = accumulation == 1 ? l : l.mul(1f / accumulation);
+      List<Tensor> earlier = micro == 0 ? null : takeGradients();
       (scaler == null ? toBackprop : scaler.scale(toBackprop)).backward();
+      if (earlier != null) addAfter(earlier);
       double value = l.item();
       if (!Double.isFinite(value)) {
         for (TrainingListener li : listeners) li.onGradients(steps + 1, value);
@@ -145,6 +152,28 @@ public final class Trainer {
     Metrics trainMetrics = new Metrics(lossSum / seen, classification ? (double) correct / seen : Double.NaN, seen);
     Metrics val = validation == null ? null : evaluate(validation);
     return new EpochResult(epoch, trainMetrics, val, seconds, seen / seconds, optimizer.paramGroups().get(0).lr());
+  }
+
+  /** Takes the gradients summed so far out of the parameters, so the next backward computes one micro-batch's alone. */
+  private List<Tensor> takeGradients() {
+    List<Tensor> params = model.parameters();
+    List<Tensor> sums = new ArrayList<>(params.size());
+    for (Tensor p : params) {
+      sums.add(p.grad());
+      p.setGrad(null);
+    }
+    return sums;
+  }
+
+  /** grad = earlier sum + this micro-batch's gradient (in that order: see {@link #accumulate}). */
+  private void addAfter(List<Tensor> earlier) {
+    List<Tensor> params = model.parameters();
+    try (var g = Autograd.noGrad()) {
+      for (int i = 0; i < params.size(); i++) {
+        Tensor sum = earlier.get(i), mine = params.get(i).grad();
+        if (sum != null) params.get(i).setGrad(mine == null ? sum : sum.add(mine));
+      }
+    }
   }
 
   private void step() {
