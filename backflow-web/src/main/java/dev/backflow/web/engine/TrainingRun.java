@@ -57,17 +57,24 @@ public final class TrainingRun {
     }
   }
 
-  /** The training rows of the next mini-batch; a new epoch reshuffles. */
+  /**
+   * The training rows of the next mini-batch. The epoch counts completed passes over the training set,
+   * as TensorFlow Playground's does: the batch that leaves too few rows for another ends the pass (so one
+   * full-batch step is epoch 1), and the next pass is reshuffled.
+   */
   public int[] nextBatch() {
     int size = Math.min(setup.batchSize(), order.length);
-    if (cursor + size > order.length) {
-      cursor = 0;
-      epoch++;
-      shuffle();
-    }
+    if (cursor + size > order.length) endEpoch(); // only after a retune to a bigger batch mid-pass
     int[] rows = java.util.Arrays.copyOfRange(order, cursor, cursor + size);
     cursor += size;
+    if (cursor + size > order.length) endEpoch();
     return rows;
+  }
+
+  private void endEpoch() {
+    cursor = 0;
+    epoch++;
+    shuffle();
   }
 
   /** One optimizer step on the next mini-batch; returns its data loss (NaN once training has diverged). */

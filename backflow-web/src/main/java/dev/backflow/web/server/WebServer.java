@@ -168,6 +168,15 @@ public final class WebServer implements AutoCloseable {
         }
 
         @Override
+        public boolean ping() {
+          if (client.terminated()) return false;
+          synchronized (client) {
+            client.sendComment("ping");
+          }
+          return !client.terminated();
+        }
+
+        @Override
         public void close() {
           client.close();
         }
@@ -192,6 +201,17 @@ public final class WebServer implements AutoCloseable {
         experiments.release();
       }
     });
+
+    // What a learner typed is checked before it is sent: a mistake comes back as 200 {"ok": false, "error": ...},
+    // so the browser does not log a typo as a failed load, and the real request is only made when it will pass.
+    app.post("/api/check/setup", ctx -> ctx.json(check(() -> SetupParser.parse(JsonMapping.object(body(ctx), "setup")))));
+    app.post("/api/check/graph", ctx -> ctx.json(check(() -> {
+      JsonNode body = body(ctx);
+      JsonNode expr = body.get("expression");
+      if (expr == null || !expr.isTextual()) throw new BadRequest("give the expression as text");
+      ExpressionGraph.evaluate(expr.asText(), values(body.get("values")));
+    })));
+    app.post("/api/check/health", ctx -> ctx.json(check(() -> HealthRequest.parse(body(ctx)))));
 
     app.exception(BadRequest.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
     app.exception(SessionNotFound.class, (e, ctx) -> error(ctx, 404, e.getMessage()));
@@ -270,6 +290,15 @@ public final class WebServer implements AutoCloseable {
       out.put(e.getKey(), ExpressionGraph.parseValues(e.getKey() + "=" + v.asText()).get(e.getKey()));
     });
     return out;
+  }
+
+  private static Map<String, Object> check(Runnable validation) {
+    try {
+      validation.run();
+      return Map.of("ok", true);
+    } catch (BadRequest e) {
+      return Map.of("ok", false, "error", e.getMessage());
+    }
   }
 
   private static String describe(HttpResponseException e) {

@@ -6,9 +6,10 @@ import dev.backflow.tensor.Tensor;
 /**
  * The worked single-neuron step as articles print it: ŷ rounded to two decimals (0.75) before the
  * backward pass, which turns the exact ∂L/∂w = −0.187175 into −0.1875 and w → 0.5187175 into 0.51875.
- * Computed with the engine's ops from the rounded ŷ, so the page can show both and say why they differ.
+ * Computed with the engine's ops from the rounded ŷ (L = (1 − 0.75)² = 0.0625 too), so the page can show both and
+ * say why they differ.
  */
-public record ArticleRounding(double yHat, double dLdyHat, double dyHatdz, double dLdw, double dLdb,
+public record ArticleRounding(double yHat, double loss, double dLdyHat, double dyHatdz, double dLdw, double dLdb,
                               double newW, double newB) {
 
   static ArticleRounding compute(float x, float w, float b, float target, float lr, float exactYHat) {
@@ -22,7 +23,7 @@ public record ArticleRounding(double yHat, double dLdyHat, double dyHatdz, doubl
       Tensor dLdz = dLdyHat.mul(dyHatdz);
       Tensor dLdw = dLdz.mul(x), dLdb = dLdz;
       Tensor newW = Tensor.scalar(w).sub(dLdw.mul(lr)), newB = Tensor.scalar(b).sub(dLdb.mul(lr));
-      return new ArticleRounding(y.item(), dLdyHat.item(), dyHatdz.item(), dLdw.item(), dLdb.item(), newW.item(),
+      return new ArticleRounding(y.item(), loss.item(), dLdyHat.item(), dyHatdz.item(), dLdw.item(), dLdb.item(), newW.item(),
           newB.item());
     }
   }

@@ -1,5 +1,6 @@
 package dev.backflow.web.trace;
 
+import dev.backflow.autograd.Autograd;
 import dev.backflow.nn.Linear;
 import dev.backflow.tensor.Tensor;
 import dev.backflow.web.engine.ForwardPass;
@@ -11,6 +12,7 @@ import dev.backflow.web.setup.BadRequest;
 import dev.backflow.web.setup.Dataset;
 import dev.backflow.web.setup.LossKind;
 import dev.backflow.web.setup.Setup;
+import dev.backflow.web.trace.StepTrace.AfterUpdate;
 import dev.backflow.web.trace.StepTrace.ChainTerm;
 import dev.backflow.web.trace.StepTrace.LayerTrace;
 import dev.backflow.web.trace.StepTrace.LossTrace;
@@ -110,8 +112,13 @@ public final class TraceRecorder {
     List<Integer> examples = new ArrayList<>();
     for (int i = 0; i < shown; i++) examples.add(rows[i]);
     List<String> inputNames = setup.dataset().inputs() == 1 ? List.of("x") : List.of("x1", "x2");
+    AfterUpdate after;
+    try (var g = Autograd.noGrad()) {
+      ForwardPass updated = net.forward(x, false);
+      after = new AfterUpdate(TrainingLoss.of(setup.loss(), updated, y).item(), head(rows(updated.output()), shown));
+    }
     return new StepTrace(run.steps(), run.epoch(), rows.length, examples, inputNames, head(rows(x), shown),
-        head(rows(y), shown), layers, loss, paramTraces, update, article(setup, f, olds, rows.length));
+        head(rows(y), shown), layers, loss, paramTraces, update, after, article(setup, f, olds, rows.length));
   }
 
   /** ∂L/∂ŷ of cross-entropy, from the unfused loss on ŷ (the fused engine op goes straight to ∂L/∂z). */
