@@ -32,14 +32,56 @@ public final class Demonstrations {
   /** One training run: its monitor, its per-epoch results, and why it stopped early (null if it did not). */
   public record Run(String label, GradientMonitor monitor, List<EpochResult> history, String stoppedBy, double accuracy) {}
 
-  /** A failure and its cure, trained on the same data from the same seed. */
-  public record Demonstration(String name, String title, Run failing, Run cured) {}
+  /**
+   * A failure and its cures (one or more), all trained on the same data from the same seed.
+   *
+   * @param name  the name {@code backflow doctor --only} and the page use: vanishing, exploding, dying-relu, slow-convergence
+   */
+  public record Demonstration(String name, String title, Run failing, List<Run> cures) {
+    public Demonstration {
+      if (cures.isEmpty()) throw new IllegalArgumentException("a demonstration needs at least one cure");
+      cures = List.copyOf(cures);
+    }
 
-  public static List<Demonstration> all(long seed) {
-    return List.of(vanishing(seed), exploding(seed), dyingRelu(seed));
+    public Demonstration(String name, String title, Run failing, Run cured) {
+      this(name, title, failing, List.of(cured));
+    }
+
+    /** The first cure. */
+    public Run cured() {
+      return cures.get(0);
+    }
+
+    /** The failing run, then the cures. */
+    public List<Run> runs() {
+      List<Run> all = new ArrayList<>();
+      all.add(failing);
+      all.addAll(cures);
+      return all;
+    }
   }
 
-  // ============================================================================ the three failures
+  /** The demonstrations' names, in the order of the articles' table of common problems. */
+  public static final List<String> NAMES = List.of("vanishing", "exploding", "dying-relu", "slow-convergence");
+
+  public static List<Demonstration> all(long seed) {
+    List<Demonstration> out = new ArrayList<>();
+    for (String name : NAMES) out.add(byName(name, seed));
+    return out;
+  }
+
+  /** One demonstration by its name; an unknown name is refused with the list of known ones. */
+  public static Demonstration byName(String name, long seed) {
+    switch (name) {
+      case "vanishing": return vanishing(seed);
+      case "exploding": return exploding(seed);
+      case "dying-relu": return dyingRelu(seed);
+      case "slow-convergence": return slowConvergence(seed);
+      default: throw new IllegalArgumentException("unknown demonstration '" + name + "' (expected " + String.join(", ", NAMES) + ")");
+    }
+  }
+
+  // ============================================================================ the four failures
 
   static final int DEEP = 20, WIDTH = 32;
 
@@ -80,6 +122,24 @@ public final class Demonstrations {
         r -> mlp(r, () -> Activation.leakyRelu(0.01f)), adam, 0);
     return new Demonstration("dying-relu", "Dying ReLUs", failing, cured);
   }
+
+  /**
+   * The 2-32-32-32-2 ReLU MLP of {@link #dyingRelu} trained with plain SGD at learning rate 0.001, 100x below
+   * the 0.1 that suits it, beside the same network with SGD at 0.1 and with Adam at 0.001 (whose step size does
+   * not depend on the gradient's scale), on two moons: the articles' "loss decreases very slowly".
+   */
+  public static Demonstration slowConvergence(long seed) {
+    TensorDataset data = ToyDatasets.moons(512, 0.1, seed);
+    Function<SplittableRandom, Module> relu = r -> mlp(r, Activation::relu);
+    Run failing = train("ReLU MLP, SGD learning rate 0.001 (100x too low)", data, seed, SLOW_EPOCHS, relu,
+        m -> new Sgd(m.parameters(), 0.001), 0);
+    Run sgd = train("the same, SGD learning rate 0.1", data, seed, SLOW_EPOCHS, relu, m -> new Sgd(m.parameters(), 0.1), 0);
+    Run adam = train("the same, Adam learning rate 0.001", data, seed, SLOW_EPOCHS, relu, m -> new Adam(m.parameters(), 1e-3), 0);
+    return new Demonstration("slow-convergence", "Slow convergence", failing, List.of(sgd, adam));
+  }
+
+  /** 16 steps per epoch: 20 epochs give the monitor's stall rule two disjoint windows of 100 steps to compare. */
+  static final int SLOW_EPOCHS = 20;
 
   // ============================================================================ models
 
