@@ -33,8 +33,7 @@ final class DoctorCharts {
   static void write(Demonstrations.Demonstration d, Path png) throws IOException {
     System.setProperty("java.awt.headless", "true");
     XYChart layers = logChart(d.title() + ": gradient norm per layer", "layer (1 = input side)", "gradient norm");
-    addFinite(layers, d.failing().label(), perLayer(d.failing()));
-    addFinite(layers, d.cured().label(), perLayer(d.cured()));
+    for (Demonstrations.Run r : d.runs()) addFinite(layers, r.label(), perLayer(r));
     Chart<?, ?> detail;
     switch (d.name()) {
       case "exploding": detail = globalNorms(d); break;
@@ -57,7 +56,7 @@ final class DoctorCharts {
 
   private static XYChart globalNorms(Demonstrations.Demonstration d) {
     XYChart c = logChart("Gradient norm over all parameters, before clipping", "step", "gradient norm");
-    for (Demonstrations.Run r : List.of(d.failing(), d.cured())) {
+    for (Demonstrations.Run r : d.runs()) {
       addFinite(c, r.label(), new double[][] {r.monitor().sampledSteps(), r.monitor().globalGradNorms()});
     }
     return c;
@@ -66,7 +65,7 @@ final class DoctorCharts {
   private static XYChart lossCurves(Demonstrations.Demonstration d) {
     XYChart c = new XYChartBuilder().width(W).height(H).title("Training loss").xAxisTitle("epoch").yAxisTitle("cross-entropy").build();
     c.getStyler().setLegendPosition(LegendPosition.OutsideS);
-    for (Demonstrations.Run r : List.of(d.failing(), d.cured())) {
+    for (Demonstrations.Run r : d.runs()) {
       List<EpochResult> h = r.history();
       if (h.isEmpty()) continue;
       c.addSeries(r.label(), h.stream().mapToDouble(EpochResult::epoch).toArray(), h.stream().mapToDouble(e -> e.train().loss()).toArray());

@@ -21,10 +21,11 @@ import picocli.CommandLine.Spec;
  * for every run, and charts each pair.
  */
 @Command(name = "doctor", mixinStandardHelpOptions = true,
-    description = "Show vanishing gradients, exploding gradients and dying ReLUs next to their cures: a report of what the"
-        + " gradient monitor found in each run (report.txt) and a PNG chart of per-layer gradient norms for each pair.")
+    description = "Show the four common problems of the articles' table (vanishing gradients, exploding gradients, dying"
+        + " ReLUs, slow convergence) next to their cures: a report of what the gradient monitor found in each run"
+        + " (report.txt) and a PNG chart of per-layer gradient norms for each problem.")
 final class DoctorCommand implements Callable<Integer> {
-  private static final List<String> NAMES = List.of("vanishing", "exploding", "dying-relu");
+  private static final List<String> NAMES = Demonstrations.NAMES;
 
   @Spec CommandSpec spec;
 
@@ -34,14 +35,16 @@ final class DoctorCommand implements Callable<Integer> {
   @Option(names = "--seed", description = "seed of the data, the weights and the batch order; default: ${DEFAULT-VALUE}")
   long seed = 0;
 
-  @Option(names = "--only", split = ",", description = "run only these demonstrations: vanishing, exploding, dying-relu")
+  @Option(names = "--only", split = ",", description = "run only these demonstrations: vanishing, exploding, dying-relu,"
+      + " slow-convergence")
   List<String> only = new ArrayList<>();
 
   @Override
   public Integer call() throws Exception {
     for (String name : only) {
       if (!NAMES.contains(name)) {
-        throw new IllegalArgumentException("--only: unknown demonstration '" + name + "' (expected vanishing, exploding or dying-relu)");
+        throw new IllegalArgumentException("--only: unknown demonstration '" + name + "' (expected one of "
+            + String.join(", ", NAMES) + ")");
       }
     }
     PrintWriter o = spec.commandLine().getOut();
@@ -49,7 +52,7 @@ final class DoctorCommand implements Callable<Integer> {
     StringBuilder report = new StringBuilder();
     for (String name : NAMES) {
       if (!only.isEmpty() && !only.contains(name)) continue;
-      Demonstrations.Demonstration d = run(name);
+      Demonstrations.Demonstration d = Demonstrations.byName(name, seed);
       Path png = out.resolve(name + ".png");
       DoctorCharts.write(d, png);
       String section = section(d) + "chart: " + png + "\n\n";
@@ -62,19 +65,11 @@ final class DoctorCommand implements Callable<Integer> {
     return 0;
   }
 
-  private Demonstrations.Demonstration run(String name) {
-    switch (name) {
-      case "vanishing": return Demonstrations.vanishing(seed);
-      case "exploding": return Demonstrations.exploding(seed);
-      default: return Demonstrations.dyingRelu(seed);
-    }
-  }
-
   static String section(Demonstrations.Demonstration d) {
     StringBuilder sb = new StringBuilder();
     sb.append("== ").append(d.title()).append(" ==\n\n");
     char letter = 'A';
-    for (Demonstrations.Run r : List.of(d.failing(), d.cured())) {
+    for (Demonstrations.Run r : d.runs()) {
       sb.append(letter++).append(") ").append(r.label()).append(": ").append(outcome(r)).append('\n');
       List<Finding> fs = r.monitor().findings();
       sb.append("   findings: ").append(fs.isEmpty() ? "none" : fs.stream().map(f -> f.kind() + " at " + f.layer())
