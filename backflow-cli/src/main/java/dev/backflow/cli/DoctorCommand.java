@@ -2,14 +2,12 @@ package dev.backflow.cli;
 
 import dev.backflow.diagnostics.Demonstrations;
 import dev.backflow.diagnostics.Finding;
-import dev.backflow.train.EpochResult;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -70,23 +68,13 @@ final class DoctorCommand implements Callable<Integer> {
     sb.append("== ").append(d.title()).append(" ==\n\n");
     char letter = 'A';
     for (Demonstrations.Run r : d.runs()) {
-      sb.append(letter++).append(") ").append(r.label()).append(": ").append(outcome(r)).append('\n');
+      sb.append(letter++).append(") ").append(r.label()).append(": ").append(r.outcome()).append('\n');
       List<Finding> fs = r.monitor().findings();
       sb.append("   findings: ").append(fs.isEmpty() ? "none" : fs.stream().map(f -> f.kind() + " at " + f.layer())
           .reduce((a, b) -> a + ", " + b).orElse("")).append("\n\n");
       sb.append(indent(r.monitor().report())).append('\n');
     }
     return sb.toString();
-  }
-
-  private static String outcome(Demonstrations.Run r) {
-    List<EpochResult> h = r.history();
-    if (r.stoppedBy() != null) {
-      String first = r.stoppedBy().split(":")[0];
-      return "stopped, " + first;
-    }
-    return String.format(Locale.ROOT, "loss %.3f after epoch 1, %.3f after epoch %d; training accuracy %.1f%%",
-        h.get(0).train().loss(), h.get(h.size() - 1).train().loss(), h.size(), 100 * r.accuracy());
   }
 
   private static String indent(String text) {

@@ -18,6 +18,7 @@ import dev.backflow.train.LossFunction;
 import dev.backflow.train.Trainer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -30,7 +31,14 @@ public final class Demonstrations {
   private Demonstrations() {}
 
   /** One training run: its monitor, its per-epoch results, and why it stopped early (null if it did not). */
-  public record Run(String label, GradientMonitor monitor, List<EpochResult> history, String stoppedBy, double accuracy) {}
+  public record Run(String label, GradientMonitor monitor, List<EpochResult> history, String stoppedBy, double accuracy) {
+    /** One line: how far the loss fell and the training accuracy, or why the run stopped. */
+    public String outcome() {
+      if (stoppedBy != null) return "stopped, " + stoppedBy.split(":")[0];
+      return String.format(Locale.ROOT, "loss %.3f after epoch 1, %.3f after epoch %d; training accuracy %.1f%%",
+          history.get(0).train().loss(), history.get(history.size() - 1).train().loss(), history.size(), 100 * accuracy);
+    }
+  }
 
   /**
    * A failure and its cures (one or more), all trained on the same data from the same seed.

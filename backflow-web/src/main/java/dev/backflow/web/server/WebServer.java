@@ -38,7 +38,7 @@ public final class WebServer implements AutoCloseable {
   private final ServerSettings settings;
   private final ObjectMapper json = JsonMapping.create();
   private final SessionRegistry sessions;
-  /** Health experiments take a few hundred milliseconds of CPU each; two at a time is plenty. */
+  /** Health demonstrations and cost measurements take a second or two of CPU each; two at a time is plenty. */
   private final Semaphore experiments = new Semaphore(2);
   private final Javalin app;
 
@@ -327,7 +327,7 @@ public final class WebServer implements AutoCloseable {
     m.put("maxLearningRate", Limits.MAX_LEARNING_RATE);
     m.put("maxBatch", Limits.MAX_BATCH);
     m.put("maxSpeed", Limits.MAX_SPEED);
-    m.put("maxHealthDepth", HealthRequest.MAX_DEPTH);
+    m.put("healthProblems", dev.backflow.diagnostics.Demonstrations.NAMES);
     return m;
   }
 

@@ -285,8 +285,15 @@ class PageBrowserTest {
     chromium.screenshot(SCREENSHOTS.resolve("graph.png"));
 
     open("view=health");
-    waitUntil(d -> !text("health-summary").isEmpty(), "the experiments ran");
-    assertTrue(text("health-summary").contains("in the sigmoid network"), text("health-summary"));
+    waitUntil(d -> !text("health-summary").isEmpty(), "the vanishing-gradient runs trained");
+    assertTrue(text("health-summary").contains("A) 20-layer sigmoid MLP, default init: VANISHING_GRADIENTS at 0 (Linear)"),
+        text("health-summary"));
+    setValue("health-problem", "slow-convergence");
+    waitUntil(d -> text("health-summary").startsWith("Slow convergence"), "the slow-convergence runs trained");
+    assertTrue(text("health-summary").contains("(100x too low): LEARNING_RATE_TOO_LOW at model"), text("health-summary"));
+    assertTrue(text("health-summary").contains("C) the same, Adam learning rate 0.001: no findings"), text("health-summary"));
+    assertTrue(text("health-run-0").contains("LEARNING_RATE_TOO_LOW"), text("health-run-0"));
+    assertTrue(text("health-run-1").contains("The monitor found nothing wrong."), text("health-run-1"));
     chromium.screenshot(SCREENSHOTS.resolve("health.png"));
   }
 }
