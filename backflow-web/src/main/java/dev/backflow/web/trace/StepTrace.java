@@ -1,5 +1,6 @@
 package dev.backflow.web.trace;
 
+import dev.backflow.examples.ArticleRounding;
 import java.util.List;
 
 /**

@@ -1,6 +1,7 @@
 package dev.backflow.web.trace;
 
 import dev.backflow.autograd.Autograd;
+import dev.backflow.examples.ArticleRounding;
 import dev.backflow.nn.Linear;
 import dev.backflow.tensor.Tensor;
 import dev.backflow.web.engine.ForwardPass;
