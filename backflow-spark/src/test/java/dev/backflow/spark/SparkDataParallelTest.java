@@ -80,12 +80,16 @@ class SparkDataParallelTest {
   }
 
   @Test
-  void aTaskThatFailsOnItsFirstAttemptIsRetriedAndChangesNoBit() throws IOException {
+  void aTaskThatFailsOnItsFirstAttemptIsRetriedAndChangesNoBit() throws Exception {
     ModelFactory f = Fixtures::mlp;
+    FailedTasks failures = new FailedTasks();
+    sc.sc().addSparkListener(failures);
     Module model = f.create();
     DataParallelTrainer t = trainer(model, Fixtures.adamW(model), f, 2, 8, 4).failFirstAttempt(6, 1);
     t.fit(Fixtures.rdd(sc), 2);
     assertSameBits(Fixtures.singleMachine(f, Fixtures::adamW, 2, 8, 4, 2, Fixtures.data()), model);
+    assertEquals(1, failures.await(1), "the injected failure happened, once");
+    sc.sc().removeSparkListener(failures);
   }
 
   @Test
