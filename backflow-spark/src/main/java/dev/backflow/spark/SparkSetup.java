@@ -25,9 +25,10 @@ public final class SparkSetup {
    * under the temp directory when none is set.
    */
   public static SparkConf conf(String master, String appName) {
-    SparkConf conf = new SparkConf().setMaster(master).setAppName(appName)
-        .set("spark.executor.extraJavaOptions", EXECUTOR_JAVA_OPTIONS)
-        .set("spark.ui.showConsoleProgress", "false");
+    SparkConf conf = new SparkConf().setMaster(master).setAppName(appName).set("spark.ui.showConsoleProgress", "false");
+    // added to what the user passed (spark-submit --conf), not in its place
+    String options = conf.get("spark.executor.extraJavaOptions", "");
+    if (!options.contains("jdk.incubator.vector")) conf.set("spark.executor.extraJavaOptions", (options + " " + EXECUTOR_JAVA_OPTIONS).trim());
     if (master.startsWith("local")) {
       conf.set("spark.driver.host", "127.0.0.1").set("spark.driver.bindAddress", "127.0.0.1").set("spark.ui.enabled", "false");
     }
