@@ -27,7 +27,7 @@ export class NetworkDiagram {
     this.activations = activations;
     const c = this.container;
     c.innerHTML = '';
-    const width = Math.max(420, c.clientWidth || 600);
+    const width = Math.max(300, c.clientWidth || 600); // a phone's column; wider networks scroll sideways
     const columns = sizes.length;
     const gap = (width - NODE - 60) / Math.max(1, columns - 1);
     const height = TOP + Math.max(...sizes) * ROW + 10;

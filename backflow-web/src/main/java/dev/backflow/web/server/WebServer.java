@@ -77,6 +77,11 @@ public final class WebServer implements AutoCloseable {
     return "http://" + host + ":" + port() + "/";
   }
 
+  /** Sessions open now: one per page still showing (a closed tab's ends within seconds). */
+  public int openSessions() {
+    return sessions.size();
+  }
+
   @Override
   public void close() {
     sessions.close();

@@ -119,7 +119,7 @@ public final class TraceRecorder {
       after = new AfterUpdate(TrainingLoss.of(setup.loss(), updated, y).item(), head(rows(updated.output()), shown));
     }
     return new StepTrace(run.steps(), run.epoch(), rows.length, examples, inputNames, head(rows(x), shown),
-        head(rows(y), shown), layers, loss, paramTraces, update, after, article(setup, f, olds, rows.length));
+        head(rows(y), shown), layers, loss, paramTraces, update, after, article(setup, f, olds, rows.length, run.steps()));
   }
 
   /** ∂L/∂ŷ of cross-entropy, from the unfused loss on ŷ (the fused engine op goes straight to ∂L/∂z). */
@@ -140,8 +140,9 @@ public final class TraceRecorder {
     return out;
   }
 
-  private static ArticleRounding article(Setup setup, ForwardPass f, List<float[]> olds, int batch) {
-    if (setup.dataset() != Dataset.NEURON || setup.loss() != LossKind.SQUARED || batch != 1) return null;
+  private static ArticleRounding article(Setup setup, ForwardPass f, List<float[]> olds, int batch, long step) {
+    // The article works through the first step from its initial weights only; later steps have no printed twin.
+    if (setup.dataset() != Dataset.NEURON || setup.loss() != LossKind.SQUARED || batch != 1 || step != 1) return null;
     float x = f.input().item(), yHat = f.output().item();
     return ArticleRounding.compute(x, olds.get(0)[0], olds.get(1)[0], 1f, (float) setup.learningRate(), yHat);
   }

@@ -202,10 +202,8 @@ class PageBrowserTest {
     assertTrue(banner.contains("hidden layer 1 has 10000 neurons; each hidden layer may have 1 to 16"), banner);
     assertEquals("circles", driver.findElement(By.id("set-dataset")).getAttribute("value"));
     assertTrue(driver.getCurrentUrl().contains("layers=4%2C4"), driver.getCurrentUrl());
-    // Chromium logs every 4xx answer as a failed load: here exactly one is expected, the refused link.
-    List<String> errors = chromium.consoleErrors();
-    assertEquals(1, errors.size(), errors.toString());
-    assertTrue(errors.get(0).contains("/api/sessions") && errors.get(0).contains("400"), errors.get(0));
+    // The page checks the link before opening a session with it: no refused request for Chromium to log
+    // (the @AfterEach check finds the console clean).
   }
 
   @Test
@@ -230,8 +228,7 @@ class PageBrowserTest {
     byTestId("graph-evaluate").click();
     waitUntil(d -> byTestId("graph-error").isDisplayed(), "the parse error is shown");
     assertTrue(text("graph-error").contains("ends too soon"), text("graph-error"));
-    List<String> errors = chromium.consoleErrors(); // the refused expression's 400, logged by Chromium
-    assertTrue(errors.size() == 1 && errors.get(0).contains("/api/graph") && errors.get(0).contains("400"), errors.toString());
+    // The expression is checked before it is sent, so the typo logs no failed request in the console.
   }
 
   @Test
