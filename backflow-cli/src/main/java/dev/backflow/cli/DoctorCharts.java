@@ -26,7 +26,7 @@ import org.knowm.xchart.style.Styler.LegendPosition;
  * scale (input layer on the left), above a panel that shows the failure itself over training.
  */
 final class DoctorCharts {
-  private static final int W = 720, H = 360;
+  static final int W = 720, H = 360;
 
   private DoctorCharts() {}
 
@@ -92,14 +92,14 @@ final class DoctorCharts {
     return c;
   }
 
-  private static XYChart logChart(String title, String x, String y) {
+  static XYChart logChart(String title, String x, String y) {
     XYChart c = new XYChartBuilder().width(W).height(H).title(title).xAxisTitle(x).yAxisTitle(y).build();
     c.getStyler().setYAxisLogarithmic(true).setLegendPosition(LegendPosition.OutsideS);
     return c;
   }
 
   /** A log axis cannot show zero, NaN or infinity: those points are left out (a run that overflowed stops). */
-  private static void addFinite(XYChart c, String name, double[][] xy) {
+  static org.knowm.xchart.XYSeries addFinite(XYChart c, String name, double[][] xy) {
     List<Double> xs = new ArrayList<>(), ys = new ArrayList<>();
     for (int i = 0; i < xy[0].length; i++) {
       if (xy[1][i] > 0 && Double.isFinite(xy[1][i])) {
@@ -107,11 +107,11 @@ final class DoctorCharts {
         ys.add(xy[1][i]);
       }
     }
-    if (!xs.isEmpty()) c.addSeries(name, xs, ys);
+    return xs.isEmpty() ? null : c.addSeries(name, xs, ys);
   }
 
   /** Writes the panels one above the other, through a temporary file, so a reader never sees half a PNG. */
-  private static void stack(Path png, Chart<?, ?>... charts) throws IOException {
+  static void stack(Path png, Chart<?, ?>... charts) throws IOException {
     List<BufferedImage> images = new ArrayList<>();
     int height = 0;
     for (Chart<?, ?> c : charts) {
