@@ -16,6 +16,7 @@ import dev.backflow.optim.Sgd;
 import dev.backflow.train.EpochResult;
 import dev.backflow.train.LossFunction;
 import dev.backflow.train.Trainer;
+import dev.backflow.train.TrainingListener;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -208,15 +209,12 @@ public final class Demonstrations {
                    Function<Module, Optimizer> optimizer, double clip) {
     Module m = model.apply(new SplittableRandom(seed));
     GradientMonitor monitor = new GradientMonitor(m, 1, 1000, Thresholds.defaults());
-    Trainer trainer = new Trainer(m, optimizer.apply(m), LossFunction.crossEntropy()).listener(monitor).clipGradNorm(clip);
-    List<EpochResult> history = new ArrayList<>();
+    List<EpochResult> history = new ArrayList<>(); // filled as epochs end, so a NaN keeps the history so far
+    Trainer trainer = new Trainer(m, optimizer.apply(m), LossFunction.crossEntropy()).listener(monitor)
+        .listener(TrainingListener.eachEpoch(history::add)).clipGradNorm(clip);
     String stopped = null;
-    DataLoader loader = new DataLoader(data, 32, true, false, seed, 0);
     try {
-      for (int e = 1; e <= epochs; e++) {
-        EpochResult r = trainer.fit(loader, null, 1).get(0); // one epoch at a time, so a NaN keeps the history so far
-        history.add(new EpochResult(e, r.train(), r.validation(), r.seconds(), r.samplesPerSecond(), r.learningRate()));
-      }
+      trainer.fit(new DataLoader(data, 32, true, false, seed, 0), null, epochs);
     } catch (ArithmeticException e) {
       stopped = e.getMessage();
     }

@@ -15,7 +15,8 @@ import java.util.List;
 /**
  * The training loop: forward, loss, backward, (clip,) step, for each mini-batch of each epoch, with
  * evaluation after every epoch, optional gradient accumulation, an LR schedule stepped per epoch, and early
- * stopping on the validation loss.
+ * stopping on the validation loss. Listeners see every epoch as it ends; {@link #evaluate(Module, DataLoader,
+ * LossFunction)} scores a model without a trainer.
  */
 public final class Trainer {
   private final Module model;
@@ -28,6 +29,8 @@ public final class Trainer {
   private int accumulation = 1;
   private int patience;
   private long steps;
+  /** Epochs completed, including those of the run this one resumes; and how far the scheduler has been stepped. */
+  private int epochsDone, scheduledEpochs;
 
   public Trainer(Module model, Optimizer optimizer, LossFunction loss) {
     this.model = java.util.Objects.requireNonNull(model, "Trainer: the model is null");
@@ -47,9 +50,24 @@ public final class Trainer {
     return this;
   }
 
-  /** Stepped once per epoch. */
+  /**
+   * Stepped once at the end of every epoch. A scheduler is taken as fresh (at epoch 0): a trainer that
+   * {@linkplain #resumeAfter resumes} a run first steps it over the epochs already done.
+   */
   public Trainer scheduler(LrScheduler s) {
     this.scheduler = s;
+    this.scheduledEpochs = 0;
+    return this;
+  }
+
+  /**
+   * Continues a run that completed {@code epochs} epochs (restored from a checkpoint): the next epoch is
+   * numbered {@code epochs + 1}, and the scheduler is brought to where that run left it. The data loader's
+   * shuffling is the caller's ({@code DataLoader.setEpoch}).
+   */
+  public Trainer resumeAfter(int epochs) {
+    if (epochs < 0) throw new IllegalArgumentException("resumeAfter: epochs must be 0 or more, got " + epochs);
+    this.epochsDone = epochs;
     return this;
   }
 
@@ -86,18 +104,32 @@ public final class Trainer {
     return steps;
   }
 
-  /** Trains for up to {@code epochs} epochs; {@code validation} may be null. */
+  /** Epochs completed so far, counting those of a resumed run. */
+  public int epochs() {
+    return epochsDone;
+  }
+
+  /**
+   * Trains for up to {@code epochs} more epochs, numbered on from the epochs already done; {@code validation}
+   * may be null. Listeners see each epoch end before the scheduler steps; if training stops on a non-finite
+   * loss, the epochs they saw are the history so far.
+   */
   public List<EpochResult> fit(DataLoader train, DataLoader validation, int epochs) {
     if (epochs < 0) throw new IllegalArgumentException("epochs must be 0 or more, got " + epochs);
     java.util.Objects.requireNonNull(train, "fit: the training DataLoader is null");
     List<EpochResult> history = new ArrayList<>();
     double best = Double.POSITIVE_INFINITY;
     int sinceBest = 0;
-    for (int epoch = 1; epoch <= epochs; epoch++) {
-      EpochResult r = trainEpoch(epoch, train, validation);
+    if (scheduler != null) for (; scheduledEpochs < epochsDone; scheduledEpochs++) scheduler.step();
+    for (int i = 0; i < epochs; i++) {
+      EpochResult r = trainEpoch(epochsDone + 1, train, validation);
+      epochsDone++;
       history.add(r);
       for (TrainingListener l : listeners) l.onEpochEnd(r);
-      if (scheduler != null) scheduler.step();
+      if (scheduler != null) {
+        scheduler.step();
+        scheduledEpochs++;
+      }
       if (patience > 0 && r.validation() != null) {
         if (r.validation().loss() < best - 1e-9) {
           best = r.validation().loss();
@@ -188,8 +220,19 @@ public final class Trainer {
     steps++;
   }
 
-  /** Mean loss and accuracy over a loader, in eval mode and without recording a graph. */
+  /** Mean loss and accuracy of the trainer's model over a loader: {@link #evaluate(Module, DataLoader, LossFunction)}. */
   public Metrics evaluate(DataLoader loader) {
+    return evaluate(model, loader, loss);
+  }
+
+  /**
+   * Mean loss and accuracy (NaN unless the targets are classes) of {@code model} over a loader, in eval mode and
+   * without recording a graph; the model's mode is restored after.
+   */
+  public static Metrics evaluate(Module model, DataLoader loader, LossFunction loss) {
+    java.util.Objects.requireNonNull(model, "evaluate: the model is null");
+    java.util.Objects.requireNonNull(loader, "evaluate: the DataLoader is null");
+    java.util.Objects.requireNonNull(loss, "evaluate: the loss function is null");
     boolean wasTraining = model.isTraining();
     model.eval();
     double lossSum = 0;

@@ -3,6 +3,7 @@ package dev.backflow.web.engine;
 import dev.backflow.autograd.Autograd;
 import dev.backflow.nn.Linear;
 import dev.backflow.optim.Optimizer;
+import dev.backflow.optim.Optimizers;
 import dev.backflow.tensor.Tensor;
 import dev.backflow.web.setup.Setup;
 import java.util.SplittableRandom;
@@ -27,7 +28,7 @@ public final class TrainingRun {
     this.setup = setup;
     this.data = PlaygroundData.make(setup);
     this.network = PlaygroundNetwork.build(setup);
-    this.optimizer = Optimizers.create(setup.optimizer(), network.parameters(), setup.learningRate());
+    this.optimizer = Optimizers.create(setup.optimizer().id, network.parameters(), setup.learningRate());
     this.shuffler = new SplittableRandom(setup.seed() * 7919 + 3);
     this.order = new int[data.trainSize()];
     for (int i = 0; i < order.length; i++) order[i] = i;
@@ -42,7 +43,7 @@ public final class TrainingRun {
   public void retune(Setup next) {
     if (!next.sameModelAs(setup)) throw new IllegalArgumentException("retune needs the same data and network");
     if (next.optimizer() != setup.optimizer()) {
-      optimizer = Optimizers.create(next.optimizer(), network.parameters(), next.learningRate());
+      optimizer = Optimizers.create(next.optimizer().id, network.parameters(), next.learningRate());
     } else {
       optimizer.paramGroups().forEach(g -> g.setLr(next.learningRate()));
     }
