@@ -68,10 +68,13 @@ public final class DataParallelTrainer {
   private final List<StepTimes> times = new ArrayList<>();
   private Broadcast<int[]> epochPositions;
 
-  /** Called on the driver after every step. */
+  /** Called on the driver after every step (and, optionally, after every epoch). */
   @FunctionalInterface
   public interface StepListener {
+    /** {@code step} counts the steps taken (1 after the first); {@code loss} is the mean of the workers' losses. */
     void onStep(long step, int epoch, double loss);
+
+    default void onEpochEnd(EpochStats stats) {}
   }
 
   /** Where one step's wall time went, in nanoseconds (see {@link #stepTimes()}). */
@@ -248,8 +251,10 @@ public final class DataParallelTrainer {
         stepInEpoch = 0;
         if (scheduler != null) scheduler.step();
         if (checkpointFile != null) save();
-        history.add(new EpochStats(epoch, lossSum / seen, classification ? (double) correct / seen : Double.NaN, seen,
-            (System.nanoTime() - start) / 1e9));
+        EpochStats stats = new EpochStats(epoch, lossSum / seen, classification ? (double) correct / seen : Double.NaN, seen,
+            (System.nanoTime() - start) / 1e9);
+        history.add(stats);
+        if (listener != null) listener.onEpochEnd(stats);
       }
     } finally {
       cached.unpersist(false);

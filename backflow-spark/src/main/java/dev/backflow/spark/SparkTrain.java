@@ -83,12 +83,19 @@ public final class SparkTrain {
       System.out.printf(Locale.ROOT, "Fashion-MNIST MLP on Spark %s, master %s: %d workers x micro-batch %d = batch %d, %s lr %g, %d epochs%n",
           sc.version(), master, workers, micro, workers * micro, opt.getClass().getSimpleName(), lr, epochs);
       Trainer evaluator = new Trainer(model, opt, TrainingLoss.crossEntropy());
-      for (DataParallelTrainer.EpochStats e : trainer.fitIndexed(train, epochs)) {
-        Metrics m = evaluator.evaluate(new DataLoader(test, 1000, false, 0));
-        System.out.printf(Locale.ROOT, "epoch %d: train loss %.4f acc %.2f%%  test loss %.4f acc %.2f%%  (%.1f s, %.1f ms/step)%n",
-            e.epoch(), e.loss(), 100 * e.accuracy(), m.loss(), 100 * m.accuracy(), e.seconds(),
-            1000 * e.seconds() / (e.examples() / (double) (workers * micro)));
-      }
+      trainer.listener(new DataParallelTrainer.StepListener() {
+        @Override
+        public void onStep(long step, int epoch, double loss) {}
+
+        @Override
+        public void onEpochEnd(DataParallelTrainer.EpochStats e) {
+          Metrics m = evaluator.evaluate(new DataLoader(test, 1000, false, 0));
+          System.out.printf(Locale.ROOT, "epoch %d: train loss %.4f acc %.2f%%  test loss %.4f acc %.2f%%  (%.1f s, %.1f ms/step)%n",
+              e.epoch(), e.loss(), 100 * e.accuracy(), m.loss(), 100 * m.accuracy(), e.seconds(),
+              1000 * e.seconds() / (e.examples() / (double) (workers * micro)));
+        }
+      });
+      trainer.fitIndexed(train, epochs);
       Metrics m = evaluator.evaluate(new DataLoader(test, 1000, false, 0));
       System.out.printf(Locale.ROOT, "test accuracy %.2f%% after %d steps; checkpoint %s%n", 100 * m.accuracy(), trainer.steps(),
           Files.exists(out.resolve("checkpoint.safetensors")) ? out.resolve("checkpoint.safetensors") : "(none)");
