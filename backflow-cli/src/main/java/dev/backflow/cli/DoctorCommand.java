@@ -39,12 +39,7 @@ final class DoctorCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    for (String name : only) {
-      if (!NAMES.contains(name)) {
-        throw new IllegalArgumentException("--only: unknown demonstration '" + name + "' (expected one of "
-            + String.join(", ", NAMES) + ")");
-      }
-    }
+    only.forEach(Demonstrations::requireKnown);
     PrintWriter o = spec.commandLine().getOut();
     Files.createDirectories(out);
     StringBuilder report = new StringBuilder();

@@ -59,7 +59,6 @@ final class TrainCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (threads != null) dev.backflow.backend.cpu.Parallel.setThreads(threads);
-    if (batchSize <= 0) throw new IllegalArgumentException("--batch-size must be positive, got " + batchSize);
     if (epochs < 0) throw new IllegalArgumentException("--epochs must be 0 or more, got " + epochs);
     PrintWriter o = spec.commandLine().getOut();
     Dataset train = setup.trainSet(), test = setup.testSet();

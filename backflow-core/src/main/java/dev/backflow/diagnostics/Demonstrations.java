@@ -86,8 +86,17 @@ public final class Demonstrations {
       case "exploding": return exploding(seed);
       case "dying-relu": return dyingRelu(seed);
       case "slow-convergence": return slowConvergence(seed);
-      default: throw new IllegalArgumentException("unknown demonstration '" + name + "' (expected " + String.join(", ", NAMES) + ")");
+      default: throw unknown(name);
     }
+  }
+
+  /** Refuses a name that is none of {@link #NAMES}, listing them: for checking a whole list before running any. */
+  public static void requireKnown(String name) {
+    if (!NAMES.contains(name)) throw unknown(name);
+  }
+
+  private static IllegalArgumentException unknown(String name) {
+    return new IllegalArgumentException("unknown demonstration '" + name + "' (expected " + String.join(", ", NAMES) + ")");
   }
 
   // ============================================================================ the four failures
