@@ -102,6 +102,23 @@ export function createPlayground(app) {
     $('loss-formula').textContent = `Loss: ${view.lossFormula}. Accuracy counts ŷ > 0.5 as class 1.`;
     if (view.rebuilt) history = [];
     drawPoints();
+    showExport(view.export);
+  }
+
+  // The trained network as a checkpoint `backflow eval` (and PyTorch) loads; set-ups it cannot rebuild say why.
+  function showExport(exp) {
+    const link = $('export');
+    if (!exp || exp.refusal) {
+      link.removeAttribute('href');
+      link.removeAttribute('download');
+      link.setAttribute('aria-disabled', 'true');
+      $('export-note').textContent = exp ? `(${exp.refusal})` : '';
+      return;
+    }
+    link.href = `/api/sessions/${app.id}/export`;
+    link.setAttribute('download', exp.file);
+    link.removeAttribute('aria-disabled');
+    $('export-note').textContent = `then: ${exp.command}`;
   }
 
   function drawPoints() {

@@ -131,6 +131,7 @@ public final class TrainingRun {
     long start = System.nanoTime();
     int depth = network.depth();
     double[][][] weights = new double[depth][][];
+    double[][][] grads = new double[depth][][];
     double[][] biases = new double[depth][];
     for (int l = 0; l < depth; l++) {
       Linear layer = network.layers().get(l);
@@ -142,12 +143,23 @@ public final class TrainingRun {
         for (int i = 0; i < in; i++) weights[l][j][i] = Rounding.round(w[j * in + i], 4);
         biases[l][j] = Rounding.round(b[j], 4);
       }
+      // The last step's ∂L/∂W, as float digits: a small gradient must not round to 0.
+      Tensor g = layer.weight.grad();
+      if (g == null) {
+        grads = null;
+      } else if (grads != null) {
+        float[] gv = g.toArray();
+        grads[l] = new double[out][in];
+        for (int j = 0; j < out; j++) {
+          for (int i = 0; i < in; i++) grads[l][j][i] = Double.parseDouble(Float.toString(gv[j * in + i]));
+        }
+      }
     }
     Metrics m = evaluate();
     Heatmap output = HeatmapGrid.output(network, data.domain);
     var neurons = HeatmapGrid.hidden(network, data.domain);
     double ms = (System.nanoTime() - start) / 1e6;
-    return new Snapshot(steps, epoch, running, diverged, stopReason, m, weights, biases, output, neurons, seq,
+    return new Snapshot(steps, epoch, running, diverged, stopReason, m, weights, grads, biases, output, neurons, seq,
         Rounding.round(ms, 2));
   }
 

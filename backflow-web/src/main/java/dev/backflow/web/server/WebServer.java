@@ -2,6 +2,7 @@ package dev.backflow.web.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.backflow.web.engine.NetworkExport;
 import dev.backflow.web.graph.ExpressionGraph;
 import dev.backflow.web.graph.NeuronExpression;
 import dev.backflow.web.health.GradientHealth;
@@ -142,6 +143,18 @@ public final class WebServer implements AutoCloseable {
       synchronized (s) {
         ctx.json(NeuronExpression.of(s.run(), layer, neuron, example));
       }
+    });
+    // The trained network as a checkpoint for `backflow eval` and PyTorch (see NetworkExport).
+    app.get("/api/sessions/{id}/export", ctx -> {
+      Session s = session(ctx);
+      byte[] file;
+      String name;
+      synchronized (s) {
+        file = NetworkExport.safetensors(s.run());
+        name = "backflow-" + s.setup().dataset().id + ".safetensors";
+      }
+      ctx.header("Content-Disposition", "attachment; filename=\"" + name + "\"");
+      ctx.contentType("application/octet-stream").result(file);
     });
     // The page says goodbye with a keepalive POST when the tab closes; DELETE is the REST spelling.
     app.post("/api/sessions/{id}/close", ctx -> {

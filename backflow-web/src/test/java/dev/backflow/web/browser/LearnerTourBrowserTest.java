@@ -495,4 +495,90 @@ class LearnerTourBrowserTest {
     assertEquals("reduced", byTestId("stepper-svg").getAttribute("data-flow"), "no motion when the reader asks for less");
     assertEquals("a=0.7503", text("a-1-0"), "the phase's numbers are there all the same");
   }
+
+  // ---- beyond the fixes: the playground's gradient on hover and export ---------------------------------
+
+  @Test
+  void hoveringAnEdgeShowsItsGradientAndTheNetworkExportsForBackflowEval() {
+    open("view=playground&dataset=circles&layers=3,3&act=tanh,tanh");
+    assertTrue(byTestId("edge-1-0-0").findElement(By.tagName("title")).getAttribute("textContent").contains("appears after the first step"));
+    driver.findElement(By.id("btn-step")).click();
+    waitUntil(d -> !byTestId("edge-1-0-0").getAttribute("data-grad").isEmpty(), "the step's gradients arrive");
+    String title = byTestId("edge-1-0-0").findElement(By.tagName("title")).getAttribute("textContent");
+    assertTrue(title.matches("(?s)w = -?[0-9.]+ .*∂L/∂w = -?[0-9.e-]+ at the last step"), title);
+
+    assertEquals("then: backflow eval --checkpoint backflow-circles.safetensors --hidden 3,3 --activation tanh", text("export-note"));
+    @SuppressWarnings("unchecked")
+    Map<String, Object> header = (Map<String, Object>) ((JavascriptExecutor) driver).executeAsyncScript(
+        "const done = arguments[arguments.length - 1];"
+        + "fetch(document.getElementById('export').href).then((r) => r.arrayBuffer()).then((b) => {"
+        + "  const n = Number(new DataView(b).getBigUint64(0, true));"
+        + "  done(JSON.parse(new TextDecoder().decode(new Uint8Array(b, 8, n)))); });");
+    assertEquals(List.of(2L, 3L), ((Map<?, ?>) header.get("4.weight")).get("shape"), "two class logits from the last hidden layer");
+    assertEquals("toy", ((Map<?, ?>) header.get("__metadata__")).get("model"));
+
+    open("view=playground&dataset=blobs");
+    assertEquals("true", byTestId("export").getAttribute("aria-disabled"));
+    assertTrue(text("export-note").contains("this is blobs"), text("export-note"));
+  }
+
+  // ---- beyond the fixes: accessibility -----------------------------------------------------------------------
+
+  /** Visible controls without an accessible name, and visible text under WCAG AA contrast against its background. */
+  @SuppressWarnings("unchecked")
+  List<String> accessibilityProblems() {
+    return (List<String>) js("const out = []; const view = document.querySelector('.view:not([hidden])');"
+        + "const visible = (e) => { const r = e.getBoundingClientRect(); return r.width > 0 && r.height > 0 && getComputedStyle(e).visibility !== 'hidden'; };"
+        + "for (const e of [...document.querySelectorAll('header button'), ...view.querySelectorAll('button, select, input, a[href], [tabindex]')]) {"
+        + "  if (!visible(e)) continue;"
+        + "  const name = e.getAttribute('aria-label') || (e.labels && [...e.labels].map((l) => l.textContent).join(' ').trim())"
+        + "    || (e.tagName !== 'SELECT' && e.textContent.trim()) || e.getAttribute('title');"
+        + "  if (!name) out.push('no accessible name: ' + e.outerHTML.slice(0, 80));"
+        + "  if (e.tabIndex < 0 && !e.closest('[role=tablist]')) out.push('not reachable by Tab: ' + e.outerHTML.slice(0, 80)); }"
+        + "const rgb = (c) => c.match(/[0-9.]+/g).map(Number);"
+        + "const lum = ([r, g, b]) => [r, g, b].map((v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; })"
+        + "  .reduce((s, v, i) => s + v * [0.2126, 0.7152, 0.0722][i], 0);"
+        + "const background = (e) => { for (let n = e; n; n = n.parentElement) { const c = rgb(getComputedStyle(n).backgroundColor);"
+        + "  if (c.length < 4 || c[3] > 0.9) return c.slice(0, 3); } return [255, 255, 255]; };"
+        + "const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT); const seen = new Set();"
+        + "for (let t = walker.nextNode(); t; t = walker.nextNode()) {"
+        + "  const e = t.parentElement; if (!t.textContent.trim() || seen.has(e) || e.closest('svg, option, [hidden]') || !visible(e)) continue;"
+        + "  if (!e.closest('header') && !view.contains(e) && !e.closest('footer')) continue;"
+        + "  seen.add(e); if (e.closest(':disabled')) continue; const s = getComputedStyle(e);"
+        + "  const fg = rgb(s.color), bg = background(e), a = fg.length > 3 ? fg[3] : 1;"
+        + "  const mixed = fg.slice(0, 3).map((v, i) => v * a + bg[i] * (1 - a));"
+        + "  const L1 = lum(mixed), L2 = lum(bg), ratio = (Math.max(L1, L2) + 0.05) / (Math.min(L1, L2) + 0.05);"
+        + "  const large = parseFloat(s.fontSize) >= 24 || (parseFloat(s.fontSize) >= 18.66 && Number(s.fontWeight) >= 700);"
+        + "  if (ratio < (large ? 3 : 4.5)) out.push('contrast ' + ratio.toFixed(2) + ': \"' + t.textContent.trim().slice(0, 30) + '\" (' + s.color + ' on rgb(' + bg + '))'); }"
+        + "return out;");
+  }
+
+  @Test
+  void everyControlHasANameIsReachableShowsItsFocusAndTextMeetsAAContrast() {
+    for (String view : new String[] {"playground", "graph", "stepper"}) {
+      open("view=" + view);
+      if (view.equals("stepper")) {
+        preset("xor", "dataset=xor4");
+        stepTo("backward pass, layer 1");
+      }
+      if (view.equals("graph")) waitUntil(d -> !d.findElements(By.cssSelector("[data-label='sigmoid']")).isEmpty(), "the graph is drawn");
+      assertEquals(List.of(), accessibilityProblems(), view);
+    }
+    // Tabbing moves a visible focus ring through the stepper's controls, and Enter on a focused edge selects it.
+    js("document.activeElement.blur(); document.getElementById('tab-stepper').focus();");
+    List<String> unringed = new ArrayList<>();
+    for (int i = 0; i < 14; i++) {
+      new Actions(driver).sendKeys(Keys.TAB).perform();
+      String ring = (String) js("const e = document.activeElement; const s = getComputedStyle(e);"
+          + "const c = e.querySelector && e.querySelector('circle, line.shown'); const sc = c && getComputedStyle(c);"
+          + "return (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0) || (sc && parseFloat(sc.strokeWidth) >= 4) ? '' : e.outerHTML.slice(0, 60);");
+      if (!ring.isEmpty()) unringed.add(ring);
+    }
+    assertEquals(List.of(), unringed, "focused without a visible ring");
+    WebElement edge = byTestId("w-1-0-1");
+    js("arguments[0].focus();", edge);
+    new Actions(driver).sendKeys(Keys.ENTER).perform();
+    waitUntil(d -> text("chain").startsWith("W1[0][1]"), "Enter on a focused edge shows its chain rule");
+    assertEquals("polite", byTestId("explain").getAttribute("aria-live"), "the explanation is announced");
+  }
 }
