@@ -145,7 +145,11 @@ public final class GradientCost {
    * (L(w + ε) − L(w)) / ε, or central (L(w + ε) − L(w − ε)) / 2ε. Each weight is restored exactly afterwards.
    */
   static double[] finiteDifferences(Problem p, boolean central, float eps, long from, long to, long stride) {
-    double base = central ? Double.NaN : p.lossValue();
+    return finiteDifferences(p, central, eps, from, to, stride, central ? Double.NaN : p.lossValue());
+  }
+
+  /** As above, with the unperturbed loss {@code base} (one-sided differences) already computed. */
+  private static double[] finiteDifferences(Problem p, boolean central, float eps, long from, long to, long stride, double base) {
     double[] out = new double[(int) ((to - from + stride - 1) / stride)];
     int k = 0;
     long offset = 0;
@@ -206,60 +210,86 @@ public final class GradientCost {
    * Times one network: backprop always; finite differences over every weight when the one-sided pass is
    * expected to take at most {@code budgetSeconds}, otherwise over a sample of weights sized to about a fifth
    * of the budget (at least 64), spread evenly over the network and scaled to all n.
+   *
+   * <p>Every figure is the fastest of many short blocks (calls of a pass, or chunks of a few milliseconds of
+   * finite differences): on a machine shared with other work, the fastest block is the least disturbed one,
+   * and both methods are measured the same way.
    */
   public static Measurement measure(Shape shape, double budgetSeconds, long seed) {
     Problem p = new Problem(shape, seed);
     long n = shape.parameters();
-    double minBlock = Math.min(0.05, Math.max(0.005, budgetSeconds / 50));
-    double forward = secondsPerCall(p::lossValue, minBlock);
-    double recording = secondsPerCall(() -> p.loss().item(), minBlock);
-    double fb = secondsPerCall(() -> {
+    double[] t = secondsPerCall(Math.min(2, Math.max(0.05, budgetSeconds / 5)), p::lossValue, () -> p.loss().item(), () -> {
       p.model.zeroGrad();
       p.loss().backward();
-    }, minBlock);
+    });
+    double forward = t[0], recording = t[1], fb = t[2];
     boolean all = n * forward <= budgetSeconds;
     long stride = all ? 1 : Math.max(1, (long) Math.floor(n / Math.max(64.0, budgetSeconds / 5 / forward)));
     long count = (n + stride - 1) / stride;
-    // each weight costs the same passes, so the sample's time scales to all n by n / count
-    double oneSided = fastestPass(() -> finiteDifferences(p, false, 1e-3f, 0, n, stride), count * forward, budgetSeconds) * n / count;
-    double central = fastestPass(() -> finiteDifferences(p, true, 1e-3f, 0, n, stride), 2 * count * forward, budgetSeconds) * n / count;
+    double oneSided = secondsPerWeight(p, false, n, stride, forward, budgetSeconds) * n;
+    double central = secondsPerWeight(p, true, n, stride, forward, budgetSeconds) * n;
     return new Measurement(shape, n, forward, recording, fb, oneSided, central, all, count);
   }
 
+  /** Blocks of finite differences last about this long: long enough to time, short enough to often run undisturbed. */
+  private static final double CHUNK_SECONDS = 0.003;
+
   /**
-   * The fastest of up to three timed passes: a pass expected to take a small part of the budget is first run
-   * once untimed, so the JIT has compiled it, and repeated while the repeats fit in the budget.
+   * Finite differences over every {@code stride}-th weight, in chunks of about {@link #CHUNK_SECONDS}; the pass
+   * is repeated while the repeats fit in the budget (the first untimed when it is short, so the JIT has compiled
+   * it). Returns the fastest chunk's time per weight: each weight costs the same passes.
    */
-  private static double fastestPass(Runnable pass, double expectedSeconds, double budgetSeconds) {
-    if (expectedSeconds * 4 <= budgetSeconds) pass.run();
-    double best = Double.POSITIVE_INFINITY, spent = 0;
-    for (int i = 0; i < 3 && (i == 0 || spent + best <= budgetSeconds); i++) {
-      long t0 = System.nanoTime();
-      pass.run();
-      double s = (System.nanoTime() - t0) / 1e9;
-      spent += s;
-      best = Math.min(best, s);
+  private static double secondsPerWeight(Problem p, boolean central, long n, long stride, double forward, double budgetSeconds) {
+    double perWeight = forward * (central ? 2 : 1);
+    long chunk = Math.max(1, (long) Math.ceil(CHUNK_SECONDS / perWeight));
+    double pass = perWeight * ((n + stride - 1) / stride);
+    if (pass * 4 <= budgetSeconds) finiteDifferences(p, central, 1e-3f, 0, n, stride);
+    double base = p.lossValue(), best = Double.POSITIVE_INFINITY, spent = 0;
+    for (int rep = 0; rep < 5 && (rep == 0 || spent + pass <= budgetSeconds); rep++) {
+      for (long from = 0; from < n; from += chunk * stride) {
+        long to = Math.min(n, from + chunk * stride);
+        long t0 = System.nanoTime();
+        double[] g = finiteDifferences(p, central, 1e-3f, from, to, stride, base);
+        double s = (System.nanoTime() - t0) / 1e9;
+        spent += s;
+        if (g.length == chunk) best = Math.min(best, s / g.length); // a short last chunk would overweight the call's cost
+      }
+      if (best == Double.POSITIVE_INFINITY) { // the pass is shorter than one chunk: time it whole
+        long t0 = System.nanoTime();
+        double[] g = finiteDifferences(p, central, 1e-3f, 0, n, stride, base);
+        best = (System.nanoTime() - t0) / 1e9 / g.length;
+      }
     }
     return best;
   }
 
-  /** The fastest of five timed blocks, each of enough calls to last {@code minBlock} seconds, after a warm-up. */
-  static double secondsPerCall(Runnable r, double minBlock) {
-    long calls = 1;
-    long warmUntil = System.nanoTime() + (long) (Math.max(0.05, 3 * minBlock) * 1e9);
-    while (System.nanoTime() < warmUntil) r.run();
-    while (true) {
-      long t0 = System.nanoTime();
-      for (long i = 0; i < calls; i++) r.run();
-      double s = (System.nanoTime() - t0) / 1e9;
-      if (s >= minBlock || calls > 1 << 24) break;
-      calls *= 2;
+  /**
+   * For each task, the fastest of many blocks, each of enough calls to last about a millisecond (one call when a
+   * call is longer). The tasks' blocks take turns for about {@code totalSeconds} after a warm-up, so that all of
+   * them meet the same quiet and busy moments of the machine.
+   */
+  static double[] secondsPerCall(double totalSeconds, Runnable... tasks) {
+    long warmUntil = System.nanoTime() + (long) (Math.max(0.05, totalSeconds / 4) * 1e9);
+    while (System.nanoTime() < warmUntil) for (Runnable r : tasks) r.run();
+    long[] calls = new long[tasks.length];
+    for (int k = 0; k < tasks.length; k++) {
+      calls[k] = 1;
+      while (true) {
+        long t0 = System.nanoTime();
+        for (long i = 0; i < calls[k]; i++) tasks[k].run();
+        if ((System.nanoTime() - t0) / 1e9 >= 1e-3 || calls[k] > 1 << 20) break;
+        calls[k] *= 2;
+      }
     }
-    double best = Double.POSITIVE_INFINITY;
-    for (int b = 0; b < 5; b++) {
-      long t0 = System.nanoTime();
-      for (long i = 0; i < calls; i++) r.run();
-      best = Math.min(best, (System.nanoTime() - t0) / 1e9 / calls);
+    double[] best = new double[tasks.length];
+    java.util.Arrays.fill(best, Double.POSITIVE_INFINITY);
+    long until = System.nanoTime() + (long) (totalSeconds * 1e9);
+    for (int b = 0; b < 1000 && (b < 10 || System.nanoTime() < until); b++) {
+      for (int k = 0; k < tasks.length; k++) {
+        long t0 = System.nanoTime();
+        for (long i = 0; i < calls[k]; i++) tasks[k].run();
+        best[k] = Math.min(best[k], (System.nanoTime() - t0) / 1e9 / calls[k]);
+      }
     }
     return best;
   }
@@ -561,7 +591,9 @@ public final class GradientCost {
           time(m.central()) + mark, String.format(Locale.ROOT, "%,.0fx", m.speedup())));
     }
     sb.append("\nforward: one loss evaluation without a graph, what finite differences repeat; bwd/fwd: the backward pass's cost\n"
-        + "in recording forward passes; speedup: one-sided finite differences / (forward + backward).\n");
+        + "in recording forward passes; speedup: one-sided finite differences / (forward + backward). Every time is the\n"
+        + "fastest of many blocks of a few milliseconds (a whole pass for the smallest networks), the same way for both\n"
+        + "methods, so that other work on the machine disturbs the figures as little as possible.\n");
     boolean anySampled = study.sizes().stream().anyMatch(m -> !m.measured());
     if (anySampled) {
       sb.append("* not run over every weight (it would take minutes to hours): timed on a sample of weights spread over the\n"
