@@ -51,6 +51,7 @@ export const api = {
   checkGraph: (expression, values) => request('POST', '/api/check/graph', { expression, values }),
   checkHealth: (settings) => request('POST', '/api/check/health', settings),
   health: (settings) => request('POST', '/api/health', settings),
+  cost: (parameters) => request('POST', '/api/cost', { parameters }),
 
   // The tab is closing: free the server's session at once. A beacon is what browsers deliver while a
   // page unloads; the server also ends a session seconds after its stream drops, should this be lost.

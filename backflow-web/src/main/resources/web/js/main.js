@@ -4,6 +4,7 @@ import { createPlayground } from './playground.js';
 import { createStepper } from './stepper.js';
 import { createGraphView } from './graph-view.js';
 import { createHealthView } from './health-view.js';
+import { createCostView } from './cost-view.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -55,7 +56,7 @@ const app = {
   },
 };
 
-let playground, stepper, graph, health;
+let playground, stepper, graph, health, cost;
 
 function onSessionView(view) {
   app.setup = view.setup;
@@ -81,6 +82,7 @@ function setView(name) {
   writeUrl(app.view, app.setup);
   if (name === 'stepper') stepper.render();
   if (name === 'health') health.shown();
+  if (name === 'cost') cost.shown();
   if (name === 'graph') graph.shown();
 }
 
@@ -89,6 +91,7 @@ async function start() {
   stepper = createStepper(app);
   graph = createGraphView(app);
   health = createHealthView(app);
+  cost = createCostView(app);
   for (const tab of document.querySelectorAll('[role=tab]')) tab.addEventListener('click', () => setView(tab.dataset.view));
 
   const fromUrl = readUrl();

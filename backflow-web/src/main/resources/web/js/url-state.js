@@ -1,7 +1,7 @@
 // The whole set-up lives in the page's address so that a link reproduces it. The address is rewritten with
 // history.replaceState, never by assigning location.hash, which would add a history entry per slider move.
 
-export const VIEWS = ['playground', 'stepper', 'graph', 'health'];
+export const VIEWS = ['playground', 'stepper', 'graph', 'health', 'cost'];
 
 export function readUrl() {
   const params = new URLSearchParams(window.location.search);

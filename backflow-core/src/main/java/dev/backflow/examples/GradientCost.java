@@ -241,8 +241,9 @@ public final class GradientCost {
    */
   private static double secondsPerWeight(Problem p, boolean central, long n, long stride, double forward, double budgetSeconds) {
     double perWeight = forward * (central ? 2 : 1);
-    long chunk = Math.max(1, (long) Math.ceil(CHUNK_SECONDS / perWeight));
-    double pass = perWeight * ((n + stride - 1) / stride);
+    long count = (n + stride - 1) / stride;
+    long chunk = Math.min(count, Math.max(1, (long) Math.ceil(CHUNK_SECONDS / perWeight))); // a short pass is one chunk
+    double pass = perWeight * count;
     if (pass * 4 <= budgetSeconds) finiteDifferences(p, central, 1e-3f, 0, n, stride);
     double base = p.lossValue(), best = Double.POSITIVE_INFINITY, spent = 0;
     for (int rep = 0; rep < 5 && (rep == 0 || spent + pass <= budgetSeconds); rep++) {
@@ -253,11 +254,6 @@ public final class GradientCost {
         double s = (System.nanoTime() - t0) / 1e9;
         spent += s;
         if (g.length == chunk) best = Math.min(best, s / g.length); // a short last chunk would overweight the call's cost
-      }
-      if (best == Double.POSITIVE_INFINITY) { // the pass is shorter than one chunk: time it whole
-        long t0 = System.nanoTime();
-        double[] g = finiteDifferences(p, central, 1e-3f, 0, n, stride, base);
-        best = (System.nanoTime() - t0) / 1e9 / g.length;
       }
     }
     return best;

@@ -3,6 +3,8 @@ package dev.backflow.web.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.backflow.web.engine.NetworkExport;
+import dev.backflow.web.cost.CostPanel;
+import dev.backflow.web.cost.CostRequest;
 import dev.backflow.web.graph.ExpressionGraph;
 import dev.backflow.web.graph.NeuronExpression;
 import dev.backflow.web.health.GradientHealth;
@@ -231,6 +233,16 @@ public final class WebServer implements AutoCloseable {
     })));
     app.post("/api/check/health", ctx -> ctx.json(check(() -> HealthRequest.parse(body(ctx)))));
 
+    app.post("/api/cost", ctx -> {
+      CostRequest r = CostRequest.parse(body(ctx));
+      if (!experiments.tryAcquire()) throw new Busy("two experiments are already running; try again in a moment");
+      try {
+        ctx.json(CostPanel.run(r));
+      } finally {
+        experiments.release();
+      }
+    });
+
     app.exception(BadRequest.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
     app.exception(SessionNotFound.class, (e, ctx) -> error(ctx, 404, e.getMessage()));
     app.exception(TooManySessions.class, (e, ctx) -> error(ctx, 503, e.getMessage()));
@@ -346,6 +358,7 @@ public final class WebServer implements AutoCloseable {
     m.put("maxBatch", Limits.MAX_BATCH);
     m.put("maxSpeed", Limits.MAX_SPEED);
     m.put("healthProblems", dev.backflow.diagnostics.Demonstrations.NAMES);
+    m.put("costNetworks", CostPanel.sizes());
     return m;
   }
 

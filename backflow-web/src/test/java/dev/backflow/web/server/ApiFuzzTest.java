@@ -38,9 +38,11 @@ class ApiFuzzTest {
       "{\"expression\":\"sigmoid(w*x + b)\",\"values\":{\"w\":0.5,\"x\":2,\"b\":0.1}}",
       "{\"kind\":\"vanishing\",\"steps\":5}",
       "{\"steps\":3}",
-      "{\"learningRate\":0.1}");
+      "{\"learningRate\":0.1}",
+      "{\"problem\":\"slow-convergence\",\"seed\":0}",
+      "{\"parameters\":96}");
 
-  private static final List<String> PATHS = List.of("/api/sessions", "/api/graph", "/api/health",
+  private static final List<String> PATHS = List.of("/api/sessions", "/api/graph", "/api/health", "/api/cost",
       "/api/sessions/%s/step", "/api/sessions/%s/run", "/api/sessions/%s/trace", "/api/sessions/%s/reset",
       "/api/sessions/%s/pause");
 

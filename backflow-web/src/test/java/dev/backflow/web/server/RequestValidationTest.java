@@ -87,6 +87,8 @@ class RequestValidationTest {
     assertError(api.post("/api/health", "{\"problem\": \"overfitting\"}"), 400,
         "problem must be one of vanishing, exploding, dying-relu, slow-convergence");
     assertError(api.post("/api/health", "{\"depth\": 8}"), 400, "unknown setting 'depth'");
+    assertError(api.post("/api/cost", "{\"parameters\": 5000000}"), 400, "parameters must be between 96 and 1044010");
+    assertError(api.post("/api/cost", "{\"parameters\": 100}"), 400, "parameters must be one of the networks' sizes: 96, 354,");
     assertError(api.post("/api/graph", "{\"expression\":\"sigmoid(w*x\",\"values\":\"w=1,x=2\"}"), 400, "expected ')'");
   }
 
