@@ -12,10 +12,10 @@ public final class Attention {
   // dQ = dS K/√D,  dK = dSᵀ Q/√D  (P: the attention weights, saved by the forward kernel)
   public static Tensor scaledDotProductAttention(Tensor q, Tensor k, Tensor v, boolean causal) {
     float scale = (float) (1 / Math.sqrt(q.shape(-1)));
-    NdArray[] r = Backends.current().attention(q.array(), k.array(), v.array(), scale, causal);
+    NdArray[] r = Backends.current().attention().attention(q.array(), k.array(), v.array(), scale, causal);
     NdArray weights = r[1];
     return Tensor.fromOp("scaledDotProductAttention", r[0], (g, need) -> {
-      NdArray[] grads = Backends.current().attentionBackward(g.array(), q.array(), k.array(), v.array(), weights, scale, causal);
+      NdArray[] grads = Backends.current().attention().attentionBackward(g.array(), q.array(), k.array(), v.array(), weights, scale, causal);
       return new Tensor[] {Tensor.fromArray(grads[0]), Tensor.fromArray(grads[1]), Tensor.fromArray(grads[2])};
     }, q, k, v);
   }
@@ -28,9 +28,9 @@ public final class Attention {
           + java.util.Arrays.toString(qkv.shape()));
     }
     float scale = (float) (1 / Math.sqrt(qkv.shape(2) / 3 / heads));
-    NdArray[] r = Backends.current().selfAttention(qkv.array(), heads, scale, causal);
+    NdArray[] r = Backends.current().attention().selfAttention(qkv.array(), heads, scale, causal);
     NdArray weights = r[1];
     return Tensor.fromOp("selfAttention", r[0], (g, need) -> new Tensor[] {
-        Tensor.fromArray(Backends.current().selfAttentionBackward(g.array(), qkv.array(), weights, heads, scale, causal))}, qkv);
+        Tensor.fromArray(Backends.current().attention().selfAttentionBackward(g.array(), qkv.array(), weights, heads, scale, causal))}, qkv);
   }
 }

@@ -50,10 +50,10 @@ public final class Convolutions {
       throw new IllegalArgumentException("conv2d: bias must have shape [" + ws[0] + "], got " + Arrays.toString(bias.shape()));
     }
     // The bias is added inside the kernel, per output plane while it is in cache; its gradient sums G over N, H, W.
-    NdArray value = b().conv2d(x.array(), w.array(), bias == null ? null : bias.array(), spec);
+    NdArray value = b().convolution().conv2d(x.array(), w.array(), bias == null ? null : bias.array(), spec);
     BackwardFn back = (g, n) -> new Tensor[] {
-        n[0] ? Tensor.fromArray(b().conv2dBackwardInput(g.array(), w.array(), xs, spec)) : null,
-        n[1] ? Tensor.fromArray(b().conv2dBackwardWeight(g.array(), x.array(), ws, spec)) : null,
+        n[0] ? Tensor.fromArray(b().convolution().conv2dBackwardInput(g.array(), w.array(), xs, spec)) : null,
+        n[1] ? Tensor.fromArray(b().convolution().conv2dBackwardWeight(g.array(), x.array(), ws, spec)) : null,
         n.length > 2 && n[2] ? g.sum(new int[] {0, 2, 3}, false) : null};
     return bias == null ? Tensor.fromOp("conv2d", value, back, x, w) : Tensor.fromOp("conv2d", value, back, x, w, bias);
   }
@@ -65,10 +65,10 @@ public final class Convolutions {
   // the gradient goes to the element that was the maximum of each window
   public static Tensor maxPool2d(Tensor x, int kernel, int stride, int padding, int dilation) {
     Pool2dSpec spec = poolSpec("maxPool2d", x, kernel, stride, padding, dilation, true);
-    PoolResult r = b().maxPool2d(x.array(), spec);
+    PoolResult r = b().pooling().maxPool2d(x.array(), spec);
     int[] xs = x.shape();
     return Tensor.fromOp("maxPool2d", r.values(),
-        (g, n) -> new Tensor[] {Tensor.fromArray(b().maxPool2dBackward(g.array(), r.argmax(), xs))}, x);
+        (g, n) -> new Tensor[] {Tensor.fromArray(b().pooling().maxPool2dBackward(g.array(), r.argmax(), xs))}, x);
   }
 
   public static Tensor avgPool2d(Tensor x, int kernel) {
@@ -79,8 +79,8 @@ public final class Convolutions {
   public static Tensor avgPool2d(Tensor x, int kernel, int stride, int padding, boolean countIncludePad) {
     Pool2dSpec spec = poolSpec("avgPool2d", x, kernel, stride, padding, 1, countIncludePad);
     int[] xs = x.shape();
-    return Tensor.fromOp("avgPool2d", b().avgPool2d(x.array(), spec),
-        (g, n) -> new Tensor[] {Tensor.fromArray(b().avgPool2dBackward(g.array(), xs, spec))}, x);
+    return Tensor.fromOp("avgPool2d", b().pooling().avgPool2d(x.array(), spec),
+        (g, n) -> new Tensor[] {Tensor.fromArray(b().pooling().avgPool2dBackward(g.array(), xs, spec))}, x);
   }
 
   private static Pool2dSpec poolSpec(String op, Tensor x, int kernel, int stride, int padding, int dilation,

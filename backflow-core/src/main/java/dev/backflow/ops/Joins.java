@@ -33,13 +33,13 @@ public final class Joins {
       total += s[d];
     }
     int[] outShape = Views.shapeWith(shape, d, total);
-    NdArray out = b().full(outShape, 0f);
+    NdArray out = b().storage().full(outShape, 0f);
     int[] starts = new int[ts.length];
     int at = 0;
     for (int i = 0; i < ts.length; i++) {
       starts[i] = at;
       int len = ts[i].shape(d);
-      b().copyInto(ts[i].array(), out.slice(d, at, len, 1));
+      b().storage().copyInto(ts[i].array(), out.slice(d, at, len, 1));
       at += len;
     }
     return Tensor.fromOp("cat", out, (g, n) -> {
@@ -81,8 +81,8 @@ public final class Joins {
       Checks.nonNegative("pad", "padding", pads[2 * i + 1]);
       outShape[d] = shape[d] + pads[2 * i] + pads[2 * i + 1];
     }
-    NdArray out = b().full(outShape, value);
-    b().copyInto(x.array(), window(out, shape, pads));
+    NdArray out = b().storage().full(outShape, value);
+    b().storage().copyInto(x.array(), window(out, shape, pads));
     return Tensor.fromOp("pad", out, (g, n) -> {
       Tensor w = g;
       for (int i = 0; i < pads.length / 2; i++) {
@@ -107,9 +107,9 @@ public final class Joins {
    * backward of slicing. Differentiable itself (its gradient is the slice again).
    */
   static Tensor embed(Tensor g, int[] shape, int dim, int start, int step) {
-    NdArray out = b().full(shape, 0f);
+    NdArray out = b().storage().full(shape, 0f);
     int len = g.shape(dim);
-    b().copyInto(g.array(), out.slice(dim, start, len, step));
+    b().storage().copyInto(g.array(), out.slice(dim, start, len, step));
     return Tensor.fromOp("embed", out,
         (gg, n) -> new Tensor[] {gg.slice(dim, start, start + (len - 1) * step + 1, step)}, g);
   }

@@ -52,7 +52,7 @@ public final class Linalg {
     }
     if (x.dim() == 1) return linear(x.unsqueeze(0), weight, bias).squeeze(0);
     int in = weight.shape(1), out = weight.shape(0);
-    NdArray y = Backends.current().linear(x.array(), weight.array(), bias == null ? null : bias.array());
+    NdArray y = Backends.current().linalg().linear(x.array(), weight.array(), bias == null ? null : bias.array());
     BackwardFn back = (g, need) -> {
       Tensor rows = g.reshape(-1, out);
       return new Tensor[] {
@@ -74,7 +74,7 @@ public final class Linalg {
           + Arrays.toString(bUser.shape()) + " do not broadcast");
     }
     Shapes.numel(batch);
-    NdArray out = Backends.current().bmm(withBatch(a.array(), batch, m, k), withBatch(b.array(), batch, k, n));
+    NdArray out = Backends.current().linalg().bmm(withBatch(a.array(), batch, m, k), withBatch(b.array(), batch, k, n));
     if (batch.length == 0) out = out.squeeze(0);
     return Tensor.fromOp("matmul", out, (g, need) -> new Tensor[] {
         need[0] ? g.matmul(b.mT()).sumTo(sa) : null,

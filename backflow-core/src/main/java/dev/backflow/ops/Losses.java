@@ -75,7 +75,7 @@ public final class Losses {
     Tensor x = logits.detach(), t = target.detach();
     Tensor value = x.relu().sub(x.mul(t)).add(x.abs().neg().softplus());
     Tensor perElement = Tensor.fromOp("binaryCrossEntropyWithLogits", value.array(), (g, n) -> new Tensor[] {
-        n[0] ? g.mul(Tensor.fromArray(Backends.current().unary(SIGMOID, x.array(), 0, 0)).sub(t)) : null,
+        n[0] ? g.mul(Tensor.fromArray(Backends.current().elementwise().unary(SIGMOID, x.array(), 0, 0)).sub(t)) : null,
         n[1] ? g.mul(x).neg() : null}, logits, target);
     return reduce(perElement, reduction);
   }
@@ -123,10 +123,10 @@ public final class Losses {
       }
     }
     int[] t = targets.clone();
-    dev.backflow.backend.NdArray[] r = dev.backflow.backend.Backends.current().crossEntropy(logits.array(), t, ignoreIndex);
+    dev.backflow.backend.NdArray[] r = dev.backflow.backend.Backends.current().losses().crossEntropy(logits.array(), t, ignoreIndex);
     dev.backflow.backend.NdArray probs = r[1];
     return Tensor.fromOp("crossEntropy", r[0], (g, need) -> new Tensor[] {
-        Tensor.fromArray(dev.backflow.backend.Backends.current().crossEntropyBackward(probs, t, ignoreIndex, g.item()))}, logits);
+        Tensor.fromArray(dev.backflow.backend.Backends.current().losses().crossEntropyBackward(probs, t, ignoreIndex, g.array()))}, logits);
   }
 
   /** Negative log-likelihood of log-probabilities [N, C] against class indices. */

@@ -22,12 +22,12 @@ public final class Normalization {
       }
     }
     NdArray gamma = weight == null ? null : weight.array(), beta = bias == null ? null : bias.array();
-    NdArray[] r = Backends.current().layerNorm(x.array(), gamma, beta, eps);
+    NdArray[] r = Backends.current().normalization().layerNorm(x.array(), gamma, beta, eps);
     NdArray mean = r[1], rstd = r[2];
     Tensor[] inputs = weight == null && bias == null ? new Tensor[] {x}
         : weight == null ? new Tensor[] {x, bias} : bias == null ? new Tensor[] {x, weight} : new Tensor[] {x, weight, bias};
     return Tensor.fromOp("layerNorm", r[0], (g, need) -> {
-      NdArray[] grads = Backends.current().layerNormBackward(g.array(), x.array(), mean, rstd, gamma);
+      NdArray[] grads = Backends.current().normalization().layerNormBackward(g.array(), x.array(), mean, rstd, gamma);
       Tensor dx = Tensor.fromArray(grads[0]), dw = Tensor.fromArray(grads[1]), db = Tensor.fromArray(grads[2]);
       if (inputs.length == 1) return new Tensor[] {dx};
       if (inputs.length == 3) return new Tensor[] {dx, dw, db};

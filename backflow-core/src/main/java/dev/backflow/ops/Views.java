@@ -45,7 +45,7 @@ public final class Views {
     int[] s = inferShape("reshape", x, shape);
     int[] in = x.shape();
     NdArray v = x.array().tryView(s);
-    if (v == null) v = Backends.current().copy(x.array()).reshapeContiguous(s);
+    if (v == null) v = Backends.current().storage().copy(x.array()).reshapeContiguous(s);
     return Tensor.fromOp("reshape", v, (g, n) -> new Tensor[] {g.reshape(in)}, x);
   }
 
@@ -183,7 +183,7 @@ public final class Views {
 
   public static Tensor contiguous(Tensor x) {
     if (x.isContiguous()) return x;
-    return Tensor.fromOp("contiguous", Backends.current().copy(x.array()), (g, n) -> new Tensor[] {g}, x);
+    return Tensor.fromOp("contiguous", Backends.current().storage().copy(x.array()), (g, n) -> new Tensor[] {g}, x);
   }
 
   static int[] shapeWith(int[] shape, int dim, int size) {

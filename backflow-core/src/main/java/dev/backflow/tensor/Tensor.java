@@ -100,7 +100,7 @@ public final class Tensor {
 
   public static Tensor full(float value, int... shape) {
     checkShape("full", shape);
-    return new Tensor(backend().full(shape, value));
+    return new Tensor(backend().storage().full(shape, value));
   }
 
   public static Tensor zerosLike(Tensor t) {
@@ -118,7 +118,7 @@ public final class Tensor {
 
   public static Tensor arange(double start, double end, double step) {
     if (step == 0 || Double.isNaN(step)) throw new IllegalArgumentException("arange: step must be non-zero, got " + step);
-    return new Tensor(backend().arange(start, end, step));
+    return new Tensor(backend().storage().arange(start, end, step));
   }
 
   public static Tensor eye(int n) {
@@ -127,7 +127,7 @@ public final class Tensor {
 
   public static Tensor eye(int n, int m) {
     checkShape("eye", new int[] {n, m});
-    return new Tensor(backend().eye(n, m));
+    return new Tensor(backend().storage().eye(n, m));
   }
 
   /** Standard normal values; the same seed gives the same values on every run and JDK. */
@@ -137,7 +137,7 @@ public final class Tensor {
 
   public static Tensor randn(RandomGenerator rng, int... shape) {
     checkShape("randn", shape);
-    return new Tensor(backend().randn(shape, rng));
+    return new Tensor(backend().storage().randn(shape, rng));
   }
 
   /** Uniform values in [0, 1). */
@@ -154,7 +154,7 @@ public final class Tensor {
   public static Tensor uniform(RandomGenerator rng, float low, float high, int... shape) {
     checkShape("uniform", shape);
     if (!(high >= low)) throw new IllegalArgumentException("uniform: need low <= high, got [" + low + ", " + high + ")");
-    return new Tensor(backend().rand(shape, low, high, rng));
+    return new Tensor(backend().storage().rand(shape, low, high, rng));
   }
 
   private static void checkShape(String op, int[] shape) {
@@ -240,7 +240,7 @@ public final class Tensor {
 
   /** A contiguous row-major copy of the values. */
   public float[] toArray() {
-    NdArray c = backend().copy(array);
+    NdArray c = backend().storage().copy(array);
     return c.data();
   }
 
@@ -272,7 +272,7 @@ public final class Tensor {
   }
 
   public boolean isFinite() {
-    return backend().allFinite(array);
+    return backend().reductions().allFinite(array);
   }
 
   /** Maps a possibly negative dim to [0, rank), with a clear error when out of range. */
@@ -377,8 +377,8 @@ public final class Tensor {
    * else, so it can become the grad without a copy; otherwise it is copied, so that grads never alias.
    */
   public void accumulateGrad(Tensor g, boolean owned) {
-    if (grad == null) grad = owned ? new Tensor(g.array) : new Tensor(backend().copy(g.array));
-    else grad = new Tensor(backend().binary(BinaryOp.ADD, grad.array, g.array));
+    if (grad == null) grad = owned ? new Tensor(g.array) : new Tensor(backend().storage().copy(g.array));
+    else grad = new Tensor(backend().elementwise().binary(BinaryOp.ADD, grad.array, g.array));
   }
 
   /** Backpropagates from this one-element tensor and frees the graph. */
@@ -428,8 +428,8 @@ public final class Tensor {
 
   private Tensor inPlace(String op, BinaryOp kind, Tensor other) {
     checkInPlace(op, other);
-    NdArray src = other.array.sharesStorageWith(array) ? backend().copy(other.array) : other.array;
-    backend().binaryInPlace(kind, array, src);
+    NdArray src = other.array.sharesStorageWith(array) ? backend().storage().copy(other.array) : other.array;
+    backend().elementwise().binaryInPlace(kind, array, src);
     return this;
   }
 
@@ -443,8 +443,8 @@ public final class Tensor {
   /** Overwrites the values with {@code src} (broadcast to this shape). */
   public Tensor copy_(Tensor src) {
     checkInPlace("copy_", src);
-    NdArray s = src.array.sharesStorageWith(array) ? backend().copy(src.array) : src.array;
-    backend().copyInto(s, array);
+    NdArray s = src.array.sharesStorageWith(array) ? backend().storage().copy(src.array) : src.array;
+    backend().storage().copyInto(s, array);
     return this;
   }
 

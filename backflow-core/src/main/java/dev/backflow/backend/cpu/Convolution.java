@@ -2,6 +2,7 @@ package dev.backflow.backend.cpu;
 
 import dev.backflow.backend.Conv2dSpec;
 import dev.backflow.backend.NdArray;
+import dev.backflow.backend.ConvolutionKernels;
 import dev.backflow.backend.Shapes;
 
 /**
@@ -18,8 +19,13 @@ import dev.backflow.backend.Shapes;
  * skips im2col altogether: the input plane already is the column matrix. Arrays arrive contiguous
  * (CpuBackend passes contiguous()), so only their offset needs adding.
  */
-final class Convolution {
-  private Convolution() {}
+final class Convolution implements ConvolutionKernels {
+  private final Gemm gemm;
+
+  Convolution(Gemm gemm) {
+    this.gemm = gemm;
+  }
+
 
   /** Validated geometry shared by the three entry points. */
   private record Geometry(int n, int c, int h, int w, int o, int kh, int kw, int oh, int ow, int groups,
@@ -286,5 +292,20 @@ final class Convolution {
       throw new IllegalArgumentException(op + ": output gradient has shape " + Shapes.str(gs) + " but the "
           + "convolution produces " + Shapes.str(new int[] {g.n, g.o, g.oh, g.ow}));
     }
+  }
+
+  @Override
+  public NdArray conv2d(NdArray x, NdArray w, NdArray bias, Conv2dSpec spec) {
+    return forward(gemm, Storage.dense(x), Storage.dense(w), bias == null ? null : Storage.dense(bias), spec);
+  }
+
+  @Override
+  public NdArray conv2dBackwardInput(NdArray gOut, NdArray w, int[] xShape, Conv2dSpec spec) {
+    return backwardInput(gemm, Storage.dense(gOut), Storage.dense(w), xShape, spec);
+  }
+
+  @Override
+  public NdArray conv2dBackwardWeight(NdArray gOut, NdArray x, int[] wShape, Conv2dSpec spec) {
+    return backwardWeight(gemm, Storage.dense(gOut), Storage.dense(x), wShape, spec);
   }
 }
