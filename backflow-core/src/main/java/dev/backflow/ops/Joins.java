@@ -1,5 +1,6 @@
 package dev.backflow.ops;
 
+import dev.backflow.autograd.Graph;
 import dev.backflow.backend.Backend;
 import dev.backflow.backend.Backends;
 import dev.backflow.backend.NdArray;
@@ -39,10 +40,10 @@ public final class Joins {
     for (int i = 0; i < ts.length; i++) {
       starts[i] = at;
       int len = ts[i].shape(d);
-      b().storage().copyInto(ts[i].array(), out.slice(d, at, len, 1));
+      b().storage().copyInto(Graph.array(ts[i]), out.slice(d, at, len, 1));
       at += len;
     }
-    return Tensor.fromOp("cat", out, (g, n) -> {
+    return Graph.record("cat", out, (g, n) -> {
       Tensor[] grads = new Tensor[ts.length];
       for (int i = 0; i < ts.length; i++) if (n[i]) grads[i] = g.narrow(d, starts[i], ts[i].shape(d));
       return grads;
@@ -82,8 +83,8 @@ public final class Joins {
       outShape[d] = shape[d] + pads[2 * i] + pads[2 * i + 1];
     }
     NdArray out = b().storage().full(outShape, value);
-    b().storage().copyInto(x.array(), window(out, shape, pads));
-    return Tensor.fromOp("pad", out, (g, n) -> {
+    b().storage().copyInto(Graph.array(x), window(out, shape, pads));
+    return Graph.record("pad", out, (g, n) -> {
       Tensor w = g;
       for (int i = 0; i < pads.length / 2; i++) {
         int d = shape.length - 1 - i;
@@ -109,8 +110,8 @@ public final class Joins {
   static Tensor embed(Tensor g, int[] shape, int dim, int start, int step) {
     NdArray out = b().storage().full(shape, 0f);
     int len = g.shape(dim);
-    b().storage().copyInto(g.array(), out.slice(dim, start, len, step));
-    return Tensor.fromOp("embed", out,
+    b().storage().copyInto(Graph.array(g), out.slice(dim, start, len, step));
+    return Graph.record("embed", out,
         (gg, n) -> new Tensor[] {gg.slice(dim, start, start + (len - 1) * step + 1, step)}, g);
   }
 }

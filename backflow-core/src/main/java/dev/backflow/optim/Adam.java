@@ -1,5 +1,6 @@
 package dev.backflow.optim;
 
+import dev.backflow.autograd.Graph;
 import dev.backflow.backend.Backends;
 import dev.backflow.tensor.Tensor;
 import java.util.List;
@@ -41,7 +42,7 @@ public class Adam extends Optimizer {
     Tensor m = buffer(s, "exp_avg", p), v = buffer(s, "exp_avg_sq", p);
     if (p.isContiguous() && grad.isContiguous()) {
       // The kernel reads the step count itself, so a captured step replays each step's bias correction.
-      Backends.current().optimizer().adamUpdate(p.array(), grad.array(), m.array(), v.array(), step.array(), lr, beta1, beta2,
+      Backends.current().optimizer().adamUpdate(Graph.array(p), Graph.array(grad), Graph.array(m), Graph.array(v), Graph.array(step), lr, beta1, beta2,
           eps, decoupled ? 0f : (float) wd, decoupled ? (float) (1 - lr * wd) : 1f);
       return;
     }

@@ -1,9 +1,8 @@
 package dev.backflow.tensor;
 
 import dev.backflow.autograd.Autograd;
-import dev.backflow.autograd.AnomalyException;
+import dev.backflow.autograd.Graph;
 import dev.backflow.autograd.BackwardEngine;
-import dev.backflow.autograd.BackwardFn;
 import dev.backflow.autograd.Node;
 import dev.backflow.backend.Backend;
 import dev.backflow.backend.Backends;
@@ -41,6 +40,37 @@ public final class Tensor {
 
   private Tensor(NdArray array) {
     this.array = array;
+  }
+
+  // The engine's view of a tensor (storage, graph attachment, hooks, accumulation), handed to autograd once.
+  static {
+    Graph.install(new Graph.TensorAccess() {
+      @Override
+      public Tensor wrap(NdArray value) {
+        return new Tensor(value);
+      }
+
+      @Override
+      public NdArray array(Tensor t) {
+        return t.array;
+      }
+
+      @Override
+      public void attach(Tensor out, Node node) {
+        out.requiresGrad = true;
+        out.gradFn = node;
+      }
+
+      @Override
+      public Tensor runHooks(Tensor t, Tensor g) {
+        return t.runHooks(g);
+      }
+
+      @Override
+      public void accumulateGrad(Tensor t, Tensor g, boolean owned) {
+        t.accumulateGrad(g, owned);
+      }
+    });
   }
 
   static Backend backend() {
@@ -84,10 +114,6 @@ public final class Tensor {
   }
 
   /** Wraps a backend array without copying; for op authors and backends. */
-  public static Tensor fromArray(NdArray array) {
-    return new Tensor(array);
-  }
-
   public static Tensor zeros(int... shape) {
     checkShape("zeros", shape);
     return full(0f, shape);
@@ -165,54 +191,7 @@ public final class Tensor {
   }
 
   // =====================================================================================================
-  // Recording ops
-
-  /**
-   * The result of an op: wraps {@code value} and, when grad mode is on and an input requires grad,
-   * records a node with the op's backward rule. Every op goes through here, which is also where
-   * anomaly mode checks forward values. This is the extension point for custom differentiable ops.
-   */
-  public static Tensor fromOp(String opName, NdArray value, BackwardFn backward, Tensor... inputs) {
-    Tensor out = new Tensor(value);
-    if (Autograd.isAnomalyEnabled()) checkForward(opName, out, inputs);
-    if (backward != null && Autograd.isGradEnabled()) {
-      for (Tensor in : inputs) {
-        if (in.requiresGrad) {
-          out.requiresGrad = true;
-          out.gradFn = new Node(opName, backward, inputs);
-          break;
-        }
-      }
-    }
-    return out;
-  }
-
-  private static void checkForward(String opName, Tensor out, Tensor[] inputs) {
-    if (out.isFinite()) return;
-    StringBuilder shapes = new StringBuilder();
-    boolean inputsFinite = true;
-    for (Tensor in : inputs) {
-      if (shapes.length() > 0) shapes.append(" and ");
-      shapes.append(Arrays.toString(in.shape()));
-      inputsFinite &= in.isFinite();
-    }
-    throw new AnomalyException(opName + " produced NaN or infinity" + (inputs.length > 0 ? " from inputs of shape "
-        + shapes : "") + (inputsFinite ? " that were all finite" : " (an input was already non-finite)")
-        + "; called at " + callSite());
-  }
-
-  private static String callSite() {
-    // Node knows how to find the first frame of user code; reuse it through a throwaway node.
-    return new Node("anomaly", (g, n) -> null, new Tensor[0]).createdAt();
-  }
-
-  // =====================================================================================================
   // Readers
-
-  /** The backend array behind this tensor (shares storage). */
-  public NdArray array() {
-    return array;
-  }
 
   public int[] shape() {
     return array.shape();
@@ -362,8 +341,7 @@ public final class Tensor {
     return () -> hooks.remove(hook);
   }
 
-  /** Runs the registered hooks on an incoming gradient (called by the engine). */
-  public Tensor runHooks(Tensor g) {
+  private Tensor runHooks(Tensor g) {
     if (hooks == null) return g;
     for (UnaryOperator<Tensor> h : List.copyOf(hooks)) {
       Tensor r = h.apply(g);
@@ -372,11 +350,7 @@ public final class Tensor {
     return g;
   }
 
-  /**
-   * Adds a gradient into grad() (called by the engine). {@code owned} says g's storage belongs to nobody
-   * else, so it can become the grad without a copy; otherwise it is copied, so that grads never alias.
-   */
-  public void accumulateGrad(Tensor g, boolean owned) {
+  private void accumulateGrad(Tensor g, boolean owned) {
     if (grad == null) grad = owned ? new Tensor(g.array) : new Tensor(backend().storage().copy(g.array));
     else grad = new Tensor(backend().elementwise().binary(BinaryOp.ADD, grad.array, g.array));
   }

@@ -1,5 +1,6 @@
 package dev.backflow.train;
 
+import dev.backflow.autograd.Graph;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -134,7 +135,7 @@ class CapturedStepTest {
     assertTrue(e.getMessage().contains("captured step cannot read indices"), e.getMessage());
     assertSame(before, Backends.current(), "a failed capture restores the backend");
     e = assertThrows(IllegalStateException.class,
-        () -> new RecordingBackend(Backends.current()).reductions().allFinite(x.array()));
+        () -> new RecordingBackend(Backends.current()).reductions().allFinite(Graph.array(x)));
     assertTrue(e.getMessage().contains("allFinite"), e.getMessage());
   }
 }
