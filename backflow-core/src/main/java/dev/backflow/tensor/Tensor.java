@@ -198,7 +198,7 @@ public final class Tensor {
   }
 
   public int shape(int dim) {
-    return array.shape(normalizeDim(dim));
+    return array.shape(Shapes.normalizeDim(dim, dim()));
   }
 
   public int dim() {
@@ -252,21 +252,6 @@ public final class Tensor {
 
   public boolean isFinite() {
     return backend().reductions().allFinite(array);
-  }
-
-  /** Maps a possibly negative dim to [0, rank), with a clear error when out of range. */
-  public int normalizeDim(int dim) {
-    return normalizeDim(dim, dim());
-  }
-
-  static int normalizeDim(int dim, int rank) {
-    int r = Math.max(rank, 1);
-    int d = dim < 0 ? dim + r : dim;
-    if (d < 0 || d >= r) {
-      throw new IllegalArgumentException("dimension " + dim + " is out of range for a tensor of " + rank
-          + " dimension" + (rank == 1 ? "" : "s") + " (expected " + (-r) + " to " + (r - 1) + ")");
-    }
-    return d;
   }
 
   @Override
