@@ -45,14 +45,22 @@ export const api = {
   neuronExpression: (id, layer, neuron, example) =>
     request('GET', `/api/sessions/${id}/neuron?layer=${layer}&neuron=${neuron}&example=${example}`),
   graph: (expression, values) => request('POST', '/api/graph', { expression, values }),
+  // Checks what a learner typed without sending it for real: {ok: true} or {ok: false, error}, always 200,
+  // so a typo is explained on the page instead of logged by the browser as a failed request.
+  checkSetup: (setup) => request('POST', '/api/check/setup', { setup }),
+  checkGraph: (expression, values) => request('POST', '/api/check/graph', { expression, values }),
+  checkHealth: (settings) => request('POST', '/api/check/health', settings),
   health: (settings) => request('POST', '/api/health', settings),
 
-  // The tab is closing: free the server's session without waiting for it to expire.
+  // The tab is closing: free the server's session at once. A beacon is what browsers deliver while a
+  // page unloads; the server also ends a session seconds after its stream drops, should this be lost.
   close(id) {
+    const url = `/api/sessions/${id}/close`;
     try {
-      fetch(`/api/sessions/${id}/close`, { method: 'POST', keepalive: true });
+      if (navigator.sendBeacon && navigator.sendBeacon(url)) return;
+      fetch(url, { method: 'POST', keepalive: true });
     } catch (e) {
-      // nothing to do: the session will expire on its own
+      // nothing to do: the dropped stream ends the session
     }
   },
 

@@ -2,22 +2,21 @@ import { drawLineChart, drawBars } from './chart.js';
 import { short } from './format.js';
 
 const $ = (id) => document.getElementById(id);
-const LAYER_COLORS = ['#b71c1c', '#e65100', '#f9a825', '#558b2f', '#00838f', '#1565c0', '#4527a0', '#6a1b9a', '#ad1457',
-  '#4e342e', '#37474f', '#000000', '#827717'];
+const RUN_COLORS = ['#c62828', '#2e7d32', '#1565c0'];
+const LETTERS = 'ABC';
 
-// The gradient health view: the server trains the networks and sends per-step gradient norms; this view
-// plots them on log scales side by side.
+// The gradient health view: `backflow doctor` in the browser. The server trains one problem beside its cures
+// with the engine's GradientMonitor attached and sends what the monitor sampled and found; this view only
+// draws the figures and prints the findings.
 export function createHealthView(app) {
   $('health-form').addEventListener('submit', (e) => { e.preventDefault(); run(); });
+  $('health-problem').addEventListener('change', () => run());
   let ran = false;
 
   async function run() {
     $('health-error').hidden = true;
-    $('health-status').textContent = 'training four networks in the engine…';
-    const settings = {
-      depth: $('health-depth').value, width: $('health-width').value, steps: $('health-steps').value,
-      lr: $('health-lr').value, clip: $('health-clip').value,
-    };
+    $('health-status').textContent = 'training the networks in the engine…';
+    const settings = { problem: $('health-problem').value, seed: Number($('health-seed').value) };
     const report = await app.call(() => app.api.health(settings), (message) => {
       $('health-error').hidden = false;
       $('health-error').textContent = message;
@@ -26,41 +25,96 @@ export function createHealthView(app) {
     if (report) { ran = true; draw(report); }
   }
 
-  function layerSeries(r) {
-    const layers = r.layerNorms.length ? r.layerNorms[0].length : 0;
-    return Array.from({ length: layers }, (_, l) => ({
-      points: r.layerNorms.map((norms, step) => [step, norms[l]]),
-      color: LAYER_COLORS[l % LAYER_COLORS.length],
-      label: l === layers - 1 ? `layer ${l + 1} (output)` : `layer ${l + 1}`,
-      width: 1.3,
-    }));
+  function draw(report) {
+    const runs = report.runs;
+    const color = (i) => RUN_COLORS[i % RUN_COLORS.length];
+    drawLineChart($('health-layers'), runs.map((r, i) => ({
+      points: r.layers.map((l, k) => [k + 1, l.recentGradNorm]), color: color(i), label: `${LETTERS[i]}) ${r.label}`,
+    })), { logY: true, title: `${report.title}: gradient norm per layer`, xLabel: 'layer' });
+    drawLineChart($('health-loss'), runs.map((r, i) => ({
+      points: r.epochLoss.map((v, e) => [e + 1, v]), color: color(i), label: `${LETTERS[i]}) loss`,
+    })), { title: 'training loss (cross-entropy)', xLabel: 'epoch' });
+    drawDetail(report, color);
+    drawRuns(runs, color);
+    $('health-summary').textContent = `${report.title} (seed ${report.seed}): `
+      + runs.map((r, i) => `${LETTERS[i]}) ${r.label}: ${r.findings.length
+        ? r.findings.map((f) => `${f.kind} at ${f.layer}`).join(', ') : 'no findings'}`).join('; ') + '.';
   }
 
-  function draw(report) {
-    drawLineChart($('health-sigmoid'), layerSeries(report.sigmoid), { logY: true, title: '‖∂L/∂W‖ per layer — sigmoid', xLabel: 'steps' });
-    drawLineChart($('health-relu'), layerSeries(report.relu), { logY: true, title: '‖∂L/∂W‖ per layer — ReLU + He', xLabel: 'steps' });
-    const dead = report.relu.deadFraction[report.relu.deadFraction.length - 1] || [];
-    drawBars($('health-dead'), dead.map((_, i) => `L${i + 1}`), dead, { title: 'dead ReLUs per hidden layer (end of training)' });
-    drawLineChart($('health-clip-chart'), [
-      { points: report.unclipped.globalNorm.map((v, i) => [i, v]), color: '#c62828', label: 'gradient norm, no clipping' },
-      { points: report.clipped.globalNorm.map((v, i) => [i, v]), color: '#2e7d32', label: `gradient norm, clipped at ${report.request.clipNorm}` },
-      { points: report.unclipped.loss.map((v, i) => [i, v]), color: '#c62828', label: 'loss, no clipping', dash: [4, 3] },
-      { points: report.clipped.loss.map((v, i) => [i, v]), color: '#2e7d32', label: 'loss, clipped', dash: [4, 3] },
-    ], { logY: true, title: 'exploding gradients: norm before clipping, and loss', xLabel: 'steps' });
+  // The panel that shows the failure itself, as the doctor's second chart does.
+  function drawDetail(report, color) {
+    const failing = report.runs[0];
+    if (report.problem === 'exploding') {
+      drawLineChart($('health-detail'), report.runs.map((r, i) => ({
+        points: r.steps.map((s, k) => [s, r.globalNorms[k]]), color: color(i), label: `${LETTERS[i]}) gradient norm`,
+      })), { logY: true, title: 'gradient norm over all parameters, before clipping', xLabel: 'steps' });
+      $('health-detail-caption').textContent = 'Without clipping each step is larger than the last until the values '
+        + 'overflow (the line stops); clipping bounds every step.';
+    } else if (report.problem === 'dying-relu') {
+      const relus = failing.activations.filter((a) => a.kind === 'RELU');
+      drawBars($('health-detail'), relus.map((a) => a.name), relus.map((a) => (a.units && a.deadLastEpoch > 0 ? a.deadLastEpoch / a.units : 0)),
+        { title: 'A) ReLU units dead for the whole last epoch' });
+      $('health-detail-caption').textContent = 'A ReLU that outputs 0 for every example passes no gradient back, so '
+        + 'nothing revives it; leaky ReLUs (run B) cannot die.';
+    } else if (report.problem === 'slow-convergence') {
+      drawLineChart($('health-detail'), report.runs.map((r, i) => ({
+        points: r.layers.map((l, k) => [k + 1, l.recentUpdateRatio]), color: color(i), label: `${LETTERS[i]}) ‖Δw‖/‖w‖`,
+      })), { logY: true, title: 'update-to-weight ratio per layer (rule of thumb ≈ 1e-3)', xLabel: 'layer' });
+      $('health-detail-caption').textContent = 'Each step of the slow run changes the weights by a few 1e-5 of their '
+        + 'size, a hundredth of what trains steadily: the loss falls, but a hundred times too slowly.';
+    } else {
+      const layers = failing.layers;
+      drawLineChart($('health-detail'), layers.map((l, k) => ({
+        points: failing.steps.map((s, j) => [s, l.gradNorms[j]]),
+        color: `hsl(${Math.round((k / Math.max(1, layers.length - 1)) * 240)}, 70%, 42%)`,
+        label: k === 0 || k === layers.length - 1 ? l.name : '', width: 1,
+      })), { logY: true, title: 'A) gradient norm of every layer over training', xLabel: 'steps' });
+      $('health-detail-caption').textContent = 'Every layer of the sigmoid network over training, input side in red, '
+        + 'output side in blue: the gradient shrinks by a factor at each layer on its way back.';
+    }
+  }
 
-    const ratio = (r) => {
-      const first = r.layerNorms[0];
-      return first ? first[0] / first[first.length - 1] : NaN;
-    };
-    const deadShare = dead.length ? dead.reduce((a, b) => a + b, 0) / dead.length : 0;
-    const diverged = report.unclipped.divergedAt;
-    $('health-summary').textContent =
-      `At the first step, layer 1's gradient is ${short(ratio(report.sigmoid))} × the output layer's in the sigmoid network `
-      + `and ${short(ratio(report.relu))} × in the ReLU + He network. ${(deadShare * 100).toFixed(0)}% of the ReLUs ended dead. `
-      + (diverged !== null && diverged !== undefined
-        ? `Without clipping the exploding set-up diverged at step ${diverged}; with clipping it ran all ${report.clipped.loss.length} steps`
-        : `Without clipping the largest gradient norm was ${short(Math.max(...report.unclipped.globalNorm))}; clipped steps are bounded by ${report.request.clipNorm}`)
-      + ` (final loss ${short(report.clipped.loss[report.clipped.loss.length - 1])}).`;
+  // Each run's outcome and the monitor's findings, with their explanations and remedies, as text.
+  function drawRuns(runs, color) {
+    const box = $('health-runs');
+    box.replaceChildren();
+    runs.forEach((r, i) => {
+      const card = document.createElement('article');
+      card.className = 'health-run';
+      card.style.borderLeftColor = color(i);
+      card.dataset.testid = `health-run-${i}`;
+      const head = document.createElement('h3');
+      head.textContent = `${LETTERS[i]}) ${r.label}`;
+      const outcome = document.createElement('p');
+      outcome.textContent = r.outcome;
+      card.append(head, outcome);
+      if (!r.findings.length) {
+        const none = document.createElement('p');
+        none.className = 'finding-none';
+        none.textContent = 'The monitor found nothing wrong.';
+        card.append(none);
+      }
+      for (const f of r.findings) {
+        const d = document.createElement('details');
+        d.className = 'finding';
+        const s = document.createElement('summary');
+        s.textContent = `${f.kind} at ${f.layer}`;
+        const p = document.createElement('p');
+        p.textContent = f.explanation;
+        const figures = document.createElement('p');
+        figures.className = 'note';
+        figures.textContent = Object.entries(f.figures).map(([k, v]) => `${k} = ${v === null ? '∞' : short(v)}`).join(', ');
+        const ul = document.createElement('ul');
+        for (const remedy of f.remedies) {
+          const li = document.createElement('li');
+          li.textContent = remedy;
+          ul.append(li);
+        }
+        d.append(s, p, figures, ul);
+        card.append(d);
+      }
+      box.append(card);
+    });
   }
 
   return { shown: () => { if (!ran) run(); } };

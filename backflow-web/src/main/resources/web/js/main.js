@@ -16,6 +16,7 @@ function showBanner(message) {
 // The page: one server session per tab, the set-up mirrored in the address, four views over one network.
 const app = {
   api,
+  showBanner,
   id: null,
   setup: {},
   view: 'playground',
@@ -42,6 +43,12 @@ const app = {
   // set-up it accepted, which the controls and the address then show.
   async changeSetup(changes) {
     const next = { ...app.setup, ...changes };
+    const check = await app.call(() => api.checkSetup(next));
+    if (check && !check.ok) {
+      showBanner(`Not applied: ${check.error}.`);
+      showSetupControls();
+      return;
+    }
     const view = await app.command((id) => api.applySetup(id, next));
     if (view) onSessionView(view);
     else showSetupControls(); // put the controls back to the accepted set-up
@@ -88,19 +95,18 @@ async function start() {
   app.view = fromUrl.view;
   const limits = await app.call(() => api.getLimits());
   if (limits) app.limits = limits;
+  // A link's set-up is checked first, so a tampered or mistyped one is explained, not a failed request.
   let view;
+  let refused = null;
   try {
-    view = await api.createSession(fromUrl.setup);
+    const check = await api.checkSetup(fromUrl.setup);
+    if (!check.ok) refused = check.error;
+    view = await api.createSession(refused ? {} : fromUrl.setup);
   } catch (e) {
-    if (!(e instanceof ApiError) || e.status !== 400) { showBanner(e.message); return; }
-    try {
-      view = await api.createSession({});
-    } catch (again) {
-      showBanner(again.message);
-      return;
-    }
-    showBanner(`The set-up in this link was not accepted: ${e.message}. Showing the default set-up instead.`);
+    showBanner(e instanceof ApiError ? e.message : String(e));
+    return;
   }
+  if (refused) showBanner(`The set-up in this link was not accepted: ${refused}. Showing the default set-up instead.`);
   app.id = view.id;
   // Leaving the page ends its session and closes its stream at once: an open stream would hold one of
   // the browser's six connections to this server even while the page sits in the back-forward cache.

@@ -27,7 +27,7 @@ export class NetworkDiagram {
     this.activations = activations;
     const c = this.container;
     c.innerHTML = '';
-    const width = Math.max(420, c.clientWidth || 600);
+    const width = Math.max(300, c.clientWidth || 600); // a phone's column; wider networks scroll sideways
     const columns = sizes.length;
     const gap = (width - NODE - 60) / Math.max(1, columns - 1);
     const height = TOP + Math.max(...sizes) * ROW + 10;
@@ -145,7 +145,12 @@ export class NetworkDiagram {
       path.setAttribute('stroke', value >= 0 ? WEIGHT_POSITIVE : WEIGHT_NEGATIVE);
       path.setAttribute('stroke-opacity', '0.8');
       path.setAttribute('data-weight', String(w));
-      path.firstChild.textContent = `w = ${fixed(w)} (layer ${l + 1}, to neuron ${j + 1} from ${l === 0 ? 'input' : 'neuron'} ${i + 1})`;
+      // Hovering an edge shows its weight and the gradient the last step gave it (TensorFlow Playground
+      // shows the weight only).
+      const g = snapshot.grads && snapshot.grads[l] && snapshot.grads[l][j] ? snapshot.grads[l][j][i] : null;
+      path.setAttribute('data-grad', g === null ? '' : String(g));
+      path.firstChild.textContent = `w = ${fixed(w)} (layer ${l + 1}, to neuron ${j + 1} from ${l === 0 ? 'input' : 'neuron'} ${i + 1})`
+        + (g === null ? '; ∂L/∂w appears after the first step' : `\n∂L/∂w = ${fixed(g)} at the last step`);
     })));
     snapshot.neurons.forEach((layer, l) => layer.forEach((heatmap, j) => {
       const canvas = this.canvases[l + 1] && this.canvases[l + 1][j];

@@ -61,11 +61,18 @@ export function createPlayground(app) {
   $('btn-new-seed').addEventListener('click', () => app.changeSetup({ seed: String(Math.floor(Math.random() * 1e6)) }));
   $('show-test').addEventListener('change', drawPoints);
 
+  // A diverged run cannot step: say so here rather than send a request the server must refuse.
+  const diverged = () => {
+    if (!lastSnapshot || !lastSnapshot.diverged) return false;
+    app.showBanner('training has diverged (a weight is NaN or infinite): lower the learning rate and press ⟲ Reset');
+    return true;
+  };
   $('btn-run').addEventListener('click', () => {
     if (running) app.command((id) => app.api.pause(id));
-    else app.command((id) => app.api.run(id, Number($('speed').value), $('stop-perfect').checked));
+    else if (!diverged()) app.command((id) => app.api.run(id, Number($('speed').value), $('stop-perfect').checked));
   });
   $('btn-step').addEventListener('click', () => {
+    if (diverged()) return;
     const n = ++seq;
     pending.set(n, performance.now());
     app.command((id) => app.api.step(id, n));
@@ -95,6 +102,23 @@ export function createPlayground(app) {
     $('loss-formula').textContent = `Loss: ${view.lossFormula}. Accuracy counts ŷ > 0.5 as class 1.`;
     if (view.rebuilt) history = [];
     drawPoints();
+    showExport(view.export);
+  }
+
+  // The trained network as a checkpoint `backflow eval` (and PyTorch) loads; set-ups it cannot rebuild say why.
+  function showExport(exp) {
+    const link = $('export');
+    if (!exp || exp.refusal) {
+      link.removeAttribute('href');
+      link.removeAttribute('download');
+      link.setAttribute('aria-disabled', 'true');
+      $('export-note').textContent = exp ? `(${exp.refusal})` : '';
+      return;
+    }
+    link.href = `/api/sessions/${app.id}/export`;
+    link.setAttribute('download', exp.file);
+    link.removeAttribute('aria-disabled');
+    $('export-note').textContent = `then: ${exp.command}`;
   }
 
   function drawPoints() {
@@ -145,7 +169,7 @@ export function createPlayground(app) {
     drawLineChart($('loss-chart'), [
       { points: history.map((h) => [h[0], h[1]]), color: '#1f2933', label: 'training loss' },
       { points: history.map((h) => [h[0], h[2]]), color: '#9aa5b1', label: 'test loss', dash: [4, 3] },
-    ], { xLabel: 'steps', yFromZero: true, empty: 'the loss curves appear as it trains' });
+    ], { xLabel: 'steps', yFromZero: true, xFromZero: true, empty: 'the loss curves appear as it trains' });
 
     if (s.seq !== null && s.seq !== undefined && pending.has(s.seq)) {
       const sent = pending.get(s.seq);

@@ -1,10 +1,17 @@
-import { fixed, factor } from './format.js';
-import { WEIGHT_POSITIVE, WEIGHT_NEGATIVE } from './colors.js';
-import { explainPhase, neuronName, inputName, paramName } from './stepper-text.js';
+import { fixed, factor, moved } from './format.js';
+import { WEIGHT_POSITIVE, WEIGHT_NEGATIVE, GRADIENT } from './colors.js';
+import { explainPhase, neuronName, paramName } from './stepper-text.js';
+import { drawLineChart } from './chart.js';
 
 const $ = (id) => document.getElementById(id);
 const SVG_NS = 'http://www.w3.org/2000/svg';
 const MAX_EDGE_LABELS = 12;
+/** Neuron radius, and the vertical room a neuron takes with its bias label under it. */
+const RADIUS = 40;
+const SLOT = 2 * RADIUS + 40;
+/** The diagram is laid out at least this wide; a narrower screen scrolls it sideways. */
+const MIN_WIDTH = 560;
+const FLOW_MILLIS = 700;
 
 // The set-ups behind the presets: the worked single neuron exactly as the article has it, and the classic
 // 2-2-1 sigmoid XOR network on the 4-row truth table.
@@ -17,6 +24,12 @@ export const PRESETS = {
 
 // The phases of one step: the example enters, forward layer by layer, the loss, backward layer by layer
 // from the output, the update.
+// A value before and after the update: the article prints its new w to 5 decimals; otherwise as many as it
+// takes to see the value move.
+function move(before, after, article) {
+  return article ? [fixed(before), fixed(after, 5)] : moved(before, after);
+}
+
 function phasesOf(trace) {
   const L = trace.layers.length;
   const list = [{ kind: 'start' }];
@@ -36,6 +49,8 @@ export function createStepper(app) {
   let row = 0;
   let selected = null; // { layer, to, from } with from = -1 for a bias
   let busy = false;
+  let lossHistory = []; // [step, batch loss before the update, after it], for the loss-over-steps plot
+  let shown = null; // the (trace, phase) last drawn, so a flow is animated once per phase change
 
   const trace = () => (t >= 0 ? traces[t] : null);
   const phases = () => (trace() ? phasesOf(trace()) : []);
@@ -49,10 +64,14 @@ export function createStepper(app) {
   $('phase-prev').addEventListener('click', prev);
   $('phase-scrub').addEventListener('input', () => { p = Number($('phase-scrub').value); render(); });
   $('article-rounding').addEventListener('change', render);
+  // After a choice in either list the arrow keys step again: focus moves to Next, since arrows on a focused
+  // <select> would change its choice (a keyboard trap where the hint says "→ next").
   $('preset').addEventListener('change', () => {
     const preset = PRESETS[$('preset').value];
     if (preset) app.changeSetup(preset);
+    $('phase-next').focus();
   });
+  $('trace-example').addEventListener('change', () => $('phase-next').focus());
   for (const b of document.querySelectorAll('[data-jump]')) {
     b.addEventListener('click', async () => {
       if (!trace() || updateDone()) await fetchTrace();
@@ -73,6 +92,10 @@ export function createStepper(app) {
 
   async function fetchTrace() {
     if (busy) return;
+    if (lastSnapshot && lastSnapshot.diverged) {
+      app.showBanner('training has diverged (a weight is NaN or infinite): lower the learning rate and press ⟲ Reset in the playground');
+      return;
+    }
     busy = true;
     try {
       const example = Number($('trace-example').value);
@@ -81,6 +104,8 @@ export function createStepper(app) {
       traces = traces.slice(0, t + 1);
       traces.push(next);
       if (traces.length > 50) traces.shift();
+      lossHistory.push([next.step, next.loss.data, next.after.loss]);
+      if (lossHistory.length > 500) lossHistory.shift();
       t = traces.length - 1;
       p = 0;
       row = 0;
@@ -122,13 +147,18 @@ export function createStepper(app) {
     t = -1;
     p = 0;
     selected = null;
+    lossHistory = [];
     const presetFor = view.setup.dataset === 'neuron' ? 'neuron'
       : view.setup.dataset === 'xor4' && view.setup.layers === '2' && view.setup.act === 'sigmoid' ? 'xor' : 'current';
     $('preset').value = presetFor;
     const select = $('trace-example');
     select.innerHTML = '';
     const add = (value, text) => { const o = document.createElement('option'); o.value = value; o.textContent = text; select.appendChild(o); };
-    add(-1, view.data.train.length === 1 ? 'the example' : `the next mini-batch (batch size ${view.setup.batch})`);
+    const n = view.data.train.length, batch = Number(view.setup.batch);
+    add(-1, n === 1 ? 'the example'
+      : batch > n ? `the whole training set (${n} rows; batch size ${batch} is more than there are)`
+        : batch === n ? `the whole training set (${n} rows)`
+        : `the next mini-batch (batch size ${batch})`);
     view.data.train.slice(0, 50).forEach((r, i) => {
       const inputs = r.slice(0, -1).map((v) => fixed(v, 2)).join(', ');
       add(i, `example ${i}: x = (${inputs}), y = ${fixed(r[r.length - 1], 2)}`);
@@ -139,8 +169,10 @@ export function createStepper(app) {
 
   function onState(s) {
     // Training elsewhere (the playground) moved the network on: the cached traces are history now.
+    // A trace's own step is streamed too, often before the trace itself arrives: while one is being
+    // fetched, a newer step is that one, not training elsewhere.
     const tr = trace();
-    if (tr && s.step !== tr.step && t === traces.length - 1 && s.step > tr.step) {
+    if (!busy && tr && t === traces.length - 1 && s.step > traces[traces.length - 1].step) {
       traces = [];
       t = -1;
       p = 0;
@@ -166,6 +198,8 @@ export function createStepper(app) {
       $('quantities').innerHTML = '';
       $('chain').textContent = 'Click a weight (an edge) or a neuron (its bias) to see its chain-rule product once the backward pass reaches it.';
       $('article-box').hidden = true;
+      renderProgress(null);
+      shown = null;
       return;
     }
     const phase = list[p];
@@ -176,6 +210,10 @@ export function createStepper(app) {
     renderQuantities(tr);
     renderChain(tr);
     renderArticle(tr);
+    renderProgress(tr);
+    const now = `${tr.step}:${p}`;
+    if (shown !== now) animateFlow(tr, phase);
+    shown = now;
   }
 
   function phaseTitle(tr, phase) {
@@ -199,18 +237,19 @@ export function createStepper(app) {
 
   // ---- the diagram -------------------------------------------------------------------------------------
 
-  let radius = 44;
+  // Columns left to right; each neuron gets a slot tall enough for its circle and the bias label under it.
   function layout(sizes) {
     const svg = $('stepper-svg');
-    const width = svg.clientWidth || 760;
-    const height = Math.max(460, (Math.max(...sizes) + 1) * 64);
+    const width = Math.max(MIN_WIDTH, svg.parentElement.clientWidth || 760);
+    const top = 36; // room for the loss above the output neuron
+    const height = Math.max(420, top + Math.max(...sizes) * SLOT);
     svg.setAttribute('viewBox', `0 0 ${width} ${height}`);
+    svg.style.width = `${width}px`;
     svg.style.height = `${height}px`;
-    radius = Math.min(44, (height / (Math.max(...sizes) + 1)) * 0.45);
     const cols = sizes.length;
     return sizes.map((n, c) => Array.from({ length: n }, (_, j) => ({
-      x: 70 + (c * (width - 140)) / Math.max(1, cols - 1),
-      y: (height * (j + 1)) / (n + 1),
+      x: 60 + (c * (width - 120)) / Math.max(1, cols - 1),
+      y: top + ((height - top) * (j + 0.5)) / n,
     })));
   }
 
@@ -221,22 +260,44 @@ export function createStepper(app) {
     return e;
   }
 
+  // Before the first step: the network's shape and current weights. The snapshot is drawn only when it has
+  // this set-up's shape (after "+ layer" the stream may still carry the old network for a moment).
   function drawEmpty() {
     const svg = $('stepper-svg');
     svg.innerHTML = '';
     const view = app.stepperStructure;
-    if (!view || !lastSnapshot) return;
+    if (!view) return;
     const hidden = view.setup.layers ? view.setup.layers.split(',').map(Number) : [];
     const sizes = [view.data.inputs, ...hidden, 1];
     const pos = layout(sizes);
-    lastSnapshot.weights.forEach((layer, l) => layer.forEach((r, j) => r.forEach((w, i) => {
-      const a = pos[l][i], b = pos[l + 1][j];
-      svg.appendChild(el('line', { x1: a.x, y1: a.y, x2: b.x, y2: b.y, stroke: w >= 0 ? WEIGHT_POSITIVE : WEIGHT_NEGATIVE,
-        'stroke-width': Math.min(8, 0.5 + 2 * Math.abs(w)), 'stroke-opacity': 0.6 }));
-    })));
+    const w = lastSnapshot && lastSnapshot.weights;
+    const fits = w && w.length === sizes.length - 1
+      && w.every((layer, l) => layer.length === sizes[l + 1] && layer.every((r) => r.length === sizes[l]));
+    if (fits) {
+      w.forEach((layer, l) => layer.forEach((r, j) => r.forEach((v, i) => {
+        const a = pos[l][i], b = pos[l + 1][j];
+        const value = typeof v === 'number' ? v : 0;
+        svg.appendChild(el('line', { x1: a.x, y1: a.y, x2: b.x, y2: b.y, stroke: value >= 0 ? WEIGHT_POSITIVE : WEIGHT_NEGATIVE,
+          'stroke-width': Math.min(8, 0.5 + 2 * Math.abs(value)), 'stroke-opacity': 0.6 }));
+      })));
+    }
     pos.forEach((col, c) => col.forEach((q) => {
-      svg.appendChild(el('circle', { cx: q.x, cy: q.y, r: c === 0 ? 22 : 30, fill: '#fff', stroke: '#52606d' }));
+      svg.appendChild(el('circle', { cx: q.x, cy: q.y, r: c === 0 ? 24 : RADIUS, fill: '#fff', stroke: '#52606d' }));
     }));
+  }
+
+  // The values the diagram shows: the engine's, or with the article's rounding once it is switched on.
+  function shownValues(tr) {
+    const art = useArticle(tr) ? tr.article : null;
+    const n = tr.layers.length;
+    return {
+      art,
+      a: (l, j) => (art && l === n ? art.yHat : tr.layers[l - 1].a[row][j]),
+      dz: (l, j) => (art && l === n ? art.dLdb : tr.layers[l - 1].dLdz[row][j]),
+      grad: (q) => (art ? (q.from >= 0 ? art.dLdw : art.dLdb) : q.grad),
+      next: (q) => (art ? (q.from >= 0 ? art.newW : art.newB) : q.next),
+      loss: art ? art.loss : tr.loss.value,
+    };
   }
 
   function drawNetwork(tr) {
@@ -246,37 +307,16 @@ export function createStepper(app) {
     const sizes = [tr.inputNames.length, ...tr.layers.map((l) => l.z[0].length)];
     const pos = layout(sizes);
     const phase = phases()[p];
+    const v = shownValues(tr);
     const weights = tr.params.filter((q) => q.from >= 0);
     const labelEdges = weights.length <= MAX_EDGE_LABELS;
-    const weightNow = (q) => (updateDone() ? q.next : q.old);
+    const weightNow = (q) => (updateDone() ? v.next(q) : q.old);
     const maxW = Math.max(1e-9, ...weights.map((q) => Math.abs(weightNow(q)) || 0));
-
-    for (const q of weights) {
-      const a = pos[q.layer - 1][q.from], b = pos[q.layer][q.to];
-      const w = weightNow(q);
-      const g = el('g', { class: 'edge', 'data-testid': `w-${q.layer}-${q.to}-${q.from}`, tabindex: 0, role: 'button',
-        'aria-label': `${paramName(tr, q)}: w = ${fixed(w)}` });
-      if (isSelected(q)) g.classList.add('selected');
-      g.appendChild(el('line', { x1: a.x, y1: a.y, x2: b.x, y2: b.y, stroke: 'transparent', 'stroke-width': 14 }));
-      g.appendChild(el('line', { class: 'shown', x1: a.x, y1: a.y, x2: b.x, y2: b.y,
-        stroke: w >= 0 ? WEIGHT_POSITIVE : WEIGHT_NEGATIVE, 'stroke-opacity': 0.75,
-        'stroke-width': (0.75 + 5 * Math.abs(w) / maxW).toFixed(2) }));
-      if (labelEdges || isSelected(q)) {
-        const k = 0.22 + 0.5 * ((q.from + 0.5) / sizes[q.layer - 1]);
-        const lx = a.x + (b.x - a.x) * k, ly = a.y + (b.y - a.y) * k - 6;
-        const text = el('text', { x: lx, y: ly, 'text-anchor': 'middle' });
-        if (updateDone()) {
-          text.appendChild(el('tspan', {}, `${fixed(q.old)}→${fixed(q.next)}`));
-        } else {
-          text.appendChild(el('tspan', {}, `w=${fixed(q.old)}`));
-          if (backwardDone(q.layer)) text.appendChild(el('tspan', { x: lx, dy: 13, class: 'grad' }, `∂L/∂w=${fixed(q.grad)}`));
-        }
-        g.appendChild(text);
-      }
-      g.addEventListener('click', () => { selected = { layer: q.layer, to: q.to, from: q.from }; render(); });
-      g.addEventListener('keydown', (e) => { if (e.key === 'Enter') { selected = { layer: q.layer, to: q.to, from: q.from }; render(); } });
-      svg.appendChild(g);
-    }
+    const edgeLayer = el('g', {});
+    const nodeLayer = el('g', {});
+    const flowLayer = el('g', { class: 'flows', 'aria-hidden': 'true' });
+    svg.append(edgeLayer, nodeLayer, flowLayer);
+    const taken = []; // boxes of everything drawn so far that a label must not cover
 
     tr.inputNames.forEach((name, i) => {
       const q = pos[0][i];
@@ -284,7 +324,8 @@ export function createStepper(app) {
       g.appendChild(el('circle', { cx: q.x, cy: q.y, r: 24, fill: '#f0f4f8', stroke: '#52606d' }));
       g.appendChild(el('text', { x: q.x, y: q.y - 3, 'text-anchor': 'middle', 'font-weight': 600 }, name));
       g.appendChild(el('text', { x: q.x, y: q.y + 12, 'text-anchor': 'middle', 'data-testid': `input-${i}` }, fixed(tr.inputs[row][i], 3)));
-      svg.appendChild(g);
+      nodeLayer.appendChild(g);
+      taken.push({ x: q.x - 24, y: q.y - 24, width: 48, height: 48 });
     });
 
     tr.layers.forEach((layer, li) => {
@@ -296,29 +337,139 @@ export function createStepper(app) {
           'aria-label': `${neuronName(tr, l, j)}; select its bias` });
         if ((phase.kind === 'forward' || phase.kind === 'backward') && phase.layer === l) g.classList.add('active');
         if (selected && selected.layer === l && selected.to === j && selected.from < 0) g.classList.add('selected');
-        g.appendChild(el('circle', { cx: q.x, cy: q.y, r: radius }));
-        g.appendChild(el('text', { x: q.x, y: q.y - 20, 'text-anchor': 'middle', 'font-weight': 600 }, neuronName(tr, l, j)));
+        g.appendChild(el('circle', { cx: q.x, cy: q.y, r: RADIUS }));
+        g.appendChild(el('text', { x: q.x, y: q.y - 22, 'text-anchor': 'middle', 'font-weight': 600 }, neuronName(tr, l, j)));
         if (forwardDone(l)) {
-          g.appendChild(el('text', { x: q.x, y: q.y - 4, 'text-anchor': 'middle', 'data-testid': `z-${l}-${j}` }, `z=${fixed(layer.z[row][j])}`));
-          g.appendChild(el('text', { x: q.x, y: q.y + 10, 'text-anchor': 'middle', 'data-testid': `a-${l}-${j}` }, `a=${fixed(layer.a[row][j])}`));
+          g.appendChild(el('text', { x: q.x, y: q.y - 7, 'text-anchor': 'middle', 'data-testid': `z-${l}-${j}` }, `z=${fixed(layer.z[row][j])}`));
+          g.appendChild(el('text', { x: q.x, y: q.y + 8, 'text-anchor': 'middle', 'data-testid': `a-${l}-${j}` }, `a=${fixed(v.a(l, j))}`));
         }
         if (backwardDone(l)) {
-          g.appendChild(el('text', { x: q.x, y: q.y + 24, 'text-anchor': 'middle', class: 'grad', 'data-testid': `dz-${l}-${j}` },
-            `∂L/∂z=${fixed(layer.dLdz[row][j])}`));
+          g.appendChild(el('text', { x: q.x, y: q.y + 23, 'text-anchor': 'middle', class: 'grad', 'data-testid': `dz-${l}-${j}` },
+            `∂L/∂z=${fixed(v.dz(l, j))}`));
         }
-        const b = updateDone() ? `b: ${fixed(bias.old)}→${fixed(bias.next)}` : `b=${fixed(bias.old)}`;
-        g.appendChild(el('text', { x: q.x, y: q.y + 60, 'text-anchor': 'middle', class: 'small' }, b));
-        g.addEventListener('click', () => { selected = { layer: l, to: j, from: -1 }; render(); });
-        svg.appendChild(g);
+        let b;
+        if (updateDone()) {
+          const [before, after] = move(bias.old, v.next(bias), v.art);
+          b = `b: ${before}→${after}`;
+        } else {
+          b = `b=${fixed(bias.old)}`;
+        }
+        g.appendChild(el('text', { x: q.x, y: q.y + RADIUS + 14, 'text-anchor': 'middle', class: 'small', 'data-testid': `b-${l}-${j}` }, b));
+        const choose = () => { selected = { layer: l, to: j, from: -1 }; render(); };
+        g.addEventListener('click', choose);
+        g.addEventListener('keydown', (e) => { if (e.key === 'Enter') { e.preventDefault(); choose(); } });
+        nodeLayer.appendChild(g);
+        taken.push({ x: q.x - RADIUS, y: q.y - RADIUS, width: 2 * RADIUS, height: 2 * RADIUS });
+        for (const text of g.querySelectorAll('text')) taken.push(box(text));
       });
     });
 
     if (lossDone()) {
       const out = pos[n][0];
-      const text = el('text', { x: out.x, y: out.y - 56, 'text-anchor': 'middle', 'font-weight': 600, 'data-testid': 'loss-on-diagram' },
-        `L = ${fixed(tr.loss.value)}`);
-      svg.appendChild(text);
+      const text = el('text', { x: out.x, y: out.y - RADIUS - 8, 'text-anchor': 'middle', 'font-weight': 600, 'data-testid': 'loss-on-diagram' },
+        `L = ${fixed(v.loss)}`);
+      nodeLayer.appendChild(text);
+      taken.push(box(text));
     }
+
+    for (const q of weights) {
+      const a = pos[q.layer - 1][q.from], b = pos[q.layer][q.to];
+      const w = weightNow(q);
+      const g = el('g', { class: 'edge', 'data-testid': `w-${q.layer}-${q.to}-${q.from}`, tabindex: 0, role: 'button',
+        'aria-label': `${paramName(tr, q)}: w = ${fixed(w)}${backwardDone(q.layer) ? `, ∂L/∂w = ${fixed(v.grad(q))}` : ''}` });
+      if (isSelected(q)) g.classList.add('selected');
+      g.appendChild(el('line', { x1: a.x, y1: a.y, x2: b.x, y2: b.y, stroke: 'transparent', 'stroke-width': 14 }));
+      g.appendChild(el('line', { class: 'shown', x1: a.x, y1: a.y, x2: b.x, y2: b.y,
+        stroke: w >= 0 ? WEIGHT_POSITIVE : WEIGHT_NEGATIVE, 'stroke-opacity': 0.75,
+        'stroke-width': (0.75 + 5 * Math.abs(w) / maxW).toFixed(2) }));
+      const choose = () => { selected = { layer: q.layer, to: q.to, from: q.from }; render(); };
+      g.addEventListener('click', choose);
+      g.addEventListener('keydown', (e) => { if (e.key === 'Enter') { e.preventDefault(); choose(); } });
+      edgeLayer.appendChild(g);
+      if (labelEdges || isSelected(q)) {
+        const text = el('text', { 'text-anchor': 'middle', class: 'edge-label', 'data-testid': `wl-${q.layer}-${q.to}-${q.from}` });
+        if (updateDone()) {
+          const [before, after] = move(q.old, v.next(q), v.art);
+          text.appendChild(el('tspan', {}, `${before}→${after}`));
+        } else {
+          text.appendChild(el('tspan', {}, `w=${fixed(q.old)}`));
+          if (backwardDone(q.layer)) text.appendChild(el('tspan', { dy: 14, class: 'grad' }, `∂L/∂w=${fixed(v.grad(q))}`));
+        }
+        g.appendChild(text);
+        placeLabel(text, a, b, taken, isSelected(q));
+      }
+    }
+  }
+
+  function box(text) {
+    const b = text.getBBox();
+    return { x: b.x, y: b.y, width: b.width, height: b.height };
+  }
+
+  const overlaps = (p, q) => p.x < q.x + q.width && q.x < p.x + p.width && p.y < q.y + q.height && q.y < p.y + p.height;
+
+  // An edge's label goes at the first point along the edge where it covers no neuron and no other label;
+  // where there is none the label is left out (the edge's aria-label and a click still give its numbers).
+  function placeLabel(text, a, b, taken, keep) {
+    const spans = [...text.querySelectorAll('tspan')];
+    for (const k of [0.5, 0.38, 0.62, 0.28, 0.72, 0.2, 0.8, 0.45, 0.55]) {
+      const x = a.x + (b.x - a.x) * k, y = a.y + (b.y - a.y) * k - 4;
+      text.setAttribute('x', x);
+      text.setAttribute('y', y);
+      for (const s of spans) s.setAttribute('x', x);
+      const r = box(text);
+      if (r.width === 0) return; // not laid out (the view is hidden): placed again when it is shown
+      const padded = { x: r.x - 2, y: r.y - 1, width: r.width + 4, height: r.height + 2 };
+      if (!taken.some((o) => overlaps(o, padded))) { taken.push(padded); return; }
+    }
+    if (keep) { taken.push(box(text)); return; }
+    text.remove();
+  }
+
+  // Gradients visibly flowing: on a forward phase each edge into the layer carries its w·a towards the
+  // neuron; on a backward phase each edge carries w·∂L/∂z back to the neuron it came from (and ∂L/∂ŷ
+  // leaves the loss for the output). Skipped when the reader asks for reduced motion; the phase's numbers
+  // are on the diagram either way.
+  function animateFlow(tr, phase) {
+    const svg = $('stepper-svg');
+    const layer = svg.querySelector('g.flows');
+    if (!layer || (phase.kind !== 'forward' && phase.kind !== 'backward')) { svg.dataset.flow = 'none'; return; }
+    if (window.matchMedia('(prefers-reduced-motion: reduce)').matches) { svg.dataset.flow = 'reduced'; return; }
+    const sizes = [tr.inputNames.length, ...tr.layers.map((x) => x.z[0].length)];
+    const pos = layout(sizes);
+    const l = phase.layer;
+    const into = tr.params.filter((q) => q.layer === l && q.from >= 0);
+    const forward = phase.kind === 'forward';
+    const labelled = into.length <= 4; // more labels in flight would only cover each other
+    let count = 0;
+    for (const q of into) {
+      const src = pos[l - 1][q.from], dst = pos[l][q.to];
+      const [from, to] = forward ? [src, dst] : [dst, src];
+      const input = l === 1 ? tr.inputs[row][q.from] : tr.layers[l - 2].a[row][q.from];
+      const value = forward ? q.old * input : q.old * tr.layers[l - 1].dLdz[row][q.to];
+      launch(layer, from, to, forward, labelled ? fixed(value, 3) : null, forward ? q.to : q.from);
+      count++;
+    }
+    if (!forward && l === tr.layers.length) {
+      const out = pos[l][0];
+      launch(layer, { x: out.x, y: out.y - RADIUS - 14 }, out, false, null, 0);
+      count++;
+    }
+    svg.dataset.flow = `${phase.kind}:${count}`;
+  }
+
+  // One value on its way; k staggers the departures so values leaving one neuron do not cover each other.
+  function launch(layer, from, to, forward, label, k) {
+    const dot = el('g', { class: `flow ${forward ? 'forward' : 'backward'}` });
+    dot.appendChild(el('circle', { cx: from.x, cy: from.y, r: 5, fill: forward ? '#1d3557' : GRADIENT }));
+    if (label !== null) dot.appendChild(el('text', { x: from.x, y: from.y - 8, 'text-anchor': 'middle', class: forward ? '' : 'grad' }, label));
+    layer.appendChild(dot);
+    const flight = dot.animate([
+      { transform: 'translate(0px, 0px)', opacity: 1 },
+      { transform: `translate(${to.x - from.x}px, ${to.y - from.y}px)`, opacity: 1, offset: 0.85 },
+      { transform: `translate(${to.x - from.x}px, ${to.y - from.y}px)`, opacity: 0 },
+    ], { duration: FLOW_MILLIS, delay: 150 * (k % 4), easing: 'ease-in-out', fill: 'forwards' });
+    flight.onfinish = () => dot.remove();
   }
 
   function isSelected(q) {
@@ -338,16 +489,17 @@ export function createStepper(app) {
     const art = useArticle(tr) ? tr.article : null;
     const isWeight = q.from >= 0;
     const hidden = '…';
+    const [before, after] = move(q.old, art ? (isWeight ? art.newW : art.newB) : q.next, art);
     const rows = [
       ['ŷ, the output', 'q-yhat', forwardDone(n) ? fixed(art ? art.yHat : out.a[row][0]) : hidden],
       ['y, the target', 'q-target', fixed(tr.targets[row][0])],
-      ['L, the loss', 'q-loss', lossDone() ? fixed(tr.loss.value) : hidden],
+      ['L, the loss', 'q-loss', lossDone() ? fixed(art ? art.loss : tr.loss.value) : hidden],
       ['∂L/∂ŷ', 'q-dLdyhat', backwardDone(n) ? fixed(art ? art.dLdyHat : out.dLda[row][0]) : hidden],
       ['∂ŷ/∂z', 'q-dyhatdz', backwardDone(n) ? fixed(art ? art.dyHatdz : out.dadz[row][0]) : hidden],
       [`∂L/∂${isWeight ? 'w' : 'b'} (${q.name})`, 'q-grad',
         backwardDone(q.layer) ? fixed(art ? (isWeight ? art.dLdw : art.dLdb) : q.grad) : hidden],
       [`${q.name}: before → after the update`, 'q-new',
-        updateDone() ? `${fixed(q.old)} → ${art ? fixed(isWeight ? art.newW : art.newB, 5) : fixed(q.next)}` : fixed(q.old)],
+        updateDone() ? `${before} → ${after}` : fixed(q.old)],
     ];
     const table = $('quantities');
     table.innerHTML = '';
@@ -441,17 +593,19 @@ export function createStepper(app) {
       const u = tr.update;
       const line = document.createElement('div');
       const newValue = art ? (isWeight ? art.newW : art.newB) : q.next;
-      const shown = document.createElement('span');
-      shown.setAttribute('data-testid', 'chain-update');
-      shown.textContent = art ? fixed(newValue, 5) : fixed(newValue);
+      const [before, after] = move(q.old, newValue, art);
+      const result = document.createElement('span');
+      result.setAttribute('data-testid', 'chain-update');
+      result.textContent = after;
       const grad = art ? product : q.grad;
       line.append(u.optimizer === 'sgd'
-        ? `update: ${v} ← ${v} − η·∂L/∂${v} = ${fixed(q.old)} − ${u.learningRate} · ${factor(grad)} = `
-        : `update (${u.optimizer}, η = ${u.learningRate}): ${fixed(q.old)} → `, shown);
+        ? `update: ${v} ← ${v} − η·∂L/∂${v} = ${before} − ${u.learningRate} · ${factor(grad)} = `
+        : `update (${u.optimizer}, η = ${u.learningRate}): ${before} → `, result);
       box.appendChild(line);
     }
   }
 
+  // The article works through step 1 only; its box (and toggle) goes once the stepper is past it.
   function renderArticle(tr) {
     const box = $('article-box');
     box.hidden = !tr.article;
@@ -459,9 +613,50 @@ export function createStepper(app) {
     const a = tr.article;
     const exactW = tr.params.find((q) => q.from >= 0);
     $('article-note').textContent = `Exact arithmetic (what the engine computes): ŷ = ${fixed(tr.layers[0].a[0][0], 6)}, `
-      + `∂L/∂w = ${fixed(exactW.grad, 6)}, w → ${fixed(exactW.next, 6)}. The article prints ∂L/∂w = ${fixed(a.dLdw)} and `
-      + `w → ${fixed(a.newW, 5)} because it rounds ŷ to ${fixed(a.yHat, 2)} before the backward pass: then ∂L/∂ŷ = `
-      + `${fixed(a.dLdyHat, 1)} and ∂ŷ/∂z = ${fixed(a.dyHatdz)} exactly. Neither is wrong; the difference is only that early rounding.`;
+      + `L = ${fixed(tr.loss.value, 6)}, ∂L/∂w = ${fixed(exactW.grad, 6)}, w → ${fixed(exactW.next, 6)}. The article prints `
+      + `L = ${fixed(a.loss)}, ∂L/∂w = ${fixed(a.dLdw)} and w → ${fixed(a.newW, 5)} because it rounds ŷ to ${fixed(a.yHat, 2)} `
+      + `before the backward pass: then ∂L/∂ŷ = ${fixed(a.dLdyHat, 1)} and ∂ŷ/∂z = ${fixed(a.dyHatdz)} exactly. `
+      + 'Neither is wrong; the difference is only that early rounding.';
+  }
+
+  // Predictions improving: the batch's loss before and after each traced update, and at the update the
+  // network's outputs for the batch before and after it.
+  function renderProgress(tr) {
+    const chart = $('stepper-loss-chart');
+    drawLineChart(chart, [
+      { points: lossHistory.map((h) => [h[0], h[1]]), color: '#9aa5b1', label: 'before the update', dash: [4, 3] },
+      { points: lossHistory.map((h) => [h[0], h[2]]), color: '#1f2933', label: 'after it' },
+    ], { xLabel: 'steps', yFromZero: true, markers: true, title: 'loss on each step’s batch', empty: 'the loss of each step appears here' });
+    const box = $('step-outcome');
+    box.innerHTML = '';
+    if (!tr || !updateDone()) {
+      box.textContent = tr ? 'After the update (the last phase) this shows the batch’s loss and outputs before and after the step.' : '';
+      return;
+    }
+    const art = useArticle(tr) ? tr.article : null;
+    const before = tr.loss.data, after = tr.after.loss;
+    const verdict = after < before ? 'lower: the step helped' : after > before ? 'higher: the step overshot (try a smaller η)' : 'unchanged';
+    const line = document.createElement('p');
+    const span = document.createElement('b');
+    span.setAttribute('data-testid', 'loss-after');
+    span.textContent = `${fixed(before)} → ${fixed(after)}`;
+    line.append('Loss on this batch: ', span, ` (${verdict}).`);
+    box.appendChild(line);
+    const table = document.createElement('table');
+    table.className = 'quantities';
+    table.setAttribute('data-testid', 'outputs-before-after');
+    const head = document.createElement('tr');
+    for (const h of ['example', 'y', 'ŷ before', 'ŷ after']) { const th = document.createElement('th'); th.textContent = h; head.appendChild(th); }
+    table.appendChild(head);
+    const n = tr.layers.length;
+    tr.examples.slice(0, 8).forEach((e, r) => {
+      const rowEl = document.createElement('tr');
+      const cells = [String(e), fixed(tr.targets[r][0], 2), fixed(tr.layers[n - 1].a[r][0]), fixed(tr.after.outputs[r][0])];
+      for (const c of cells) { const td = document.createElement('td'); td.className = 'value'; td.textContent = c; rowEl.appendChild(td); }
+      table.appendChild(rowEl);
+    });
+    box.appendChild(table);
+    if (art) box.appendChild(document.createTextNode('(The engine’s exact numbers; the article’s rounding changes only the printed step.)'));
   }
 
   return { showSetup, onState, render };

@@ -26,15 +26,14 @@ import org.knowm.xchart.style.Styler.LegendPosition;
  * scale (input layer on the left), above a panel that shows the failure itself over training.
  */
 final class DoctorCharts {
-  private static final int W = 720, H = 360;
+  static final int W = 720, H = 360;
 
   private DoctorCharts() {}
 
   static void write(Demonstrations.Demonstration d, Path png) throws IOException {
     System.setProperty("java.awt.headless", "true");
     XYChart layers = logChart(d.title() + ": gradient norm per layer", "layer (1 = input side)", "gradient norm");
-    addFinite(layers, d.failing().label(), perLayer(d.failing()));
-    addFinite(layers, d.cured().label(), perLayer(d.cured()));
+    for (Demonstrations.Run r : d.runs()) addFinite(layers, r.label(), perLayer(r));
     Chart<?, ?> detail;
     switch (d.name()) {
       case "exploding": detail = globalNorms(d); break;
@@ -57,7 +56,7 @@ final class DoctorCharts {
 
   private static XYChart globalNorms(Demonstrations.Demonstration d) {
     XYChart c = logChart("Gradient norm over all parameters, before clipping", "step", "gradient norm");
-    for (Demonstrations.Run r : List.of(d.failing(), d.cured())) {
+    for (Demonstrations.Run r : d.runs()) {
       addFinite(c, r.label(), new double[][] {r.monitor().sampledSteps(), r.monitor().globalGradNorms()});
     }
     return c;
@@ -66,7 +65,7 @@ final class DoctorCharts {
   private static XYChart lossCurves(Demonstrations.Demonstration d) {
     XYChart c = new XYChartBuilder().width(W).height(H).title("Training loss").xAxisTitle("epoch").yAxisTitle("cross-entropy").build();
     c.getStyler().setLegendPosition(LegendPosition.OutsideS);
-    for (Demonstrations.Run r : List.of(d.failing(), d.cured())) {
+    for (Demonstrations.Run r : d.runs()) {
       List<EpochResult> h = r.history();
       if (h.isEmpty()) continue;
       c.addSeries(r.label(), h.stream().mapToDouble(EpochResult::epoch).toArray(), h.stream().mapToDouble(e -> e.train().loss()).toArray());
@@ -93,14 +92,14 @@ final class DoctorCharts {
     return c;
   }
 
-  private static XYChart logChart(String title, String x, String y) {
+  static XYChart logChart(String title, String x, String y) {
     XYChart c = new XYChartBuilder().width(W).height(H).title(title).xAxisTitle(x).yAxisTitle(y).build();
     c.getStyler().setYAxisLogarithmic(true).setLegendPosition(LegendPosition.OutsideS);
     return c;
   }
 
   /** A log axis cannot show zero, NaN or infinity: those points are left out (a run that overflowed stops). */
-  private static void addFinite(XYChart c, String name, double[][] xy) {
+  static org.knowm.xchart.XYSeries addFinite(XYChart c, String name, double[][] xy) {
     List<Double> xs = new ArrayList<>(), ys = new ArrayList<>();
     for (int i = 0; i < xy[0].length; i++) {
       if (xy[1][i] > 0 && Double.isFinite(xy[1][i])) {
@@ -108,11 +107,11 @@ final class DoctorCharts {
         ys.add(xy[1][i]);
       }
     }
-    if (!xs.isEmpty()) c.addSeries(name, xs, ys);
+    return xs.isEmpty() ? null : c.addSeries(name, xs, ys);
   }
 
   /** Writes the panels one above the other, through a temporary file, so a reader never sees half a PNG. */
-  private static void stack(Path png, Chart<?, ?>... charts) throws IOException {
+  static void stack(Path png, Chart<?, ?>... charts) throws IOException {
     List<BufferedImage> images = new ArrayList<>();
     int height = 0;
     for (Chart<?, ?> c : charts) {

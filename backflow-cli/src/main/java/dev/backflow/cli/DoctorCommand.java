@@ -2,14 +2,12 @@ package dev.backflow.cli;
 
 import dev.backflow.diagnostics.Demonstrations;
 import dev.backflow.diagnostics.Finding;
-import dev.backflow.train.EpochResult;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -21,10 +19,11 @@ import picocli.CommandLine.Spec;
  * for every run, and charts each pair.
  */
 @Command(name = "doctor", mixinStandardHelpOptions = true,
-    description = "Show vanishing gradients, exploding gradients and dying ReLUs next to their cures: a report of what the"
-        + " gradient monitor found in each run (report.txt) and a PNG chart of per-layer gradient norms for each pair.")
+    description = "Show the four common problems of the articles' table (vanishing gradients, exploding gradients, dying"
+        + " ReLUs, slow convergence) next to their cures: a report of what the gradient monitor found in each run"
+        + " (report.txt) and a PNG chart of per-layer gradient norms for each problem.")
 final class DoctorCommand implements Callable<Integer> {
-  private static final List<String> NAMES = List.of("vanishing", "exploding", "dying-relu");
+  private static final List<String> NAMES = Demonstrations.NAMES;
 
   @Spec CommandSpec spec;
 
@@ -34,22 +33,19 @@ final class DoctorCommand implements Callable<Integer> {
   @Option(names = "--seed", description = "seed of the data, the weights and the batch order; default: ${DEFAULT-VALUE}")
   long seed = 0;
 
-  @Option(names = "--only", split = ",", description = "run only these demonstrations: vanishing, exploding, dying-relu")
+  @Option(names = "--only", split = ",", description = "run only these demonstrations: vanishing, exploding, dying-relu,"
+      + " slow-convergence")
   List<String> only = new ArrayList<>();
 
   @Override
   public Integer call() throws Exception {
-    for (String name : only) {
-      if (!NAMES.contains(name)) {
-        throw new IllegalArgumentException("--only: unknown demonstration '" + name + "' (expected vanishing, exploding or dying-relu)");
-      }
-    }
+    only.forEach(Demonstrations::requireKnown);
     PrintWriter o = spec.commandLine().getOut();
     Files.createDirectories(out);
     StringBuilder report = new StringBuilder();
     for (String name : NAMES) {
       if (!only.isEmpty() && !only.contains(name)) continue;
-      Demonstrations.Demonstration d = run(name);
+      Demonstrations.Demonstration d = Demonstrations.byName(name, seed);
       Path png = out.resolve(name + ".png");
       DoctorCharts.write(d, png);
       String section = section(d) + "chart: " + png + "\n\n";
@@ -62,36 +58,18 @@ final class DoctorCommand implements Callable<Integer> {
     return 0;
   }
 
-  private Demonstrations.Demonstration run(String name) {
-    switch (name) {
-      case "vanishing": return Demonstrations.vanishing(seed);
-      case "exploding": return Demonstrations.exploding(seed);
-      default: return Demonstrations.dyingRelu(seed);
-    }
-  }
-
   static String section(Demonstrations.Demonstration d) {
     StringBuilder sb = new StringBuilder();
     sb.append("== ").append(d.title()).append(" ==\n\n");
     char letter = 'A';
-    for (Demonstrations.Run r : List.of(d.failing(), d.cured())) {
-      sb.append(letter++).append(") ").append(r.label()).append(": ").append(outcome(r)).append('\n');
+    for (Demonstrations.Run r : d.runs()) {
+      sb.append(letter++).append(") ").append(r.label()).append(": ").append(r.outcome()).append('\n');
       List<Finding> fs = r.monitor().findings();
       sb.append("   findings: ").append(fs.isEmpty() ? "none" : fs.stream().map(f -> f.kind() + " at " + f.layer())
           .reduce((a, b) -> a + ", " + b).orElse("")).append("\n\n");
       sb.append(indent(r.monitor().report())).append('\n');
     }
     return sb.toString();
-  }
-
-  private static String outcome(Demonstrations.Run r) {
-    List<EpochResult> h = r.history();
-    if (r.stoppedBy() != null) {
-      String first = r.stoppedBy().split(":")[0];
-      return "stopped, " + first;
-    }
-    return String.format(Locale.ROOT, "loss %.3f after epoch 1, %.3f after epoch %d; training accuracy %.1f%%",
-        h.get(0).train().loss(), h.get(h.size() - 1).train().loss(), h.size(), 100 * r.accuracy());
   }
 
   private static String indent(String text) {

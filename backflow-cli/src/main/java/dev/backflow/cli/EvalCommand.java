@@ -32,8 +32,7 @@ final class EvalCommand implements Callable<Integer> {
     Dataset test = setup.testSet();
     Module model = setup.buildModel(test);
     Checkpoint.load(checkpoint, model, null);
-    Metrics m = new Trainer(model, TrainingSetup.optimizer("sgd", model.parameters(), 1, 0), LossFunction.crossEntropy())
-        .evaluate(new DataLoader(test, 1000, false, false, 0, 1));
+    Metrics m = Trainer.evaluate(model, new DataLoader(test, 1000, false, false, 0, 1), LossFunction.crossEntropy());
     spec.commandLine().getOut().printf(Locale.ROOT, "%s on %s test split (%d examples): loss %.4f, accuracy %.4f%n",
         setup.model, setup.dataset, m.samples(), m.loss(), m.accuracy());
     return 0;

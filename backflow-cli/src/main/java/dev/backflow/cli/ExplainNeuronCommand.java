@@ -1,5 +1,6 @@
 package dev.backflow.cli;
 
+import dev.backflow.examples.ArticleRounding;
 import dev.backflow.examples.SingleNeuron;
 import java.io.PrintWriter;
 import java.util.Locale;
@@ -45,10 +46,9 @@ final class ExplainNeuronCommand implements Callable<Integer> {
     out.printf(Locale.ROOT, "  w: %s - %s·(%.6f) = %.6f%n", fmt(w), fmt(lr), s.dLdW(), s.newW());
     out.printf(Locale.ROOT, "  b: %s - %s·(%.6f) = %.6f%n", fmt(b), fmt(lr), s.dLdB(), s.newB());
     // The article's figures come from rounding ŷ to two decimals before going backward.
-    float yR = Math.round(s.yHat() * 100f) / 100f;
-    float dR = -2f * (target - yR) * yR * (1f - yR) * x;
+    ArticleRounding r = ArticleRounding.of(s);
     out.printf(Locale.ROOT, "%nRounded as many articles show it: with ŷ rounded to %.2f first, ∂L/∂w = %.6g and w → %.6g.%n",
-        yR, dR, w - lr * dR);
+        r.yHat(), r.dLdw(), r.newW());
     out.println("The exact figures above keep every digit of ŷ; rounding early shifts the gradient in the 4th decimal.");
     out.flush();
     return 0;

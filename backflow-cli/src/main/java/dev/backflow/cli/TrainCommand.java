@@ -5,12 +5,15 @@ import dev.backflow.data.Dataset;
 import dev.backflow.nn.Module;
 import dev.backflow.optim.LrScheduler;
 import dev.backflow.optim.Optimizer;
+import dev.backflow.optim.Optimizers;
 import dev.backflow.train.Checkpoint;
 import dev.backflow.train.EpochResult;
 import dev.backflow.train.LossFunction;
 import dev.backflow.train.Trainer;
 import dev.backflow.train.TrainingListener;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -56,58 +59,65 @@ final class TrainCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (threads != null) dev.backflow.backend.cpu.Parallel.setThreads(threads);
-    if (batchSize <= 0) throw new IllegalArgumentException("--batch-size must be positive, got " + batchSize);
     if (epochs < 0) throw new IllegalArgumentException("--epochs must be 0 or more, got " + epochs);
     PrintWriter o = spec.commandLine().getOut();
     Dataset train = setup.trainSet(), test = setup.testSet();
-    Module model = setup.buildModel(train);
-    if (amp) {
-      if (!(model instanceof dev.backflow.nn.Sequential)) throw new IllegalArgumentException("--amp needs an mlp or toy model");
-      model = new dev.backflow.amp.MixedPrecisionSequential((dev.backflow.nn.Sequential) model);
-    }
-    Optimizer opt = TrainingSetup.optimizer(optimizer, model.parameters(), lr, weightDecay);
+    Module built = setup.buildModel(train);
+    if (amp && !(built instanceof dev.backflow.nn.Sequential)) throw new IllegalArgumentException("--amp needs an mlp or toy model");
+    Module model = amp ? new dev.backflow.amp.MixedPrecisionSequential((dev.backflow.nn.Sequential) built) : built;
+    // --weight-decay 0, the default, leaves each optimizer its own: AdamW's is 0.01.
+    Optimizers.Options options = weightDecay == 0 ? Optimizers.Options.DEFAULTS : Optimizers.Options.DEFAULTS.withWeightDecay(weightDecay);
+    Optimizer opt = Optimizers.create(optimizer, model.parameters(), lr, options);
     DataLoader trainLoader = new DataLoader(train, batchSize, true, false, setup.seed, 2);
     DataLoader testLoader = new DataLoader(test, 1000, false, false, 0, 1);
     Path ckpt = out.resolve("checkpoint.safetensors");
-    int firstEpoch = 1;
-    List<EpochResult> history = new ArrayList<>();
+    int done = 0;
     if (resume) {
       Map<String, String> meta = Checkpoint.load(ckpt, model, opt);
-      firstEpoch = Integer.parseInt(meta.getOrDefault("epoch", "0")) + 1;
-      trainLoader.setEpoch(firstEpoch - 1);
-      o.printf(Locale.ROOT, "resumed from %s after epoch %d%n", ckpt, firstEpoch - 1);
+      done = Integer.parseInt(meta.getOrDefault("epoch", "0"));
+      trainLoader.setEpoch(done);
+      o.printf(Locale.ROOT, "resumed from %s after epoch %d%n", ckpt, done);
     }
     o.printf(Locale.ROOT, "%s on %s: %d training / %d test examples, %,d parameters, %s lr %s, batch %d%n",
         setup.model, setup.dataset, train.size(), test.size(), model.numParameters(), optimizer, lr, batchSize);
-    Trainer trainer = new Trainer(model, opt, LossFunction.crossEntropy()).clipGradNorm(clip);
+    Trainer trainer = new Trainer(model, opt, LossFunction.crossEntropy()).clipGradNorm(clip).resumeAfter(done);
     if (amp) trainer.gradScaler(new dev.backflow.amp.GradScaler());
     if (schedule.equals("cosine")) {
-      LrScheduler cosine = LrScheduler.cosine(opt, Math.max(1, epochs), 0.0);
-      for (int e = 1; e < firstEpoch; e++) cosine.step();
-      trainer.scheduler(cosine);
+      trainer.scheduler(LrScheduler.cosine(opt, Math.max(1, epochs), 0.0));
     } else if (!schedule.equals("constant")) {
       throw new IllegalArgumentException("--schedule must be constant or cosine, got " + schedule);
     }
-    ProgressListener progress = new ProgressListener(noProgress);
-    trainer.listener(progress);
     Files.createDirectories(out);
-    for (int epoch = firstEpoch; epoch <= epochs; epoch++) {
-      EpochResult r = trainer.fit(trainLoader, testLoader, 1).get(0);
-      r = new EpochResult(epoch, r.train(), r.validation(), r.seconds(), r.samplesPerSecond(), r.learningRate());
+    List<EpochResult> history = new ArrayList<>();
+    trainer.listener(new ProgressListener(noProgress)).listener(TrainingListener.eachEpoch(r -> {
       history.add(r);
-      o.printf(Locale.ROOT, "epoch %d: train loss %.4f acc %.4f | test loss %.4f acc %.4f | %.0f samples/s%n", epoch,
+      o.printf(Locale.ROOT, "epoch %d: train loss %.4f acc %.4f | test loss %.4f acc %.4f | %.0f samples/s%n", r.epoch(),
           r.train().loss(), r.train().accuracy(), r.validation().loss(), r.validation().accuracy(), r.samplesPerSecond());
       o.flush();
-      Map<String, String> meta = new LinkedHashMap<>();
-      meta.put("epoch", Integer.toString(epoch));
-      meta.put("model", setup.model);
-      meta.put("dataset", setup.dataset);
-      meta.put("test_accuracy", Double.toString(r.validation().accuracy()));
-      Checkpoint.save(ckpt, model, opt, meta);
-      Charts.trainingCurves(history, out.resolve("curves.png"));
+      saveCheckpointAndCurves(ckpt, model, opt, r, history);
+    }));
+    try {
+      trainer.fit(trainLoader, testLoader, Math.max(0, epochs - done));
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
     }
     o.printf("checkpoint: %s%ncurves: %s%n", ckpt, out.resolve("curves.png"));
     return 0;
+  }
+
+  /** After every epoch, so that an interrupted run can be resumed and its curves looked at. */
+  private void saveCheckpointAndCurves(Path ckpt, Module model, Optimizer opt, EpochResult r, List<EpochResult> history) {
+    Map<String, String> meta = new LinkedHashMap<>();
+    meta.put("epoch", Integer.toString(r.epoch()));
+    meta.put("model", setup.model);
+    meta.put("dataset", setup.dataset);
+    meta.put("test_accuracy", Double.toString(r.validation().accuracy()));
+    try {
+      Checkpoint.save(ckpt, model, opt, meta);
+      Charts.trainingCurves(history, out.resolve("curves.png"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** A terminal progress bar per epoch (me.tongfei:progressbar) with samples/s and ETA. */

@@ -6,15 +6,9 @@ import dev.backflow.data.TensorDataset;
 import dev.backflow.data.ToyDatasets;
 import dev.backflow.nn.Models;
 import dev.backflow.nn.Module;
-import dev.backflow.optim.Adam;
-import dev.backflow.optim.AdamW;
-import dev.backflow.optim.Optimizer;
-import dev.backflow.optim.RmsProp;
-import dev.backflow.optim.Sgd;
 import dev.backflow.tensor.Tensor;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.List;
 import picocli.CommandLine.Option;
 
 /** Options shared by train and eval: which model on which data, and how it is built. */
@@ -77,18 +71,5 @@ final class TrainingSetup {
 
   private void requireFashion() {
     if (!isFashion()) throw new IllegalArgumentException("--model " + model + " needs --dataset fashion-mnist; use --model toy for " + dataset);
-  }
-
-  static Optimizer optimizer(String name, List<Tensor> params, double lr, double weightDecay) {
-    if (!(lr > 0) || !Double.isFinite(lr)) throw new IllegalArgumentException("--lr must be a positive number, got " + lr);
-    switch (name) {
-      case "sgd": return new Sgd(params, lr, 0, 0, weightDecay, false);
-      case "momentum": return new Sgd(params, lr, 0.9, 0, weightDecay, false);
-      case "nesterov": return new Sgd(params, lr, 0.9, 0, weightDecay, true);
-      case "rmsprop": return new RmsProp(params, lr, 0.99, 1e-8, weightDecay, 0, false);
-      case "adam": return new Adam(params, lr, 0.9, 0.999, 1e-8, weightDecay);
-      case "adamw": return new AdamW(params, lr, 0.9, 0.999, 1e-8, weightDecay == 0 ? 0.01 : weightDecay);
-      default: throw new IllegalArgumentException("unknown --optimizer '" + name + "' (expected sgd, momentum, nesterov, rmsprop, adam or adamw)");
-    }
   }
 }

@@ -47,6 +47,39 @@ class CommandLineTest {
   }
 
   @Test
+  void aResumedTrainingContinuesAsTheUninterruptedOneAndEvalScoresItsCheckpoint(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+    String[] common = {"train", "--model", "toy", "--dataset", "moons", "--optimizer", "momentum", "--lr", "0.05",
+        "--seed", "3", "--no-progress"};
+    String[] whole = run(concat(common, "--epochs", "3", "--out", dir.resolve("whole").toString()));
+    assertEquals("0", whole[0], whole[2]);
+    String[] first = run(concat(common, "--epochs", "2", "--out", dir.resolve("parts").toString()));
+    String[] rest = run(concat(common, "--epochs", "3", "--resume", "--out", dir.resolve("parts").toString()));
+    assertEquals("0", rest[0], rest[2]);
+    assertTrue(first[1].contains("epoch 2: ") && !first[1].contains("epoch 3: "), first[1]);
+    assertTrue(rest[1].contains("resumed from") && !rest[1].contains("epoch 2: "), rest[1]);
+    String epoch3 = epochLine(whole[1], 3);
+    assertEquals(epoch3, epochLine(rest[1], 3));
+    String[] eval = run("eval", "--checkpoint", dir.resolve("parts/checkpoint.safetensors").toString(), "--seed", "3");
+    assertEquals("0", eval[0], eval[2]);
+    String testLoss = epoch3.replaceAll(".*test loss (\\S+) acc (\\S+).*", "loss $1, accuracy $2");
+    assertTrue(eval[1].contains("toy on moons test split (500 examples): " + testLoss), eval[1] + " vs " + epoch3);
+  }
+
+  private static String epochLine(String out, int epoch) {
+    for (String line : out.split("\\R")) {
+      // the speed differs run to run
+      if (line.startsWith("epoch " + epoch + ": ")) return line.replaceAll("\\| [0-9]+ samples/s", "");
+    }
+    throw new AssertionError("no epoch " + epoch + " in\n" + out);
+  }
+
+  private static String[] concat(String[] a, String... b) {
+    String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+
+  @Test
   void badOptionsAreRejectedWithAClearMessage() {
     String[] r = run("xor", "--lr", "-1");
     assertEquals("1", r[0]);

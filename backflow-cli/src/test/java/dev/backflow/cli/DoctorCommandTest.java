@@ -30,6 +30,21 @@ class DoctorCommandTest {
   }
 
   @Test
+  void theSlowConvergenceDemonstrationFlagsTheLowLearningRateAndNeitherCure(@TempDir Path dir) throws Exception {
+    String[] r = run("doctor", "--only", "slow-convergence", "--out", dir.toString());
+    assertEquals("0", r[0], r[2]);
+    String report = Files.readString(dir.resolve("report.txt"));
+    assertTrue(report.contains("== Slow convergence =="), report);
+    assertTrue(report.contains("A) ReLU MLP, SGD learning rate 0.001 (100x too low): loss"), report);
+    assertTrue(report.contains("findings: LEARNING_RATE_TOO_LOW at model"), report);
+    assertTrue(report.contains("B) the same, SGD learning rate 0.1: loss"), report);
+    assertTrue(report.contains("C) the same, Adam learning rate 0.001: loss"), report);
+    assertEquals(2, report.split("findings: none", -1).length - 1, report);
+    byte[] png = Files.readAllBytes(dir.resolve("slow-convergence.png"));
+    assertTrue(png.length > 1000 && png[1] == 'P' && png[2] == 'N' && png[3] == 'G', "not a PNG");
+  }
+
+  @Test
   void anUnknownDemonstrationIsRejectedByName(@TempDir Path dir) {
     String[] r = run("doctor", "--only", "overfitting", "--out", dir.toString());
     assertEquals("1", r[0]);

@@ -25,7 +25,7 @@ public final class MixedPrecisionSequential extends Module {
   public MixedPrecisionSequential(Sequential model) {
     int i = 0;
     for (Module m : model.layers()) {
-      boolean ok = m instanceof Linear || (m instanceof Activation && kindOf((Activation) m) != null);
+      boolean ok = m instanceof Linear || (m instanceof Activation && hasSavedOutputRule(((Activation) m).kind()));
       if (!ok) {
         throw new IllegalArgumentException("mixed precision supports Linear and ReLU/Sigmoid/Tanh layers; layer " + i
             + " is " + m);
@@ -34,12 +34,11 @@ public final class MixedPrecisionSequential extends Module {
     }
   }
 
-  private static String kindOf(Activation a) {
-    switch (a.name()) {
-      case "ReLU": return "relu";
-      case "Sigmoid": return "sigmoid";
-      case "Tanh": return "tanh";
-      default: return null;
+  /** The activations whose derivative is a function of their output, which is all this stack saves. */
+  private static boolean hasSavedOutputRule(Activation.Kind kind) {
+    switch (kind) {
+      case RELU: case SIGMOID: case TANH: return true;
+      default: return false;
     }
   }
 
@@ -58,7 +57,7 @@ public final class MixedPrecisionSequential extends Module {
           // The bf16 weight is not kept: backward rounds the (unchanged) master weight again.
           if (record) saved.add(xs);
         } else {
-          h = activate(kindOf((Activation) m), h);
+          h = activate(((Activation) m).kind(), h);
           if (record) saved.add(new Bf16Saved(h));
         }
       }
@@ -72,11 +71,22 @@ public final class MixedPrecisionSequential extends Module {
         inputs.toArray(new Tensor[0]));
   }
 
-  private static Tensor activate(String kind, Tensor h) {
+  private static Tensor activate(Activation.Kind kind, Tensor h) {
     switch (kind) {
-      case "relu": return h.relu();
-      case "sigmoid": return h.sigmoid();
-      default: return h.tanh();
+      case RELU: return h.relu();
+      case SIGMOID: return h.sigmoid();
+      case TANH: return h.tanh();
+      default: throw new AssertionError(kind);
+    }
+  }
+
+  /** The activation's derivative from its output y: relu' = [y &gt; 0], σ' = y(1-y), tanh' = 1-y². */
+  private static Tensor derivativeFromOutput(Activation.Kind kind, Tensor y) {
+    switch (kind) {
+      case RELU: return y.gt(0f);
+      case SIGMOID: return y.mul(y.rsub(1f));
+      case TANH: return y.mul(y).rsub(1f);
+      default: throw new AssertionError(kind);
     }
   }
 
@@ -97,9 +107,7 @@ public final class MixedPrecisionSequential extends Module {
         if (i > 0 || need[0]) g = g.matmul(w);
       } else {
         Tensor y = saved.get(--s).restore().reshape(g.shape());
-        String kind = kindOf((Activation) m);
-        Tensor local = kind.equals("relu") ? y.gt(0f) : kind.equals("sigmoid") ? y.mul(y.rsub(1f)) : y.mul(y).rsub(1f);
-        g = g.mul(local);
+        g = g.mul(derivativeFromOutput(((Activation) m).kind(), y));
       }
     }
     if (need[0]) out[0] = g.reshape(xShape);

@@ -2,7 +2,6 @@ package dev.backflow.data;
 
 import java.util.Iterator;
 import java.util.NoSuchElementException;
-import java.util.SplittableRandom;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 
@@ -56,19 +55,9 @@ public final class DataLoader implements Iterable<Batch> {
 
   /** The example order of the next epoch. */
   private int[] nextOrder() {
-    SplittableRandom rng = new SplittableRandom(seed ^ (0x9E3779B97F4A7C15L * (epoch + 1)));
-    epoch++;
     int n = dataset.size();
-    int[] order = new int[n];
-    for (int i = 0; i < n; i++) order[i] = i;
-    if (shuffle) {
-      for (int i = n - 1; i > 0; i--) {
-        int j = rng.nextInt(i + 1);
-        int t = order[i];
-        order[i] = order[j];
-        order[j] = t;
-      }
-    }
+    int[] order = shuffle ? EpochOrder.permutation(seed, epoch, n) : EpochOrder.identity(n);
+    epoch++;
     return order;
   }
 

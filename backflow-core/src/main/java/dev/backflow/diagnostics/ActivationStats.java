@@ -1,6 +1,7 @@
 package dev.backflow.diagnostics;
 
 import dev.backflow.autograd.Graph;
+import dev.backflow.nn.Activation;
 import dev.backflow.tensor.Tensor;
 
 /**
@@ -11,14 +12,11 @@ import dev.backflow.tensor.Tensor;
  * <p>A unit is a feature: the channel of a 4-D [N, C, H, W] output, the last dimension otherwise.
  */
 public final class ActivationStats {
-  /** The activations watched; the others (leaky ReLU, GELU) neither die nor saturate this way. */
-  public enum Kind { RELU, SIGMOID, TANH }
-
   /** Sigmoid outputs beyond [0.01, 0.99] have slope below 0.01 (peak 0.25); tanh beyond ±0.99, below 0.02 (peak 1). */
   static final double SATURATION_EDGE = 0.01;
 
   private final String name;
-  private final Kind kind;
+  private final Activation.Kind kind;
   private final RingBuffer deadInBatch, saturated;
   private boolean[] firedThisBatch;
   /** Units that have not fired yet this epoch: the first silentCount entries. */
@@ -27,20 +25,18 @@ public final class ActivationStats {
   private long batchesThisEpoch;
   private int lastEpochDead = -1, units;
 
-  ActivationStats(String name, Kind kind, int history) {
+  ActivationStats(String name, Activation.Kind kind, int history) {
     this.name = name;
     this.kind = kind;
     deadInBatch = new RingBuffer(history);
     saturated = new RingBuffer(history);
   }
 
-  /** The kind an activation module computes, or null when it is none of the watched ones. */
-  static Kind kindOf(String activationName) {
-    switch (activationName) {
-      case "ReLU": return Kind.RELU;
-      case "Sigmoid": return Kind.SIGMOID;
-      case "Tanh": return Kind.TANH;
-      default: return null;
+  /** The activations watched: ReLU, sigmoid, tanh. The others (leaky ReLU, GELU, softplus) neither die nor saturate this way. */
+  static boolean watches(Activation.Kind kind) {
+    switch (kind) {
+      case RELU: case SIGMOID: case TANH: return true;
+      default: return false;
     }
   }
 
@@ -49,7 +45,8 @@ public final class ActivationStats {
     return name;
   }
 
-  public Kind kind() {
+  /** RELU, SIGMOID or TANH. */
+  public Activation.Kind kind() {
     return kind;
   }
 
@@ -83,8 +80,8 @@ public final class ActivationStats {
 
   void observe(Tensor y, boolean sample) {
     if (y.dim() == 0) return;
-    if (kind != Kind.RELU) units = y.shape(y.dim() == 4 ? 1 : y.dim() - 1);
-    if (kind == Kind.RELU) observeRelu(y, sample);
+    if (kind != Activation.Kind.RELU) units = y.shape(y.dim() == 4 ? 1 : y.dim() - 1);
+    if (kind == Activation.Kind.RELU) observeRelu(y, sample);
     else if (sample) observeSaturation(y);
   }
 
@@ -141,7 +138,7 @@ public final class ActivationStats {
 
   private void observeSaturation(Tensor y) {
     float[] v = y.toArray();
-    double lo = kind == Kind.SIGMOID ? SATURATION_EDGE : -1 + SATURATION_EDGE, hi = 1 - SATURATION_EDGE;
+    double lo = kind == Activation.Kind.SIGMOID ? SATURATION_EDGE : -1 + SATURATION_EDGE, hi = 1 - SATURATION_EDGE;
     long flat = 0;
     for (float x : v) if (x < lo || x > hi) flat++;
     saturated.add((double) flat / v.length);
@@ -149,7 +146,7 @@ public final class ActivationStats {
 
   /** Closes the epoch: returns how many units never fired (ReLU only; -1 when nothing was observed). */
   int endEpoch() {
-    if (kind != Kind.RELU || batchesThisEpoch == 0) return -1;
+    if (kind != Activation.Kind.RELU || batchesThisEpoch == 0) return -1;
     lastEpochDead = silentCount;
     resetEpoch();
     return lastEpochDead;

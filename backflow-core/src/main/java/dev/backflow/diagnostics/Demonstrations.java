@@ -16,8 +16,10 @@ import dev.backflow.optim.Sgd;
 import dev.backflow.train.EpochResult;
 import dev.backflow.train.LossFunction;
 import dev.backflow.train.Trainer;
+import dev.backflow.train.TrainingListener;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -30,16 +32,74 @@ public final class Demonstrations {
   private Demonstrations() {}
 
   /** One training run: its monitor, its per-epoch results, and why it stopped early (null if it did not). */
-  public record Run(String label, GradientMonitor monitor, List<EpochResult> history, String stoppedBy, double accuracy) {}
-
-  /** A failure and its cure, trained on the same data from the same seed. */
-  public record Demonstration(String name, String title, Run failing, Run cured) {}
-
-  public static List<Demonstration> all(long seed) {
-    return List.of(vanishing(seed), exploding(seed), dyingRelu(seed));
+  public record Run(String label, GradientMonitor monitor, List<EpochResult> history, String stoppedBy, double accuracy) {
+    /** One line: how far the loss fell and the training accuracy, or why the run stopped. */
+    public String outcome() {
+      if (stoppedBy != null) return "stopped, " + stoppedBy.split(":")[0];
+      return String.format(Locale.ROOT, "loss %.3f after epoch 1, %.3f after epoch %d; training accuracy %.1f%%",
+          history.get(0).train().loss(), history.get(history.size() - 1).train().loss(), history.size(), 100 * accuracy);
+    }
   }
 
-  // ============================================================================ the three failures
+  /**
+   * A failure and its cures (one or more), all trained on the same data from the same seed.
+   *
+   * @param name  the name {@code backflow doctor --only} and the page use: vanishing, exploding, dying-relu, slow-convergence
+   */
+  public record Demonstration(String name, String title, Run failing, List<Run> cures) {
+    public Demonstration {
+      if (cures.isEmpty()) throw new IllegalArgumentException("a demonstration needs at least one cure");
+      cures = List.copyOf(cures);
+    }
+
+    public Demonstration(String name, String title, Run failing, Run cured) {
+      this(name, title, failing, List.of(cured));
+    }
+
+    /** The first cure. */
+    public Run cured() {
+      return cures.get(0);
+    }
+
+    /** The failing run, then the cures. */
+    public List<Run> runs() {
+      List<Run> all = new ArrayList<>();
+      all.add(failing);
+      all.addAll(cures);
+      return all;
+    }
+  }
+
+  /** The demonstrations' names, in the order of the articles' table of common problems. */
+  public static final List<String> NAMES = List.of("vanishing", "exploding", "dying-relu", "slow-convergence");
+
+  public static List<Demonstration> all(long seed) {
+    List<Demonstration> out = new ArrayList<>();
+    for (String name : NAMES) out.add(byName(name, seed));
+    return out;
+  }
+
+  /** One demonstration by its name; an unknown name is refused with the list of known ones. */
+  public static Demonstration byName(String name, long seed) {
+    switch (name) {
+      case "vanishing": return vanishing(seed);
+      case "exploding": return exploding(seed);
+      case "dying-relu": return dyingRelu(seed);
+      case "slow-convergence": return slowConvergence(seed);
+      default: throw unknown(name);
+    }
+  }
+
+  /** Refuses a name that is none of {@link #NAMES}, listing them: for checking a whole list before running any. */
+  public static void requireKnown(String name) {
+    if (!NAMES.contains(name)) throw unknown(name);
+  }
+
+  private static IllegalArgumentException unknown(String name) {
+    return new IllegalArgumentException("unknown demonstration '" + name + "' (expected " + String.join(", ", NAMES) + ")");
+  }
+
+  // ============================================================================ the four failures
 
   static final int DEEP = 20, WIDTH = 32;
 
@@ -80,6 +140,24 @@ public final class Demonstrations {
         r -> mlp(r, () -> Activation.leakyRelu(0.01f)), adam, 0);
     return new Demonstration("dying-relu", "Dying ReLUs", failing, cured);
   }
+
+  /**
+   * The 2-32-32-32-2 ReLU MLP of {@link #dyingRelu} trained with plain SGD at learning rate 0.001, 100x below
+   * the 0.1 that suits it, beside the same network with SGD at 0.1 and with Adam at 0.001 (whose step size does
+   * not depend on the gradient's scale), on two moons: the articles' "loss decreases very slowly".
+   */
+  public static Demonstration slowConvergence(long seed) {
+    TensorDataset data = ToyDatasets.moons(512, 0.1, seed);
+    Function<SplittableRandom, Module> relu = r -> mlp(r, Activation::relu);
+    Run failing = train("ReLU MLP, SGD learning rate 0.001 (100x too low)", data, seed, SLOW_EPOCHS, relu,
+        m -> new Sgd(m.parameters(), 0.001), 0);
+    Run sgd = train("the same, SGD learning rate 0.1", data, seed, SLOW_EPOCHS, relu, m -> new Sgd(m.parameters(), 0.1), 0);
+    Run adam = train("the same, Adam learning rate 0.001", data, seed, SLOW_EPOCHS, relu, m -> new Adam(m.parameters(), 1e-3), 0);
+    return new Demonstration("slow-convergence", "Slow convergence", failing, List.of(sgd, adam));
+  }
+
+  /** 16 steps per epoch: 20 epochs give the monitor's stall rule two disjoint windows of 100 steps to compare. */
+  static final int SLOW_EPOCHS = 20;
 
   // ============================================================================ models
 
@@ -140,15 +218,12 @@ public final class Demonstrations {
                    Function<Module, Optimizer> optimizer, double clip) {
     Module m = model.apply(new SplittableRandom(seed));
     GradientMonitor monitor = new GradientMonitor(m, 1, 1000, Thresholds.defaults());
-    Trainer trainer = new Trainer(m, optimizer.apply(m), LossFunction.crossEntropy()).listener(monitor).clipGradNorm(clip);
-    List<EpochResult> history = new ArrayList<>();
+    List<EpochResult> history = new ArrayList<>(); // filled as epochs end, so a NaN keeps the history so far
+    Trainer trainer = new Trainer(m, optimizer.apply(m), LossFunction.crossEntropy()).listener(monitor)
+        .listener(TrainingListener.eachEpoch(history::add)).clipGradNorm(clip);
     String stopped = null;
-    DataLoader loader = new DataLoader(data, 32, true, false, seed, 0);
     try {
-      for (int e = 1; e <= epochs; e++) {
-        EpochResult r = trainer.fit(loader, null, 1).get(0); // one epoch at a time, so a NaN keeps the history so far
-        history.add(new EpochResult(e, r.train(), r.validation(), r.seconds(), r.samplesPerSecond(), r.learningRate()));
-      }
+      trainer.fit(new DataLoader(data, 32, true, false, seed, 0), null, epochs);
     } catch (ArithmeticException e) {
       stopped = e.getMessage();
     }

@@ -82,9 +82,8 @@ public final class GradientMonitor implements TrainingListener, AutoCloseable {
     for (Map.Entry<String, Module> e : modulesByPath(model).entrySet()) {
       if (!(e.getValue() instanceof Activation)) continue;
       Activation a = (Activation) e.getValue();
-      ActivationStats.Kind kind = ActivationStats.kindOf(a.name());
-      if (kind == null) continue;
-      ActivationStats stats = new ActivationStats(label(e.getKey(), a), kind, history);
+      if (!ActivationStats.watches(a.kind())) continue;
+      ActivationStats stats = new ActivationStats(label(e.getKey(), a), a.kind(), history);
       activations.add(stats);
       hooks.add(a.registerForwardHook(y -> {
         // evaluation passes (no grad, eval mode) are not training: they must not keep a dead unit alive
@@ -218,7 +217,8 @@ public final class GradientMonitor implements TrainingListener, AutoCloseable {
     if (!blownUp) {
       add(out, Rules.vanishing(layers, activations, thresholds));
       add(out, Rules.learningRateTooHigh(layers, thresholds));
-      add(out, Rules.learningRateTooLow(layers, thresholds));
+      // vanishing gradients also make most layers creep: the cause is reported, not the learning rate
+      if (!has(out, Finding.Kind.VANISHING_GRADIENTS)) add(out, Rules.learningRateTooLow(layers, thresholds));
     }
     if (out.isEmpty()) add(out, Rules.stalled(loss, thresholds));
     return Collections.unmodifiableList(out);

@@ -1,5 +1,6 @@
 package dev.backflow.diagnostics;
 
+import dev.backflow.nn.Activation;
 import java.util.List;
 import java.util.Locale;
 
@@ -28,7 +29,7 @@ final class HealthReport {
       sb.append(String.format(Locale.ROOT, "%n%-28s %10s %18s %14s %12s%n", "activation", "units", "dead (last epoch)",
           "dead in batch", "saturated"));
       for (ActivationStats a : m.activations()) {
-        boolean relu = a.kind() == ActivationStats.Kind.RELU;
+        boolean relu = a.kind() == Activation.Kind.RELU;
         String deadEpoch = !relu || a.deadLastEpoch() < 0 ? "-" : a.deadLastEpoch() + " (" + pct((double) a.deadLastEpoch() / a.units()) + ")";
         sb.append(String.format(Locale.ROOT, "%-28s %10d %18s %14s %12s%n", a.name(), a.units(), deadEpoch,
             relu ? pct(a.deadInBatchHistory().recentMedian(GradientMonitor.RECENT)) : "-",

@@ -162,8 +162,14 @@ final class Rules {
     return finding(Finding.Kind.LEARNING_RATE_TOO_HIGH, worst.name(), fig, why);
   }
 
-  /** Even the fastest-moving layer changes by less than the low bound per step: a global, not a per-layer, problem. */
+  /**
+   * The typical layer (the median over layers of each one's recent update ratio) changes by less than the low
+   * bound per step: the whole network creeps, which is the learning rate's doing. The median rather than every
+   * layer, because a nearly converged output layer or a large last gradient can keep one layer fast while the
+   * rest barely move; vanishing gradients, which also slow the early layers, are reported as such instead.
+   */
   static Finding learningRateTooLow(List<LayerStats> layers, Thresholds t) {
+    List<Double> ratios = new java.util.ArrayList<>();
     LayerStats fastest = null;
     double fastestRatio = -1;
     for (LayerStats l : layers) {
@@ -171,20 +177,26 @@ final class Rules {
       if (r.size() < MIN_UPDATE_SAMPLES) continue;
       double m = r.recentMedian(GradientMonitor.RECENT);
       if (!Double.isFinite(m)) continue;
+      ratios.add(m);
       if (m > fastestRatio) {
         fastestRatio = m;
         fastest = l;
       }
     }
-    if (fastest == null || !(fastestRatio < t.lowUpdateRatio())) return null;
+    if (fastest == null) return null;
+    java.util.Collections.sort(ratios);
+    int k = ratios.size();
+    double typical = k % 2 == 1 ? ratios.get(k / 2) : (ratios.get(k / 2 - 1) + ratios.get(k / 2)) / 2;
+    if (!(typical < t.lowUpdateRatio())) return null;
     Map<String, Double> fig = new LinkedHashMap<>();
+    fig.put("typical update/weight", typical);
     fig.put("largest update/weight", fastestRatio);
     fig.put("bound", t.lowUpdateRatio());
-    String why = String.format(Locale.ROOT, "even the fastest-moving layer, %s, changes by only %s of its weights' norm per"
-        + " step (median of the latest samples), below %s and far from the ~1e-3 that trains steadily: at this pace"
-        + " training needs about %s times more steps.", fastest.name(), fmt(fastestRatio), fmt(t.lowUpdateRatio()),
-        fmt(1e-3 / Math.max(fastestRatio, 1e-30)));
-    return finding(Finding.Kind.LEARNING_RATE_TOO_LOW, fastest.name(), fig, why);
+    String why = String.format(Locale.ROOT, "a typical layer changes by only %s of its weights' norm per step (the median over"
+        + " %d layers of the latest samples; the fastest, %s, by %s), below %s and far from the ~1e-3 that trains steadily:"
+        + " the loss falls, but slowly, and at this pace training needs about %s times more steps.", fmt(typical), k,
+        fastest.name(), fmt(fastestRatio), fmt(t.lowUpdateRatio()), fmt(1e-3 / Math.max(typical, 1e-30)));
+    return finding(Finding.Kind.LEARNING_RATE_TOO_LOW, "model", fig, why);
   }
 
   static Finding stalled(LossTrend loss, Thresholds t) {

@@ -9,7 +9,7 @@ package dev.backflow.diagnostics;
  * @param explodingGrowth  ...that has also grown this many times since the first step (or any non-finite norm)
  * @param deadFraction     a ReLU layer with at least this fraction of units silent for a whole epoch
  * @param highUpdateRatio  a step changing some layer's weights by more than this fraction of their norm
- * @param lowUpdateRatio   every layer's step smaller than this fraction of its weights' norm
+ * @param lowUpdateRatio   the typical (median) layer's step smaller than this fraction of its weights' norm
  * @param stallWindow      steps averaged at the start and at the end to judge progress
  * @param stallImprovement the least relative fall of the loss, start window to latest window, that is progress
  */
@@ -36,11 +36,13 @@ public record Thresholds(double vanishingRatio, double explodingNorm, double exp
    * Vanishing below 1e-3 (three orders of magnitude); exploding past a norm of 100 after growing 100x
    * (cross-entropy gradients start near 1); dead when half of a layer's units never fire (healthy networks
    * often carry 10-20% dead units; the failure kills most of a layer); update-to-weight
-   * ratio outside [1e-5, 0.1], two orders of magnitude either side of the 1e-3 rule of thumb; stalled
+   * ratio above 0.1 in some layer, two orders of magnitude over the 1e-3 rule of thumb, or below 1e-4 in the
+   * typical layer, where a learning rate 100x too low puts it (SGD at 0.001 instead of 0.1 on the doctor's
+   * moons MLP: 2-6e-5, against 1-3e-3); stalled
    * when the mean loss of the latest 100 steps is within 1% of the first 100 steps'.
    */
   public static Thresholds defaults() {
-    return new Thresholds(1e-3, 100, 100, 0.5, 0.1, 1e-5, 100, 0.01);
+    return new Thresholds(1e-3, 100, 100, 0.5, 0.1, 1e-4, 100, 0.01);
   }
 
   public Thresholds withVanishingRatio(double v) {

@@ -3,30 +3,56 @@ package dev.backflow.nn;
 import dev.backflow.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.Consumer;
-import java.util.function.UnaryOperator;
 
-/** Parameter-free element-wise modules: ReLU, LeakyReLU, Sigmoid, Tanh, GELU, as layers of a Sequential. */
+/**
+ * Parameter-free element-wise modules: ReLU, LeakyReLU, Sigmoid, Tanh, GELU, Softplus, as layers of a Sequential.
+ * {@link #kind()} says which function a layer computes, so code that treats them differently (mixed precision's
+ * saved-output backward rules, diagnostics' dead-unit and saturation counts) switches on it.
+ */
 public final class Activation extends Module {
-  private final String name;
-  private final UnaryOperator<Tensor> f;
-  private List<Consumer<Tensor>> forwardHooks;
+  /** The function an activation computes. */
+  public enum Kind {
+    RELU("ReLU"),
+    /** Slope {@link #negativeSlope()} for negative inputs. */
+    LEAKY_RELU("LeakyReLU"),
+    SIGMOID("Sigmoid"),
+    TANH("Tanh"),
+    /** Exact GELU, x·Φ(x). */
+    GELU("GELU"),
+    /** GELU with the tanh approximation (PyTorch's approximate='tanh'). */
+    GELU_TANH("GELU(tanh)"),
+    /** log(1 + eˣ) with PyTorch's defaults (beta 1, linear above 20). */
+    SOFTPLUS("Softplus");
 
-  private Activation(String name, UnaryOperator<Tensor> f) {
-    this.name = name;
-    this.f = f;
+    private final String displayName;
+
+    Kind(String displayName) {
+      this.displayName = displayName;
+    }
   }
 
-  public static Activation relu() { return new Activation("ReLU", Tensor::relu); }
-  public static Activation leakyRelu(float slope) { return new Activation("LeakyReLU(" + slope + ")", x -> x.leakyRelu(slope)); }
-  public static Activation sigmoid() { return new Activation("Sigmoid", Tensor::sigmoid); }
-  public static Activation tanh() { return new Activation("Tanh", Tensor::tanh); }
-  public static Activation gelu() { return new Activation("GELU", Tensor::gelu); }
-  public static Activation geluTanh() { return new Activation("GELU(tanh)", x -> x.gelu(true)); }
+  private final Kind kind;
+  private final float negativeSlope;
+  private List<Consumer<Tensor>> forwardHooks;
+
+  private Activation(Kind kind, float negativeSlope) {
+    this.kind = kind;
+    this.negativeSlope = negativeSlope;
+  }
+
+  public static Activation relu() { return new Activation(Kind.RELU, 0f); }
+  public static Activation leakyRelu(float slope) { return new Activation(Kind.LEAKY_RELU, slope); }
+  public static Activation sigmoid() { return new Activation(Kind.SIGMOID, 0f); }
+  public static Activation tanh() { return new Activation(Kind.TANH, 0f); }
+  public static Activation gelu() { return new Activation(Kind.GELU, 0f); }
+  public static Activation geluTanh() { return new Activation(Kind.GELU_TANH, 0f); }
+  public static Activation softplus() { return new Activation(Kind.SOFTPLUS, 0f); }
 
   /** By name, as the CLI and the page spell them: relu, leaky_relu, sigmoid, tanh, gelu. */
   public static Activation named(String name) {
-    switch (name.toLowerCase(java.util.Locale.ROOT)) {
+    switch (name.toLowerCase(Locale.ROOT)) {
       case "relu": return relu();
       case "leaky_relu": case "leakyrelu": return leakyRelu(0.01f);
       case "sigmoid": return sigmoid();
@@ -36,8 +62,18 @@ public final class Activation extends Module {
     }
   }
 
+  public Kind kind() {
+    return kind;
+  }
+
+  /** The slope for negative inputs of a {@link Kind#LEAKY_RELU}; 0 for the other kinds. */
+  public float negativeSlope() {
+    return negativeSlope;
+  }
+
+  /** The display name, e.g. "ReLU" or "LeakyReLU(0.01)". */
   public String name() {
-    return name;
+    return kind == Kind.LEAKY_RELU ? kind.displayName + "(" + negativeSlope + ")" : kind.displayName;
   }
 
   /**
@@ -52,13 +88,26 @@ public final class Activation extends Module {
 
   @Override
   public Tensor forward(Tensor x) {
-    Tensor y = f.apply(x);
+    Tensor y = apply(x);
     if (forwardHooks != null) for (Consumer<Tensor> h : List.copyOf(forwardHooks)) h.accept(y);
     return y;
   }
 
+  private Tensor apply(Tensor x) {
+    switch (kind) {
+      case RELU: return x.relu();
+      case LEAKY_RELU: return x.leakyRelu(negativeSlope);
+      case SIGMOID: return x.sigmoid();
+      case TANH: return x.tanh();
+      case GELU: return x.gelu();
+      case GELU_TANH: return x.gelu(true);
+      case SOFTPLUS: return x.softplus();
+      default: throw new AssertionError(kind);
+    }
+  }
+
   @Override
   public String toString() {
-    return name + "()";
+    return name() + "()";
   }
 }

@@ -15,7 +15,8 @@ import java.util.List;
 /**
  * The training loop: forward, loss, backward, (clip,) step, for each mini-batch of each epoch, with
  * evaluation after every epoch, optional gradient accumulation, an LR schedule stepped per epoch, and early
- * stopping on the validation loss.
+ * stopping on the validation loss. Listeners see every epoch as it ends; {@link #evaluate(Module, DataLoader,
+ * LossFunction)} scores a model without a trainer.
  */
 public final class Trainer {
   private final Module model;
@@ -28,6 +29,8 @@ public final class Trainer {
   private int accumulation = 1;
   private int patience;
   private long steps;
+  /** Epochs completed, including those of the run this one resumes; and how far the scheduler has been stepped. */
+  private int epochsDone, scheduledEpochs;
 
   public Trainer(Module model, Optimizer optimizer, LossFunction loss) {
     this.model = java.util.Objects.requireNonNull(model, "Trainer: the model is null");
@@ -47,9 +50,24 @@ public final class Trainer {
     return this;
   }
 
-  /** Stepped once per epoch. */
+  /**
+   * Stepped once at the end of every epoch. A scheduler is taken as fresh (at epoch 0): a trainer that
+   * {@linkplain #resumeAfter resumes} a run first steps it over the epochs already done.
+   */
   public Trainer scheduler(LrScheduler s) {
     this.scheduler = s;
+    this.scheduledEpochs = 0;
+    return this;
+  }
+
+  /**
+   * Continues a run that completed {@code epochs} epochs (restored from a checkpoint): the next epoch is
+   * numbered {@code epochs + 1}, and the scheduler is brought to where that run left it. The data loader's
+   * shuffling is the caller's ({@code DataLoader.setEpoch}).
+   */
+  public Trainer resumeAfter(int epochs) {
+    if (epochs < 0) throw new IllegalArgumentException("resumeAfter: epochs must be 0 or more, got " + epochs);
+    this.epochsDone = epochs;
     return this;
   }
 
@@ -63,6 +81,11 @@ public final class Trainer {
   /**
    * Accumulate gradients over k mini-batches before each step. Each micro-batch loss is scaled by 1/k, so
    * k batches of n give the same update as one batch of k·n (for losses that are means over the batch).
+   *
+   * <p>The float order is fixed: micro-batch i's gradient g_i is computed on its own (into a fresh gradient,
+   * as if no earlier micro-batch had run) and then added to the running sum, so each parameter's gradient is
+   * {@code ((g_0 + g_1) + g_2) + ... + g_(k-1)}. Data-parallel training that computes the g_i on k workers
+   * and folds them in that order (backflow-spark) therefore gets exactly these bits.
    */
   public Trainer accumulate(int k) {
     if (k <= 0) throw new IllegalArgumentException("accumulation steps must be positive, got " + k);
@@ -81,18 +104,32 @@ public final class Trainer {
     return steps;
   }
 
-  /** Trains for up to {@code epochs} epochs; {@code validation} may be null. */
+  /** Epochs completed so far, counting those of a resumed run. */
+  public int epochs() {
+    return epochsDone;
+  }
+
+  /**
+   * Trains for up to {@code epochs} more epochs, numbered on from the epochs already done; {@code validation}
+   * may be null. Listeners see each epoch end before the scheduler steps; if training stops on a non-finite
+   * loss, the epochs they saw are the history so far.
+   */
   public List<EpochResult> fit(DataLoader train, DataLoader validation, int epochs) {
     if (epochs < 0) throw new IllegalArgumentException("epochs must be 0 or more, got " + epochs);
     java.util.Objects.requireNonNull(train, "fit: the training DataLoader is null");
     List<EpochResult> history = new ArrayList<>();
     double best = Double.POSITIVE_INFINITY;
     int sinceBest = 0;
-    for (int epoch = 1; epoch <= epochs; epoch++) {
-      EpochResult r = trainEpoch(epoch, train, validation);
+    if (scheduler != null) for (; scheduledEpochs < epochsDone; scheduledEpochs++) scheduler.step();
+    for (int i = 0; i < epochs; i++) {
+      EpochResult r = trainEpoch(epochsDone + 1, train, validation);
+      epochsDone++;
       history.add(r);
       for (TrainingListener l : listeners) l.onEpochEnd(r);
-      if (scheduler != null) scheduler.step();
+      if (scheduler != null) {
+        scheduler.step();
+        scheduledEpochs++;
+      }
       if (patience > 0 && r.validation() != null) {
         if (r.validation().loss() < best - 1e-9) {
           best = r.validation().loss();
@@ -118,7 +155,9 @@ public final class Trainer {
       Tensor out = model.forward(batch.inputs());
       Tensor l = loss.apply(out, batch.targets());
       Tensor toBackprop = accumulation == 1 ? l : l.mul(1f / accumulation);
+      List<Tensor> earlier = micro == 0 ? null : takeGradients();
       (scaler == null ? toBackprop : scaler.scale(toBackprop)).backward();
+      if (earlier != null) addAfter(earlier);
       double value = l.item();
       if (!Double.isFinite(value)) {
         for (TrainingListener li : listeners) li.onGradients(steps + 1, value);
@@ -147,6 +186,28 @@ public final class Trainer {
     return new EpochResult(epoch, trainMetrics, val, seconds, seen / seconds, optimizer.paramGroups().get(0).lr());
   }
 
+  /** Takes the gradients summed so far out of the parameters, so the next backward computes one micro-batch's alone. */
+  private List<Tensor> takeGradients() {
+    List<Tensor> params = model.parameters();
+    List<Tensor> sums = new ArrayList<>(params.size());
+    for (Tensor p : params) {
+      sums.add(p.grad());
+      p.setGrad(null);
+    }
+    return sums;
+  }
+
+  /** grad = earlier sum + this micro-batch's gradient (in that order: see {@link #accumulate}). */
+  private void addAfter(List<Tensor> earlier) {
+    List<Tensor> params = model.parameters();
+    try (var g = Autograd.noGrad()) {
+      for (int i = 0; i < params.size(); i++) {
+        Tensor sum = earlier.get(i), mine = params.get(i).grad();
+        if (sum != null) params.get(i).setGrad(mine == null ? sum : sum.add(mine));
+      }
+    }
+  }
+
   private void step() {
     if (scaler != null) {
       // The scaler unscales, skips the step when a gradient overflowed, and adapts its scale.
@@ -159,8 +220,19 @@ public final class Trainer {
     steps++;
   }
 
-  /** Mean loss and accuracy over a loader, in eval mode and without recording a graph. */
+  /** Mean loss and accuracy of the trainer's model over a loader: {@link #evaluate(Module, DataLoader, LossFunction)}. */
   public Metrics evaluate(DataLoader loader) {
+    return evaluate(model, loader, loss);
+  }
+
+  /**
+   * Mean loss and accuracy (NaN unless the targets are classes) of {@code model} over a loader, in eval mode and
+   * without recording a graph; the model's mode is restored after.
+   */
+  public static Metrics evaluate(Module model, DataLoader loader, LossFunction loss) {
+    java.util.Objects.requireNonNull(model, "evaluate: the model is null");
+    java.util.Objects.requireNonNull(loader, "evaluate: the DataLoader is null");
+    java.util.Objects.requireNonNull(loss, "evaluate: the loss function is null");
     boolean wasTraining = model.isTraining();
     model.eval();
     double lossSum = 0;

@@ -1,5 +1,7 @@
 package dev.backflow.train;
 
+import java.util.function.Consumer;
+
 /** Observes training (progress bars, charts, diagnostics). All methods are optional. */
 public interface TrainingListener {
   default void onEpochStart(int epoch, int batches) {}
@@ -13,5 +15,17 @@ public interface TrainingListener {
   /** After each optimizer step: the batch's loss and how many samples it held. */
   default void onStep(long step, double loss, int samples) {}
 
+  /** After each epoch (and its evaluation), before the scheduler steps. */
   default void onEpochEnd(EpochResult result) {}
+
+  /** A listener that only acts at the end of each epoch: {@code trainer.listener(TrainingListener.eachEpoch(history::add))}. */
+  static TrainingListener eachEpoch(Consumer<EpochResult> action) {
+    java.util.Objects.requireNonNull(action, "eachEpoch: the action is null");
+    return new TrainingListener() {
+      @Override
+      public void onEpochEnd(EpochResult result) {
+        action.accept(result);
+      }
+    };
+  }
 }

@@ -143,7 +143,26 @@ class GradientMonitorTest {
     Module model = Demonstrations.mlp(new SplittableRandom(3), Activation::relu);
     GradientMonitor m = fit(model, new Sgd(model.parameters(), 1e-6), MOONS, 5, Thresholds.defaults());
     Finding f = assertOnly(Finding.Kind.LEARNING_RATE_TOO_LOW, m);
-    assertTrue(f.figures().get("largest update/weight") < 1e-5, f::toString);
+    assertTrue(f.figures().get("typical update/weight") < 1e-4, f::toString);
+  }
+
+  @Test
+  void sgdAtAHundredthOfASensibleLearningRateIsFlaggedAsTooSlowAndItsCuresAreNot() {
+    Demonstrations.Demonstration d = Demonstrations.slowConvergence(0);
+    Finding f = assertOnly(Finding.Kind.LEARNING_RATE_TOO_LOW, d.failing().monitor());
+    assertEquals("model", f.layer());
+    assertTrue(f.remedies().stream().anyMatch(r -> r.contains("Adam")), f.remedies()::toString);
+    assertEquals(2, d.cures().size());
+    for (Demonstrations.Run cure : d.cures()) {
+      assertEquals(List.of(), cure.monitor().findings(), () -> cure.label() + "\n" + cure.monitor().report());
+    }
+    // the symptom the articles name: the same steps leave the slow run's loss far above the cures'
+    double slow = last(d.failing()), sgd = last(d.cures().get(0)), adam = last(d.cures().get(1));
+    assertTrue(slow > 4 * sgd && slow > 4 * adam, () -> "final losses: slow " + slow + ", SGD " + sgd + ", Adam " + adam);
+  }
+
+  private static double last(Demonstrations.Run r) {
+    return r.history().get(r.history().size() - 1).train().loss();
   }
 
   @Test

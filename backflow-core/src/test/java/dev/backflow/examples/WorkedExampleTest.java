@@ -54,4 +54,17 @@ class WorkedExampleTest {
     assertEquals(0.51875f, 0.5f - 0.1f * dLdw, 1e-7);
     assertEquals(1.1f, z.item(), 0);
   }
+
+  @Test
+  void articleRoundingComputesTheRoundedStepWithTheEngine() {
+    ArticleRounding a = ArticleRounding.of(SingleNeuron.run(2f, 0.5f, 0.1f, 1f, 0.1f));
+    assertEquals(0.75, a.yHat());
+    assertEquals(0.0625, a.loss());
+    assertEquals(-0.5, a.dLdyHat());
+    assertEquals(0.1875, a.dyHatdz());
+    assertEquals(-0.1875, a.dLdw());
+    assertEquals(-0.09375, a.dLdb());
+    assertEquals(0.51875f, (float) a.newW());
+    assertEquals(0.109375f, (float) a.newB(), 1e-7);
+  }
 }

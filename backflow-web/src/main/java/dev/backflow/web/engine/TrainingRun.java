@@ -3,6 +3,7 @@ package dev.backflow.web.engine;
 import dev.backflow.autograd.Autograd;
 import dev.backflow.nn.Linear;
 import dev.backflow.optim.Optimizer;
+import dev.backflow.optim.Optimizers;
 import dev.backflow.tensor.Tensor;
 import dev.backflow.web.setup.Setup;
 import java.util.SplittableRandom;
@@ -27,7 +28,7 @@ public final class TrainingRun {
     this.setup = setup;
     this.data = PlaygroundData.make(setup);
     this.network = PlaygroundNetwork.build(setup);
-    this.optimizer = Optimizers.create(setup.optimizer(), network.parameters(), setup.learningRate());
+    this.optimizer = Optimizers.create(setup.optimizer().id, network.parameters(), setup.learningRate());
     this.shuffler = new SplittableRandom(setup.seed() * 7919 + 3);
     this.order = new int[data.trainSize()];
     for (int i = 0; i < order.length; i++) order[i] = i;
@@ -42,7 +43,7 @@ public final class TrainingRun {
   public void retune(Setup next) {
     if (!next.sameModelAs(setup)) throw new IllegalArgumentException("retune needs the same data and network");
     if (next.optimizer() != setup.optimizer()) {
-      optimizer = Optimizers.create(next.optimizer(), network.parameters(), next.learningRate());
+      optimizer = Optimizers.create(next.optimizer().id, network.parameters(), next.learningRate());
     } else {
       optimizer.paramGroups().forEach(g -> g.setLr(next.learningRate()));
     }
@@ -57,17 +58,24 @@ public final class TrainingRun {
     }
   }
 
-  /** The training rows of the next mini-batch; a new epoch reshuffles. */
+  /**
+   * The training rows of the next mini-batch. The epoch counts completed passes over the training set,
+   * as TensorFlow Playground's does: the batch that leaves too few rows for another ends the pass (so one
+   * full-batch step is epoch 1), and the next pass is reshuffled.
+   */
   public int[] nextBatch() {
     int size = Math.min(setup.batchSize(), order.length);
-    if (cursor + size > order.length) {
-      cursor = 0;
-      epoch++;
-      shuffle();
-    }
+    if (cursor + size > order.length) endEpoch(); // only after a retune to a bigger batch mid-pass
     int[] rows = java.util.Arrays.copyOfRange(order, cursor, cursor + size);
     cursor += size;
+    if (cursor + size > order.length) endEpoch();
     return rows;
+  }
+
+  private void endEpoch() {
+    cursor = 0;
+    epoch++;
+    shuffle();
   }
 
   /** One optimizer step on the next mini-batch; returns its data loss (NaN once training has diverged). */
@@ -123,6 +131,7 @@ public final class TrainingRun {
     long start = System.nanoTime();
     int depth = network.depth();
     double[][][] weights = new double[depth][][];
+    double[][][] grads = new double[depth][][];
     double[][] biases = new double[depth][];
     for (int l = 0; l < depth; l++) {
       Linear layer = network.layers().get(l);
@@ -134,12 +143,23 @@ public final class TrainingRun {
         for (int i = 0; i < in; i++) weights[l][j][i] = Rounding.round(w[j * in + i], 4);
         biases[l][j] = Rounding.round(b[j], 4);
       }
+      // The last step's ∂L/∂W, as float digits: a small gradient must not round to 0.
+      Tensor g = layer.weight.grad();
+      if (g == null) {
+        grads = null;
+      } else if (grads != null) {
+        float[] gv = g.toArray();
+        grads[l] = new double[out][in];
+        for (int j = 0; j < out; j++) {
+          for (int i = 0; i < in; i++) grads[l][j][i] = Double.parseDouble(Float.toString(gv[j * in + i]));
+        }
+      }
     }
     Metrics m = evaluate();
     Heatmap output = HeatmapGrid.output(network, data.domain);
     var neurons = HeatmapGrid.hidden(network, data.domain);
     double ms = (System.nanoTime() - start) / 1e6;
-    return new Snapshot(steps, epoch, running, diverged, stopReason, m, weights, biases, output, neurons, seq,
+    return new Snapshot(steps, epoch, running, diverged, stopReason, m, weights, grads, biases, output, neurons, seq,
         Rounding.round(ms, 2));
   }
 

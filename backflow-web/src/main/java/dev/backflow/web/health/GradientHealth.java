@@ -1,124 +1,79 @@
 package dev.backflow.web.health;
 
-import dev.backflow.autograd.Autograd;
-import dev.backflow.nn.Init;
-import dev.backflow.nn.Linear;
-import dev.backflow.ops.Losses;
-import dev.backflow.optim.GradClip;
-import dev.backflow.optim.Sgd;
-import dev.backflow.tensor.Tensor;
-import dev.backflow.web.engine.ForwardPass;
-import dev.backflow.web.engine.PlaygroundNetwork;
-import dev.backflow.web.setup.ActivationKind;
-import dev.backflow.web.setup.Dataset;
-import dev.backflow.web.setup.InitKind;
-import dev.backflow.web.setup.LossKind;
-import dev.backflow.web.setup.OptimizerKind;
-import dev.backflow.web.setup.Regularization;
-import dev.backflow.web.setup.Setup;
-import dev.backflow.web.engine.PlaygroundData;
+import dev.backflow.diagnostics.ActivationStats;
+import dev.backflow.diagnostics.Demonstrations;
+import dev.backflow.diagnostics.Finding;
+import dev.backflow.diagnostics.LayerStats;
+import dev.backflow.train.EpochResult;
 import java.util.ArrayList;
-import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.SplittableRandom;
+import java.util.Map;
 
 /**
- * Trains small deep networks with the engine and watches their gradients, to show three things side
- * by side: gradients vanish layer by layer in a deep sigmoid network and flow in a ReLU network with He
- * initialization; ReLUs can die; and clipping the gradient norm tames a set-up whose gradients explode.
- * All runs are full-batch SGD on the circles data.
+ * The gradient health view is {@code backflow doctor} in the browser: it runs one of
+ * {@link Demonstrations}' failures beside its cures, each watched by a {@code GradientMonitor}, and hands the
+ * monitor's figures and findings to the page. Nothing is measured or judged here; this class only reshapes.
  */
 public final class GradientHealth {
-  /** The exploding set-up starts with weights this many times He's standard deviation. */
-  static final double EXPLODING_SCALE = 1.5;
+  /** A demonstration is a pure function of its name and seed: the latest few are kept, so a reload costs nothing. */
+  private static final int CACHED = 16;
+  private static final Map<HealthRequest, HealthReport> CACHE = new LinkedHashMap<>(CACHED, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<HealthRequest, HealthReport> eldest) {
+      return size() > CACHED;
+    }
+  };
 
   private GradientHealth() {}
 
   public static HealthReport run(HealthRequest r) {
-    Setup sigmoidSetup = setup(r, ActivationKind.SIGMOID, InitKind.PYTORCH);
-    Setup reluSetup = setup(r, ActivationKind.RELU, InitKind.HE);
-    PlaygroundData data = PlaygroundData.make(sigmoidSetup);
-    HealthReport.Run sigmoid = train("sigmoid", "deep sigmoid network, PyTorch's default initialization",
-        PlaygroundNetwork.build(sigmoidSetup), data, r, LossKind.CROSS_ENTROPY, r.learningRate(), null);
-    HealthReport.Run relu = train("relu", "the same depth with ReLU and He initialization",
-        PlaygroundNetwork.build(reluSetup), data, r, LossKind.CROSS_ENTROPY, r.learningRate(), null);
-    HealthReport.Run unclipped = train("unclipped", "ReLU, weights " + EXPLODING_SCALE + "× He's scale, no clipping",
-        exploding(reluSetup, r), data, r, LossKind.SQUARED, r.learningRate(), null);
-    HealthReport.Run clipped = train("clipped", "the same start, gradient norm clipped to " + r.clipNorm(),
-        exploding(reluSetup, r), data, r, LossKind.SQUARED, r.learningRate(), r.clipNorm());
-    return new HealthReport(r, sigmoid, relu, unclipped, clipped);
-  }
-
-  private static Setup setup(HealthRequest r, ActivationKind act, InitKind init) {
-    return new Setup(Dataset.CIRCLES, 0.05, 200, 90, r.seed(), Collections.nCopies(r.depth(), r.width()),
-        Collections.nCopies(r.depth(), act), OptimizerKind.SGD, r.learningRate(), 200, Regularization.NONE, 0, init,
-        LossKind.CROSS_ENTROPY);
-  }
-
-  /** The ReLU network re-initialized with weights too large for its depth: activations and gradients grow per layer. */
-  private static PlaygroundNetwork exploding(Setup reluSetup, HealthRequest r) {
-    PlaygroundNetwork net = PlaygroundNetwork.build(reluSetup);
-    SplittableRandom rng = new SplittableRandom(r.seed() + 99);
-    try (var g = Autograd.noGrad()) {
-      for (Linear l : net.layers()) {
-        l.weight.copy_(Init.kaimingNormal(rng, Init.gain("relu", 0) * EXPLODING_SCALE, l.weight.shape()));
-      }
+    synchronized (CACHE) {
+      HealthReport cached = CACHE.get(r);
+      if (cached != null) return cached;
     }
-    return net;
+    HealthReport report = of(Demonstrations.byName(r.problem(), r.seed()), r.seed());
+    synchronized (CACHE) {
+      CACHE.put(r, report);
+    }
+    return report;
   }
 
-  private static HealthReport.Run train(String name, String description, PlaygroundNetwork net, PlaygroundData data,
-                                        HealthRequest r, LossKind lossKind, double lr, Double clip) {
-    List<Tensor> params = net.parameters();
-    Sgd sgd = new Sgd(params, lr);
-    List<Double> losses = new ArrayList<>(), global = new ArrayList<>();
-    List<double[]> norms = new ArrayList<>(), dead = new ArrayList<>();
-    Integer divergedAt = null;
-    for (int step = 0; step < r.steps(); step++) {
-      sgd.zeroGrad();
-      ForwardPass f = net.forward(data.trainX, false);
-      dead.add(deadFractions(net, f));
-      Tensor loss = lossKind == LossKind.CROSS_ENTROPY
-          ? Losses.binaryCrossEntropyWithLogits(f.outputZ(), data.trainY)
-          : f.outputZ().sub(data.trainY).square().mean();
-      double value = loss.item();
-      if (!Double.isFinite(value)) {
-        divergedAt = step;
-        break;
-      }
-      loss.backward();
-      double[] layer = new double[net.depth()];
-      for (int l = 0; l < net.depth(); l++) layer[l] = norm(net.layers().get(l).weight.grad());
-      double total = clip == null ? GradClip.globalNorm(params) : GradClip.clipGradNorm(params, clip);
-      losses.add(value);
-      norms.add(layer);
-      global.add(total);
-      if (!Double.isFinite(total)) {
-        divergedAt = step;
-        break;
-      }
-      sgd.step();
-    }
-    return new HealthReport.Run(name, description, losses, norms, global, dead, divergedAt);
+  static HealthReport of(Demonstrations.Demonstration d, int seed) {
+    List<HealthReport.Run> runs = new ArrayList<>();
+    for (Demonstrations.Run r : d.runs()) runs.add(run(r, r == d.failing()));
+    return new HealthReport(d.name(), d.title(), seed, runs);
   }
 
-  private static double norm(Tensor g) {
-    if (g == null) return 0;
-    try (var s = Autograd.noGrad()) {
-      return Math.sqrt(g.square().sum().item());
+  private static HealthReport.Run run(Demonstrations.Run r, boolean failing) {
+    List<HealthReport.Layer> layers = new ArrayList<>();
+    for (LayerStats l : r.monitor().layers()) {
+      layers.add(new HealthReport.Layer(l.name(), l.numel(), finite(l.gradNorms()), finite(l.recentGradNorm()),
+          finite(l.recentUpdateRatio())));
     }
+    List<HealthReport.Unit> units = new ArrayList<>();
+    for (ActivationStats a : r.monitor().activations()) {
+      units.add(new HealthReport.Unit(a.name(), a.kind().name(), a.units(), a.deadLastEpoch()));
+    }
+    List<HealthReport.Diagnosis> findings = new ArrayList<>();
+    for (Finding f : r.monitor().findings()) {
+      Map<String, Double> figures = new LinkedHashMap<>();
+      f.figures().forEach((k, v) -> figures.put(k, finite(v)));
+      findings.add(new HealthReport.Diagnosis(f.kind().name(), f.kind().title(), f.layer(), f.explanation(), figures, f.remedies()));
+    }
+    List<Double> epochLoss = new ArrayList<>();
+    for (EpochResult e : r.history()) epochLoss.add(finite(e.train().loss()));
+    return new HealthReport.Run(r.label(), failing, r.outcome(), epochLoss, finite(r.monitor().sampledSteps()),
+        finite(r.monitor().globalGradNorms()), layers, units, findings, r.monitor().report());
   }
 
-  /** Per hidden layer, the share of units whose activation is 0 on every training point. */
-  private static double[] deadFractions(PlaygroundNetwork net, ForwardPass f) {
-    double[] out = new double[net.depth() - 1];
-    try (var g = Autograd.noGrad()) {
-      for (int l = 0; l + 1 < net.depth(); l++) {
-        Tensor alive = f.a().get(l).detach().gt(0f).max(0); // 1 where some point activates the unit
-        out[l] = 1 - alive.mean().item();
-      }
-    }
+  private static Double finite(double v) {
+    return Double.isFinite(v) ? v : null;
+  }
+
+  private static List<Double> finite(double[] vs) {
+    List<Double> out = new ArrayList<>(vs.length);
+    for (double v : vs) out.add(finite(v));
     return out;
   }
-
 }

@@ -1,17 +1,21 @@
 package dev.backflow.web.health;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.backflow.diagnostics.Demonstrations;
 import dev.backflow.web.setup.BadRequest;
 import dev.backflow.web.setup.JsonFields;
 import java.util.Set;
 
-/** The knobs of the gradient health view, checked like every other request. */
-public record HealthRequest(int depth, int width, int steps, double learningRate, double clipNorm, long seed) {
-  public static final int MAX_DEPTH = 12, MAX_WIDTH = 16, MAX_STEPS = 400;
-  private static final Set<String> KEYS = Set.of("depth", "width", "steps", "lr", "clip", "seed");
+/**
+ * Which of the doctor's demonstrations the gradient health view runs, and from which seed; checked like every
+ * other request.
+ */
+public record HealthRequest(String problem, int seed) {
+  public static final int MAX_SEED = 9999;
+  private static final Set<String> KEYS = Set.of("problem", "seed");
 
   public static HealthRequest defaults() {
-    return new HealthRequest(8, 8, 150, 0.1, 1.0, 1);
+    return new HealthRequest(Demonstrations.NAMES.get(0), 0);
   }
 
   public static HealthRequest parse(JsonNode json) {
@@ -19,15 +23,17 @@ public record HealthRequest(int depth, int width, int steps, double learningRate
     if (json == null || json.isNull()) return d;
     if (!json.isObject()) throw new BadRequest("the experiment settings must be a JSON object");
     json.fieldNames().forEachRemaining(k -> {
-      if (!KEYS.contains(k)) throw new BadRequest("unknown setting '" + k + "'; the settings are " + String.join(", ", KEYS.stream().sorted().toList()));
+      if (!KEYS.contains(k)) throw new BadRequest("unknown setting '" + k + "'; the settings are problem and seed");
     });
-    int depth = JsonFields.integer(json, "depth", d.depth(), "depth (hidden layers)", 2, MAX_DEPTH);
-    int width = JsonFields.integer(json, "width", d.width(), "width (neurons per layer)", 2, MAX_WIDTH);
-    int steps = JsonFields.integer(json, "steps", d.steps(), "number of steps", 10, MAX_STEPS);
-    double lr = JsonFields.decimal(json, "lr", d.learningRate(), "learning rate", 0, 10);
-    if (lr == 0) throw new BadRequest("learning rate must be more than 0");
-    double clip = JsonFields.decimal(json, "clip", d.clipNorm(), "clipping norm", 0.01, 100);
-    long seed = JsonFields.integer(json, "seed", (int) d.seed(), "seed", 0, Integer.MAX_VALUE);
-    return new HealthRequest(depth, width, steps, lr, clip, seed);
+    String problem = d.problem();
+    JsonNode p = json.get("problem");
+    if (p != null && !p.isNull()) {
+      if (!p.isTextual() || !Demonstrations.NAMES.contains(p.asText())) {
+        throw new BadRequest("problem must be one of " + String.join(", ", Demonstrations.NAMES) + ", got " + p);
+      }
+      problem = p.asText();
+    }
+    int seed = JsonFields.integer(json, "seed", d.seed(), "seed", 0, MAX_SEED);
+    return new HealthRequest(problem, seed);
   }
 }

@@ -1,6 +1,7 @@
 package dev.backflow.web.server;
 
 import dev.backflow.web.engine.Domain;
+import dev.backflow.web.engine.NetworkExport;
 import dev.backflow.web.engine.PlaygroundData;
 import dev.backflow.web.engine.Rounding;
 import dev.backflow.web.engine.Snapshot;
@@ -14,7 +15,10 @@ import java.util.Map;
  * parameters (the page writes them back into its address), the data points to draw, and the state.
  */
 public record SessionView(String id, Map<String, String> setup, boolean rebuilt, Points data, Snapshot state,
-                          String lossFormula) {
+                          String lossFormula, Export export) {
+
+  /** Whether the network can be exported for {@code backflow eval} (refusal null), and the command that evaluates it. */
+  public record Export(String refusal, String file, String command) {}
 
   /** Points as [x1, x2, target] (or [x, target] for one input), with the heatmaps' domain. */
   public record Points(int inputs, boolean classification, boolean sharedTestSet, Domain domain,
@@ -32,7 +36,10 @@ public record SessionView(String id, Map<String, String> setup, boolean rebuilt,
     Points points = new Points(setup.dataset().inputs(), setup.dataset().classification, data.sharedTestSet,
         data.domain, rows(data.trainX.toArray(), data.trainY.toArray(), setup.dataset().inputs()),
         rows(data.testX.toArray(), data.testY.toArray(), setup.dataset().inputs()));
-    return new SessionView(s.id(), setup.toQuery(), rebuilt, points, state, setup.loss().formula);
+    String file = "backflow-" + setup.dataset().id + ".safetensors";
+    String refusal = NetworkExport.refusal(setup);
+    Export export = new Export(refusal, file, refusal == null ? NetworkExport.evalCommand(setup, file) : null);
+    return new SessionView(s.id(), setup.toQuery(), rebuilt, points, state, setup.loss().formula, export);
   }
 
   private static List<double[]> rows(float[] x, float[] y, int inputs) {

@@ -2,6 +2,7 @@ package dev.backflow.web.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.backflow.web.engine.NetworkExport;
 import dev.backflow.web.graph.ExpressionGraph;
 import dev.backflow.web.graph.NeuronExpression;
 import dev.backflow.web.health.GradientHealth;
@@ -38,7 +39,7 @@ public final class WebServer implements AutoCloseable {
   private final ServerSettings settings;
   private final ObjectMapper json = JsonMapping.create();
   private final SessionRegistry sessions;
-  /** Health experiments take a few hundred milliseconds of CPU each; two at a time is plenty. */
+  /** Health demonstrations and cost measurements take a second or two of CPU each; two at a time is plenty. */
   private final Semaphore experiments = new Semaphore(2);
   private final Javalin app;
 
@@ -75,6 +76,11 @@ public final class WebServer implements AutoCloseable {
     String host = settings.host().contains(":") ? "[" + settings.host() + "]" : settings.host();
     if (host.equals("0.0.0.0")) host = "127.0.0.1";
     return "http://" + host + ":" + port() + "/";
+  }
+
+  /** Sessions open now: one per page still showing (a closed tab's ends within seconds). */
+  public int openSessions() {
+    return sessions.size();
   }
 
   @Override
@@ -138,6 +144,18 @@ public final class WebServer implements AutoCloseable {
         ctx.json(NeuronExpression.of(s.run(), layer, neuron, example));
       }
     });
+    // The trained network as a checkpoint for `backflow eval` and PyTorch (see NetworkExport).
+    app.get("/api/sessions/{id}/export", ctx -> {
+      Session s = session(ctx);
+      byte[] file;
+      String name;
+      synchronized (s) {
+        file = NetworkExport.safetensors(s.run());
+        name = "backflow-" + s.setup().dataset().id + ".safetensors";
+      }
+      ctx.header("Content-Disposition", "attachment; filename=\"" + name + "\"");
+      ctx.contentType("application/octet-stream").result(file);
+    });
     // The page says goodbye with a keepalive POST when the tab closes; DELETE is the REST spelling.
     app.post("/api/sessions/{id}/close", ctx -> {
       sessions.end(ctx.pathParam("id"));
@@ -168,6 +186,15 @@ public final class WebServer implements AutoCloseable {
         }
 
         @Override
+        public boolean ping() {
+          if (client.terminated()) return false;
+          synchronized (client) {
+            client.sendComment("ping");
+          }
+          return !client.terminated();
+        }
+
+        @Override
         public void close() {
           client.close();
         }
@@ -192,6 +219,17 @@ public final class WebServer implements AutoCloseable {
         experiments.release();
       }
     });
+
+    // What a learner typed is checked before it is sent: a mistake comes back as 200 {"ok": false, "error": ...},
+    // so the browser does not log a typo as a failed load, and the real request is only made when it will pass.
+    app.post("/api/check/setup", ctx -> ctx.json(check(() -> SetupParser.parse(JsonMapping.object(body(ctx), "setup")))));
+    app.post("/api/check/graph", ctx -> ctx.json(check(() -> {
+      JsonNode body = body(ctx);
+      JsonNode expr = body.get("expression");
+      if (expr == null || !expr.isTextual()) throw new BadRequest("give the expression as text");
+      ExpressionGraph.evaluate(expr.asText(), values(body.get("values")));
+    })));
+    app.post("/api/check/health", ctx -> ctx.json(check(() -> HealthRequest.parse(body(ctx)))));
 
     app.exception(BadRequest.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
     app.exception(SessionNotFound.class, (e, ctx) -> error(ctx, 404, e.getMessage()));
@@ -272,6 +310,15 @@ public final class WebServer implements AutoCloseable {
     return out;
   }
 
+  private static Map<String, Object> check(Runnable validation) {
+    try {
+      validation.run();
+      return Map.of("ok", true);
+    } catch (BadRequest e) {
+      return Map.of("ok", false, "error", e.getMessage());
+    }
+  }
+
   private static String describe(HttpResponseException e) {
     if (e.getStatus() == 413) return "the request body is larger than " + MAX_BODY_BYTES / 1024 + " KB; set-ups are far smaller";
     return e.getMessage();
@@ -298,7 +345,7 @@ public final class WebServer implements AutoCloseable {
     m.put("maxLearningRate", Limits.MAX_LEARNING_RATE);
     m.put("maxBatch", Limits.MAX_BATCH);
     m.put("maxSpeed", Limits.MAX_SPEED);
-    m.put("maxHealthDepth", HealthRequest.MAX_DEPTH);
+    m.put("healthProblems", dev.backflow.diagnostics.Demonstrations.NAMES);
     return m;
   }
 

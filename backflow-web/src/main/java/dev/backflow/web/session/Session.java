@@ -45,6 +45,7 @@ public final class Session {
   private long newestPublished; // guarded by publishLock
   private final Object publishLock = new Object();
   private volatile boolean closed;
+  private volatile boolean everWatched;
 
   Session(String id, Setup setup, ObjectMapper json, ScheduledExecutorService scheduler, LongSupplier clock) {
     this.id = id;
@@ -226,6 +227,7 @@ public final class Session {
 
   public void attach(EventSink sink) {
     touch();
+    everWatched = true;
     sinks.add(sink);
   }
 
@@ -234,8 +236,22 @@ public final class Session {
     touch();
   }
 
+  /** Pings every stream; one whose page has gone is dropped, and the session counts as unwatched from now. */
+  public void ping() {
+    synchronized (publishLock) {
+      for (EventSink sink : sinks) {
+        if (!sink.ping()) detach(sink);
+      }
+    }
+  }
+
   public boolean watched() {
     return !sinks.isEmpty();
+  }
+
+  /** True once a page has streamed from this session: when it stops, the page has gone (closed, reloaded). */
+  boolean everWatched() {
+    return everWatched;
   }
 
   void touch() {

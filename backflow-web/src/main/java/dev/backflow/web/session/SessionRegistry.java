@@ -13,9 +13,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 /**
- * The sessions of one server, one per browser tab, at most {@code maxSessions} at once. A session that
- * no page is streaming from and that has had no request for {@code idleTimeout} is ended by a sweep
- * every few seconds (and at once when a new tab needs the room).
+ * The sessions of one server, one per open page, at most {@code maxSessions} at once. A page's session
+ * ends when the page goes: at once on its {@code pagehide} beacon, or a few seconds after its event stream
+ * drops (every stream is pinged, so a killed tab is noticed too). A session no page ever streamed from (an
+ * API client) ends after {@code idleTimeout} without requests. The cap counts pages still there: a new page
+ * that finds the server full first ends every session that has had no stream and no request for a few seconds.
  */
 public final class SessionRegistry implements AutoCloseable {
   private final Map<String, Session> sessions = new ConcurrentHashMap<>();
@@ -25,6 +27,12 @@ public final class SessionRegistry implements AutoCloseable {
   private final ObjectMapper json;
   private final ScheduledExecutorService scheduler;
   private final SecureRandom random = new SecureRandom();
+  /** How long a session outlives its page's stream: an EventSource reconnects within about three seconds. */
+  static final long RELEASE_NANOS = 10_000_000_000L;
+  /** A new page may end an unwatched session quiet this long; one just created is still opening its stream. */
+  static final long PAGE_GRACE_NANOS = 5_000_000_000L;
+  /** How often streams are pinged and gone pages' sessions ended. */
+  static final long SWEEP_MILLIS = 2_000;
 
   public SessionRegistry(int maxSessions, Duration idleTimeout, ObjectMapper json) {
     this(maxSessions, idleTimeout, json, System::nanoTime);
@@ -43,13 +51,14 @@ public final class SessionRegistry implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
-    long sweep = Math.max(1, Math.min(30_000, idleTimeout.toMillis() / 4));
-    scheduler.scheduleWithFixedDelay(this::endIdle, sweep, sweep, TimeUnit.MILLISECONDS);
+    long sweep = Math.max(1, Math.min(SWEEP_MILLIS, idleTimeout.toMillis() / 4));
+    scheduler.scheduleWithFixedDelay(this::sweep, sweep, sweep, TimeUnit.MILLISECONDS);
   }
 
   public Session create(Setup setup) {
     synchronized (sessions) {
       if (sessions.size() >= maxSessions) endIdle();
+      if (sessions.size() >= maxSessions) endQuiet(PAGE_GRACE_NANOS);
       if (sessions.size() >= maxSessions) throw new TooManySessions(maxSessions);
       String id = HexFormat.of().formatHex(bytes());
       Session s = new Session(id, setup, json, scheduler, clock);
@@ -76,17 +85,38 @@ public final class SessionRegistry implements AutoCloseable {
     if (s != null) s.close();
   }
 
-  /** Ends every session that is unwatched and has been idle too long; returns how many ended. */
+  /** Pings every stream, then ends the sessions no page uses any more (see {@link #endIdle}). */
+  private void sweep() {
+    try {
+      for (Session s : sessions.values()) s.ping();
+      endIdle();
+    } catch (RuntimeException e) {
+      org.slf4j.LoggerFactory.getLogger(SessionRegistry.class).warn("session sweep failed", e);
+    }
+  }
+
+  /**
+   * Ends every session that no page streams from and that either had a page whose stream went away
+   * {@link #RELEASE_NANOS} ago, or has had no request for the idle timeout; returns how many ended.
+   */
   public int endIdle() {
     long now = clock.getAsLong();
     int ended = 0;
     for (Session s : sessions.values()) {
-      if (!s.watched() && now - s.lastActive() > idleNanos) {
+      long quiet = now - s.lastActive();
+      if (!s.watched() && (quiet > idleNanos || (s.everWatched() && quiet > RELEASE_NANOS))) {
         end(s.id());
         ended++;
       }
     }
     return ended;
+  }
+
+  private void endQuiet(long nanos) {
+    long now = clock.getAsLong();
+    for (Session s : sessions.values()) {
+      if (!s.watched() && now - s.lastActive() > nanos) end(s.id());
+    }
   }
 
   public int size() {

@@ -1,6 +1,9 @@
 package dev.backflow.web.setup;
 
-/** The optimizers the page offers, each one of the engine's own (dev.backflow.optim). */
+/**
+ * The optimizers the page offers, with the update rule it shows for each; {@code id} is the name the engine's
+ * registry ({@link dev.backflow.optim.Optimizers}) builds it by.
+ */
 public enum OptimizerKind {
   SGD("sgd", "w ← w − η·∂L/∂w"),
   MOMENTUM("momentum", "v ← 0.9·v + ∂L/∂w;  w ← w − η·v"),

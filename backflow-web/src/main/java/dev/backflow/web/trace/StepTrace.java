@@ -1,5 +1,6 @@
 package dev.backflow.web.trace;
 
+import dev.backflow.examples.ArticleRounding;
 import java.util.List;
 
 /**
@@ -20,6 +21,7 @@ public record StepTrace(
     LossTrace loss,
     List<ParamTrace> params,
     UpdateTrace update,
+    AfterUpdate after,
     ArticleRounding article) {
 
   /** One layer: z = a_prev·Wᵀ + b, a = f(z), and the gradients the backward pass left on them. */
@@ -44,4 +46,10 @@ public record StepTrace(
   public record ChainTerm(int example, double dLda, double dadz, double dzdw, double product) {}
 
   public record UpdateTrace(String optimizer, String rule, double learningRate) {}
+
+  /**
+   * The same batch through the updated network: its data loss and outputs (rows as {@link #examples}),
+   * so the page can show that the step made the predictions better (or, with too large a rate, worse).
+   */
+  public record AfterUpdate(double loss, double[][] outputs) {}
 }

@@ -1,5 +1,7 @@
 package dev.backflow.web.trace;
 
+import dev.backflow.autograd.Autograd;
+import dev.backflow.examples.ArticleRounding;
 import dev.backflow.nn.Linear;
 import dev.backflow.tensor.Tensor;
 import dev.backflow.web.engine.ForwardPass;
@@ -11,6 +13,7 @@ import dev.backflow.web.setup.BadRequest;
 import dev.backflow.web.setup.Dataset;
 import dev.backflow.web.setup.LossKind;
 import dev.backflow.web.setup.Setup;
+import dev.backflow.web.trace.StepTrace.AfterUpdate;
 import dev.backflow.web.trace.StepTrace.ChainTerm;
 import dev.backflow.web.trace.StepTrace.LayerTrace;
 import dev.backflow.web.trace.StepTrace.LossTrace;
@@ -110,8 +113,13 @@ public final class TraceRecorder {
     List<Integer> examples = new ArrayList<>();
     for (int i = 0; i < shown; i++) examples.add(rows[i]);
     List<String> inputNames = setup.dataset().inputs() == 1 ? List.of("x") : List.of("x1", "x2");
+    AfterUpdate after;
+    try (var g = Autograd.noGrad()) {
+      ForwardPass updated = net.forward(x, false);
+      after = new AfterUpdate(TrainingLoss.of(setup.loss(), updated, y).item(), head(rows(updated.output()), shown));
+    }
     return new StepTrace(run.steps(), run.epoch(), rows.length, examples, inputNames, head(rows(x), shown),
-        head(rows(y), shown), layers, loss, paramTraces, update, article(setup, f, olds, rows.length));
+        head(rows(y), shown), layers, loss, paramTraces, update, after, article(setup, f, olds, rows.length, run.steps()));
   }
 
   /** ∂L/∂ŷ of cross-entropy, from the unfused loss on ŷ (the fused engine op goes straight to ∂L/∂z). */
@@ -132,8 +140,9 @@ public final class TraceRecorder {
     return out;
   }
 
-  private static ArticleRounding article(Setup setup, ForwardPass f, List<float[]> olds, int batch) {
-    if (setup.dataset() != Dataset.NEURON || setup.loss() != LossKind.SQUARED || batch != 1) return null;
+  private static ArticleRounding article(Setup setup, ForwardPass f, List<float[]> olds, int batch, long step) {
+    // The article works through the first step from its initial weights only; later steps have no printed twin.
+    if (setup.dataset() != Dataset.NEURON || setup.loss() != LossKind.SQUARED || batch != 1 || step != 1) return null;
     float x = f.input().item(), yHat = f.output().item();
     return ArticleRounding.compute(x, olds.get(0)[0], olds.get(1)[0], 1f, (float) setup.learningRate(), yHat);
   }

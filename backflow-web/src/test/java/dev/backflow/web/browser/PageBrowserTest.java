@@ -202,10 +202,8 @@ class PageBrowserTest {
     assertTrue(banner.contains("hidden layer 1 has 10000 neurons; each hidden layer may have 1 to 16"), banner);
     assertEquals("circles", driver.findElement(By.id("set-dataset")).getAttribute("value"));
     assertTrue(driver.getCurrentUrl().contains("layers=4%2C4"), driver.getCurrentUrl());
-    // Chromium logs every 4xx answer as a failed load: here exactly one is expected, the refused link.
-    List<String> errors = chromium.consoleErrors();
-    assertEquals(1, errors.size(), errors.toString());
-    assertTrue(errors.get(0).contains("/api/sessions") && errors.get(0).contains("400"), errors.get(0));
+    // The page checks the link before opening a session with it: no refused request for Chromium to log
+    // (the @AfterEach check finds the console clean).
   }
 
   @Test
@@ -230,8 +228,7 @@ class PageBrowserTest {
     byTestId("graph-evaluate").click();
     waitUntil(d -> byTestId("graph-error").isDisplayed(), "the parse error is shown");
     assertTrue(text("graph-error").contains("ends too soon"), text("graph-error"));
-    List<String> errors = chromium.consoleErrors(); // the refused expression's 400, logged by Chromium
-    assertTrue(errors.size() == 1 && errors.get(0).contains("/api/graph") && errors.get(0).contains("400"), errors.toString());
+    // The expression is checked before it is sent, so the typo logs no failed request in the console.
   }
 
   @Test
@@ -285,8 +282,15 @@ class PageBrowserTest {
     chromium.screenshot(SCREENSHOTS.resolve("graph.png"));
 
     open("view=health");
-    waitUntil(d -> !text("health-summary").isEmpty(), "the experiments ran");
-    assertTrue(text("health-summary").contains("in the sigmoid network"), text("health-summary"));
+    waitUntil(d -> !text("health-summary").isEmpty(), "the vanishing-gradient runs trained");
+    assertTrue(text("health-summary").contains("A) 20-layer sigmoid MLP, default init: VANISHING_GRADIENTS at 0 (Linear)"),
+        text("health-summary"));
+    setValue("health-problem", "slow-convergence");
+    waitUntil(d -> text("health-summary").startsWith("Slow convergence"), "the slow-convergence runs trained");
+    assertTrue(text("health-summary").contains("(100x too low): LEARNING_RATE_TOO_LOW at model"), text("health-summary"));
+    assertTrue(text("health-summary").contains("C) the same, Adam learning rate 0.001: no findings"), text("health-summary"));
+    assertTrue(text("health-run-0").contains("LEARNING_RATE_TOO_LOW"), text("health-run-0"));
+    assertTrue(text("health-run-1").contains("The monitor found nothing wrong."), text("health-run-1"));
     chromium.screenshot(SCREENSHOTS.resolve("health.png"));
   }
 }

@@ -63,4 +63,21 @@ class TrainingRunTest {
     assertTrue(Double.isNaN(r.step()), "a diverged run takes no more steps");
     assertFalse(r.snapshot(false, null, null).metrics().trainLoss() < 1e30);
   }
+
+  @Test
+  void theEpochCountsCompletedPassesOverTheTrainingSet() throws Exception {
+    TrainingRun xor = run("{\"dataset\":\"xor4\",\"layers\":\"2\",\"batch\":\"10\"}"); // 4 rows: a batch is all of them
+    assertEquals(0, xor.snapshot(false, null, null).epoch());
+    xor.step();
+    assertEquals(1, xor.snapshot(false, null, null).epoch(), "one full-batch step is one epoch");
+    xor.step();
+    xor.step();
+    assertEquals(3, xor.snapshot(false, null, null).epoch());
+
+    TrainingRun circles = run("{\"dataset\":\"circles\",\"points\":\"100\",\"train\":\"50\",\"batch\":\"20\"}");
+    circles.step();
+    assertEquals(0, circles.epoch(), "20 of 50 rows seen");
+    circles.step(); // 10 rows are left, fewer than a batch: the pass is over
+    assertEquals(1, circles.epoch());
+  }
 }

@@ -84,7 +84,9 @@ class RequestValidationTest {
     assertError(api.post("/api/sessions/" + id + "/trace", "{\"example\": 9}"), 400, "example 9 does not exist");
     assertError(api.post("/api/sessions/" + id + "/trace", "{\"example\": \"one\"}"), 400, "example must be a whole number");
     assertError(api.get("/api/sessions/" + id + "/neuron?layer=7&neuron=0&example=0"), 400, "layer must be 1 to");
-    assertError(api.post("/api/health", "{\"depth\": 1000}"), 400, "depth (hidden layers) must be between 2 and 12");
+    assertError(api.post("/api/health", "{\"problem\": \"overfitting\"}"), 400,
+        "problem must be one of vanishing, exploding, dying-relu, slow-convergence");
+    assertError(api.post("/api/health", "{\"depth\": 8}"), 400, "unknown setting 'depth'");
     assertError(api.post("/api/graph", "{\"expression\":\"sigmoid(w*x\",\"values\":\"w=1,x=2\"}"), 400, "expected ')'");
   }
 

@@ -162,4 +162,61 @@ class SessionsTest {
       assertEquals(0, s.run().steps());
     }
   }
+
+  @Test
+  void aSessionIsReleasedSecondsAfterItsPagesStreamGoes() throws Exception {
+    AtomicLong now = new AtomicLong();
+    try (SessionRegistry registry = new SessionRegistry(4, Duration.ofMinutes(10), JSON, now::get)) {
+      Session page = registry.create(setup("{}"));
+      Session apiClient = registry.create(setup("{}"));
+      RecordingSink sink = new RecordingSink();
+      page.attach(sink);
+      now.addAndGet(Duration.ofMinutes(1).toNanos());
+      assertEquals(0, registry.endIdle(), "a page that still streams keeps its session");
+      page.detach(sink); // the tab closed: its stream dropped
+      now.addAndGet(Duration.ofSeconds(5).toNanos());
+      assertEquals(0, registry.endIdle(), "an EventSource gets a few seconds to reconnect");
+      now.addAndGet(Duration.ofSeconds(6).toNanos());
+      assertEquals(1, registry.endIdle());
+      assertThrows(SessionNotFound.class, () -> registry.get(page.id()));
+      assertEquals(apiClient, registry.get(apiClient.id()), "a session never streamed from waits for the idle timeout");
+    }
+  }
+
+  @Test
+  void aPingThatFailsDropsTheStream() throws Exception {
+    try (SessionRegistry registry = new SessionRegistry(2, Duration.ofMinutes(10), JSON)) {
+      Session s = registry.create(setup("{}"));
+      s.attach(new EventSink() {
+        @Override
+        public boolean send(String event, String json) {
+          return true;
+        }
+
+        @Override
+        public boolean ping() {
+          return false; // the page has gone
+        }
+      });
+      assertTrue(s.watched());
+      s.ping();
+      assertFalse(s.watched());
+    }
+  }
+
+  @Test
+  void theCapCountsPagesStillOpenNotHistory() throws Exception {
+    AtomicLong now = new AtomicLong();
+    try (SessionRegistry registry = new SessionRegistry(2, Duration.ofMinutes(10), JSON, now::get)) {
+      Session open = registry.create(setup("{}"));
+      open.attach(new RecordingSink());
+      Session gone = registry.create(setup("{}")); // a page that never opened its stream, or an idle API client
+      assertThrows(TooManySessions.class, () -> registry.create(setup("{}")), "one just created may still be opening its stream");
+      now.addAndGet(Duration.ofSeconds(6).toNanos());
+      Session fresh = registry.create(setup("{}"));
+      assertThrows(SessionNotFound.class, () -> registry.get(gone.id()));
+      assertEquals(open, registry.get(open.id()));
+      assertEquals(fresh, registry.get(fresh.id()));
+    }
+  }
 }

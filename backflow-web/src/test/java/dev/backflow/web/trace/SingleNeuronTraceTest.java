@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.backflow.examples.ArticleRounding;
 import dev.backflow.web.engine.TrainingRun;
 import dev.backflow.web.server.JsonMapping;
 import dev.backflow.web.setup.SetupParser;
