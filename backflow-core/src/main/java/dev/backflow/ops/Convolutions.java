@@ -42,8 +42,8 @@ public final class Convolutions {
           + Arrays.toString(ws) + " expects " + ws[1] + " x " + groups + " groups = " + (ws[1] * groups)
           + (ws[0] % groups != 0 ? " (and " + ws[0] + " output channels are not divisible by " + groups + " groups)" : ""));
     }
-    int oh = spec.outH(xs[2], ws[2]), ow = spec.outW(xs[3], ws[3]);
-    if (oh <= 0 || ow <= 0) {
+    long spanH = (long) spec.dilationH() * (ws[2] - 1) + 1, spanW = (long) spec.dilationW() * (ws[3] - 1) + 1;
+    if (ws[2] < 1 || ws[3] < 1 || xs[2] + 2L * spec.padH() < spanH || xs[3] + 2L * spec.padW() < spanW) {
       throw new IllegalArgumentException("conv2d: kernel " + ws[2] + "x" + ws[3] + " (dilation " + spec.dilationH()
           + ") is larger than the padded input " + (xs[2] + 2 * spec.padH()) + "x" + (xs[3] + 2 * spec.padW()));
     }
