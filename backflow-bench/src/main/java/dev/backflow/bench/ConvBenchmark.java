@@ -61,8 +61,8 @@ public class ConvBenchmark {
     return NdArray.wrap(d, shape);
   }
 
-  @Benchmark public NdArray forward() { return backend.conv2d(x, w, spec); }
-  @Benchmark public NdArray backwardInput() { return backend.conv2dBackwardInput(gOut, w, xShape, spec); }
-  @Benchmark public NdArray backwardWeight() { return backend.conv2dBackwardWeight(gOut, x, wShape, spec); }
-  @Benchmark public Object maxPool() { return backend.maxPool2d(gOut, pool); }
+  @Benchmark public NdArray forward() { return backend.convolution().conv2d(x, w, spec); }
+  @Benchmark public NdArray backwardInput() { return backend.convolution().conv2dBackwardInput(gOut, w, xShape, spec); }
+  @Benchmark public NdArray backwardWeight() { return backend.convolution().conv2dBackwardWeight(gOut, x, wShape, spec); }
+  @Benchmark public Object maxPool() { return backend.pooling().maxPool2d(gOut, pool); }
 }

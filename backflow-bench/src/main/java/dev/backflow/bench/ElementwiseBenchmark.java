@@ -63,14 +63,14 @@ public class ElementwiseBenchmark {
     return NdArray.wrap(d, shape);
   }
 
-  @Benchmark public NdArray add() { return backend.binary(BinaryOp.ADD, x, y); }
-  @Benchmark public NdArray addBias() { return backend.binary(BinaryOp.ADD, x, bias); }
-  @Benchmark public NdArray addTransposed() { return backend.binary(BinaryOp.ADD, x, transposed); }
-  @Benchmark public NdArray relu() { return backend.unary(UnaryOp.RELU, x, 0, 0); }
-  @Benchmark public NdArray gelu() { return backend.unary(UnaryOp.GELU_ERF, x, 0, 0); }
-  @Benchmark public NdArray tanh() { return backend.unary(UnaryOp.TANH, x, 0, 0); }
-  @Benchmark public NdArray sumLastDim() { return backend.reduce(ReduceOp.SUM, x, lastDim, true); }
-  @Benchmark public NdArray sumFirstDim() { return backend.reduce(ReduceOp.SUM, x, firstDim, false); }
-  @Benchmark public NdArray maxLastDim() { return backend.reduce(ReduceOp.MAX, x, lastDim, true); }
-  @Benchmark public NdArray softmax() { return backend.softmax(x, 1, false); }
+  @Benchmark public NdArray add() { return backend.elementwise().binary(BinaryOp.ADD, x, y); }
+  @Benchmark public NdArray addBias() { return backend.elementwise().binary(BinaryOp.ADD, x, bias); }
+  @Benchmark public NdArray addTransposed() { return backend.elementwise().binary(BinaryOp.ADD, x, transposed); }
+  @Benchmark public NdArray relu() { return backend.elementwise().unary(UnaryOp.RELU, x, 0, 0); }
+  @Benchmark public NdArray gelu() { return backend.elementwise().unary(UnaryOp.GELU_ERF, x, 0, 0); }
+  @Benchmark public NdArray tanh() { return backend.elementwise().unary(UnaryOp.TANH, x, 0, 0); }
+  @Benchmark public NdArray sumLastDim() { return backend.reductions().reduce(ReduceOp.SUM, x, lastDim, true); }
+  @Benchmark public NdArray sumFirstDim() { return backend.reductions().reduce(ReduceOp.SUM, x, firstDim, false); }
+  @Benchmark public NdArray maxLastDim() { return backend.reductions().reduce(ReduceOp.MAX, x, lastDim, true); }
+  @Benchmark public NdArray softmax() { return backend.reductions().softmax(x, 1, false); }
 }

@@ -57,6 +57,6 @@ public class GemmBenchmark {
 
   @Benchmark
   public NdArray multiply() {
-    return backend.bmm(a, b);
+    return backend.linalg().bmm(a, b);
   }
 }

@@ -92,11 +92,11 @@ final class BenchWorkloads {
     }
     CpuBackend backend = new CpuBackend();
     NdArray x = NdArray.wrap(a, 1, n, n), y = NdArray.wrap(b, 1, n, n);
-    for (int i = 0; i < 20; i++) backend.bmm(x, y); // warm-up: the JIT compiles the micro-kernel in the first calls
+    for (int i = 0; i < 20; i++) backend.linalg().bmm(x, y); // warm-up: the JIT compiles the micro-kernel in the first calls
     double[] t = new double[7];
     for (int i = 0; i < t.length; i++) {
       long s = System.nanoTime();
-      backend.bmm(x, y);
+      backend.linalg().bmm(x, y);
       t[i] = (System.nanoTime() - s) / 1e9;
     }
     return 2.0 * n * n * n / median(t) / 1e9;

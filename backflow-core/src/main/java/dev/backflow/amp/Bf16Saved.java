@@ -1,5 +1,6 @@
 package dev.backflow.amp;
 
+import dev.backflow.autograd.Graph;
 import dev.backflow.backend.Backends;
 import dev.backflow.tensor.Tensor;
 
@@ -9,13 +10,13 @@ final class Bf16Saved {
   private final int[] shape;
 
   Bf16Saved(Tensor t) {
-    this.bits = Backends.current().toBf16(t.array());
+    this.bits = Backends.current().storage().toBf16(Graph.array(t));
     this.shape = t.shape();
   }
 
   /** The values as a float32 tensor (each exactly representable in bfloat16). */
   Tensor restore() {
-    return Tensor.fromArray(Backends.current().fromBf16(bits, shape));
+    return Graph.constant(Backends.current().storage().fromBf16(bits, shape));
   }
 
   long bytes() {

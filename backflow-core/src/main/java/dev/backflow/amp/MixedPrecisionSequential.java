@@ -1,5 +1,6 @@
 package dev.backflow.amp;
 
+import dev.backflow.autograd.Graph;
 import dev.backflow.autograd.Autograd;
 import dev.backflow.nn.Activation;
 import dev.backflow.nn.Linear;
@@ -66,7 +67,7 @@ public final class MixedPrecisionSequential extends Module {
     inputs.add(x);
     inputs.addAll(parameters());
     int[] xShape = x.shape();
-    return Tensor.fromOp("mixedPrecision", h.array(), (grad, need) -> backward(grad, saved, xShape, need),
+    return Graph.record("mixedPrecision", Graph.array(h), (grad, need) -> backward(grad, saved, xShape, need),
         inputs.toArray(new Tensor[0]));
   }
 

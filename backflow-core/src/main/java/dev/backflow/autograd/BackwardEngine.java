@@ -32,24 +32,25 @@ public final class BackwardEngine {
       throw new IllegalArgumentException("backward: seed shape " + Arrays.toString(seed.shape())
           + " does not match the output shape " + Arrays.toString(root.shape()));
     }
+    Graph.TensorAccess tensors = Graph.access();
     List<Tensor> order = topologicalOrder(root);
     IdentityHashMap<Tensor, Tensor> pending = new IdentityHashMap<>();
     pending.put(root, seed.detach());
     // Storage already handed to a leaf's grad (or owned by the caller, like the seed): a leaf that would
     // receive it again gets a copy, so no two grads ever share memory.
     IdentityHashMap<float[], Boolean> handedOut = new IdentityHashMap<>();
-    handedOut.put(seed.array().data(), Boolean.TRUE);
+    handedOut.put(Graph.array(seed).data(), Boolean.TRUE);
     try (var noGrad = Autograd.noGrad()) {
       for (int i = order.size() - 1; i >= 0; i--) {
         Tensor t = order.get(i);
         Tensor g = pending.remove(t);
         if (g == null) continue;
-        g = t.runHooks(g);
+        g = tensors.runHooks(t, g);
         Node node = t.gradFn();
         if (node == null || t.retainsGrad()) {
-          boolean owned = g.isContiguous() && g.array().data().length == g.numel()
-              && handedOut.put(g.array().data(), Boolean.TRUE) == null;
-          t.accumulateGrad(g, owned);
+          boolean owned = g.isContiguous() && Graph.array(g).data().length == g.numel()
+              && handedOut.put(Graph.array(g).data(), Boolean.TRUE) == null;
+          tensors.accumulateGrad(t, g, owned);
         }
         if (node == null) continue;
         Tensor[] inputs = node.inputs();

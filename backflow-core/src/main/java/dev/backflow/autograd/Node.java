@@ -9,18 +9,16 @@ import java.util.stream.Collectors;
  * backward pass unless the graph is retained, so that the activations it holds can be collected.
  */
 public final class Node {
-  private static final StackWalker WALKER = StackWalker.getInstance();
-
   private final String name;
   private final String createdAt;
   private Tensor[] inputs;
   private BackwardFn backward;
 
-  public Node(String name, BackwardFn backward, Tensor[] inputs) {
+  Node(String name, BackwardFn backward, Tensor[] inputs) {
     this.name = name;
     this.backward = backward;
     this.inputs = inputs;
-    this.createdAt = Autograd.isAnomalyEnabled() ? callSite() : null;
+    this.createdAt = Autograd.isAnomalyEnabled() ? CallSite.find() : null;
   }
 
   /** e.g. "MulBackward", as PyTorch prints grad_fn. */
@@ -69,22 +67,6 @@ public final class Node {
           + "values were freed after the first backward pass; call backward(retainGraph=true) the first time "
           + "(tensor.backward(seed, true)) if you need to backpropagate through the same graph twice");
     }
-  }
-
-  /** The first stack frame outside Backflow's own engine: the user's line that made this op. */
-  static String callSite() {
-    return WALKER.walk(frames -> frames
-        .filter(f -> !isInternal(f.getClassName()))
-        .findFirst()
-        .map(f -> f.getClassName() + "." + f.getMethodName() + "(" + f.getFileName() + ":" + f.getLineNumber() + ")")
-        .orElse("unknown"));
-  }
-
-  private static boolean isInternal(String cls) {
-    if (cls.endsWith("Test") || cls.contains("Test$")) return false;
-    return cls.startsWith("dev.backflow.tensor.") || cls.startsWith("dev.backflow.ops.")
-        || cls.startsWith("dev.backflow.autograd.") || cls.startsWith("dev.backflow.backend.")
-        || cls.startsWith("dev.backflow.nn.") || cls.startsWith("java.") || cls.startsWith("jdk.");
   }
 
   @Override

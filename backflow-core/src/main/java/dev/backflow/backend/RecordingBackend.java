@@ -1,28 +1,51 @@
 package dev.backflow.backend;
 
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.random.RandomGenerator;
 
 /**
- * A backend that forwards every call to another one and records it as a replayable step: each recorded
- * call keeps its arguments (the very arrays it was given) and the array it returned. Replaying runs the
- * calls again in order and writes each fresh result into the recorded one, so the next call, which holds
- * the recorded array as its input, sees the new values. This is how {@code dev.backflow.train.CapturedStep}
- * replays a whole training step without rebuilding its graph: autograd, shape checks and Tensor objects
- * ran once, at capture.
+ * A backend that forwards every kernel call to another one and records it as a replayable step, for any
+ * family and any method, without a hand-written mirror: each family is wrapped in a dynamic proxy. A
+ * recorded call keeps its arguments (the very arrays it was given) and what it returned; a replay runs the
+ * calls again in order and writes each fresh result into the recorded one, so the next call, which holds the
+ * recorded array as its input, sees the new values. This is how {@code dev.backflow.train.CapturedStep}
+ * replays a whole training step without rebuilding its graph.
  *
- * <p>Only what goes through the backend is replayed. Java code that reads tensor values (item(), index
- * tensors turned into int[] by an op, anomaly checks) runs at capture only; {@link #allFinite} refuses
- * to be recorded for that reason.
+ * <p>Only what goes through the backend is replayed. Kernels marked {@link ReadByJava} (a flag or index
+ * values that Java code acts on) are refused, since their use would stay frozen at capture.
  */
 public final class RecordingBackend implements Backend {
   private final Backend inner;
-  // One lambda per recorded call, each calling the kernel directly: a replay pays one virtual call per kernel.
   private final List<Runnable> calls = new ArrayList<>();
+  private final StorageKernels storage;
+  private final ElementwiseKernels elementwise;
+  private final ReductionKernels reductions;
+  private final LossKernels losses;
+  private final LinalgKernels linalg;
+  private final ConvolutionKernels convolution;
+  private final PoolingKernels pooling;
+  private final NormalizationKernels normalization;
+  private final AttentionKernels attention;
+  private final IndexingKernels indexing;
+  private final OptimizerKernels optimizer;
 
   public RecordingBackend(Backend inner) {
     this.inner = inner;
+    storage = record(StorageKernels.class, inner.storage());
+    elementwise = record(ElementwiseKernels.class, inner.elementwise());
+    reductions = record(ReductionKernels.class, inner.reductions());
+    losses = record(LossKernels.class, inner.losses());
+    linalg = record(LinalgKernels.class, inner.linalg());
+    convolution = record(ConvolutionKernels.class, inner.convolution());
+    pooling = record(PoolingKernels.class, inner.pooling());
+    normalization = record(NormalizationKernels.class, inner.normalization());
+    attention = record(AttentionKernels.class, inner.attention());
+    indexing = record(IndexingKernels.class, inner.indexing());
+    optimizer = record(OptimizerKernels.class, inner.optimizer());
   }
 
   /** The recorded calls as one array, for the replay loop. */
@@ -30,19 +53,63 @@ public final class RecordingBackend implements Backend {
     return calls.toArray(new Runnable[0]);
   }
 
-  /** A replayed call's fresh result, written into the array the recording handed out. */
-  private void refresh(NdArray fresh, NdArray recorded) {
-    if (fresh == recorded) return;
-    if (fresh.isContiguous() && recorded.isContiguous()) {
-      System.arraycopy(fresh.data(), fresh.offset(), recorded.data(), recorded.offset(), recorded.size());
-    } else {
-      inner.copyInto(fresh, recorded);
+  /** {@code family} forwarding to {@code target}, each call recorded. */
+  private <F> F record(Class<F> family, F target) {
+    InvocationHandler handler = (proxy, method, args) -> {
+      if (method.getDeclaringClass() == Object.class) return method.invoke(this, args);
+      if (method.isAnnotationPresent(ReadByJava.class)) {
+        throw new IllegalStateException("a captured step cannot branch on tensor values (" + method.getName()
+            + ": its result is read by Java code, e.g. anomaly detection, a gradient scaler's overflow check or "
+            + "index tensors); run that step eagerly instead");
+      }
+      Object result = call(method, target, args);
+      calls.add(new Replay(method, target, args, result, inner.storage()));
+      return result;
+    };
+    return family.cast(Proxy.newProxyInstance(family.getClassLoader(), new Class<?>[] {family}, handler));
+  }
+
+  private static Object call(Method method, Object target, Object[] args) {
+    try {
+      return method.invoke(target, args);
+    } catch (InvocationTargetException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof RuntimeException r) throw r;
+      if (cause instanceof Error err) throw err;
+      throw new IllegalStateException(cause);
+    } catch (IllegalAccessException e) {
+      throw new IllegalStateException(e);
     }
   }
 
-  /** As {@link #refresh} for calls returning several arrays (null entries stay null). */
-  private void refreshAll(NdArray[] fresh, NdArray[] recorded) {
-    for (int i = 0; i < recorded.length; i++) if (recorded[i] != null) refresh(fresh[i], recorded[i]);
+  /** One recorded kernel call: run it again and copy its fresh result into the recorded one. */
+  private record Replay(Method method, Object target, Object[] args, Object recorded, StorageKernels storage)
+      implements Runnable {
+    @Override
+    public void run() {
+      refresh(call(method, target, args), recorded);
+    }
+
+    private void refresh(Object fresh, Object old) {
+      if (fresh == old || old == null) return;
+      if (old instanceof NdArray o) {
+        NdArray f = (NdArray) fresh;
+        if (f.isContiguous() && o.isContiguous()) System.arraycopy(f.data(), f.offset(), o.data(), o.offset(), o.size());
+        else storage.copyInto(f, o);
+      } else if (old instanceof NdArray[] o) {
+        NdArray[] f = (NdArray[]) fresh;
+        for (int i = 0; i < o.length; i++) refresh(f[i], o[i]);
+      } else if (old instanceof PoolResult o) {
+        PoolResult f = (PoolResult) fresh;
+        refresh(f.values(), o.values());
+        System.arraycopy(f.argmax(), 0, o.argmax(), 0, o.argmax().length);
+      } else if (old.getClass().isArray()) {
+        System.arraycopy(fresh, 0, old, 0, java.lang.reflect.Array.getLength(old));
+      } else {
+        throw new IllegalStateException("replay: " + method.getName() + " returned a " + old.getClass().getSimpleName()
+            + ", which a replay cannot update in place");
+      }
+    }
   }
 
   @Override
@@ -51,309 +118,57 @@ public final class RecordingBackend implements Backend {
   }
 
   @Override
-  public NdArray full(int[] shape, float value) {
-    NdArray r = inner.full(shape, value);
-    calls.add(() -> refresh(inner.full(shape, value), r));
-    return r;
+  public StorageKernels storage() {
+    return storage;
   }
 
   @Override
-  public NdArray arange(double start, double end, double step) {
-    NdArray r = inner.arange(start, end, step);
-    calls.add(() -> refresh(inner.arange(start, end, step), r));
-    return r;
+  public ElementwiseKernels elementwise() {
+    return elementwise;
   }
 
   @Override
-  public NdArray eye(int n, int m) {
-    NdArray r = inner.eye(n, m);
-    calls.add(() -> refresh(inner.eye(n, m), r));
-    return r;
-  }
-
-  // Random draws are replayed too: the generator advances at every replay, as it would run after run.
-  @Override
-  public NdArray randn(int[] shape, RandomGenerator rng) {
-    NdArray r = inner.randn(shape, rng);
-    calls.add(() -> refresh(inner.randn(shape, rng), r));
-    return r;
+  public ReductionKernels reductions() {
+    return reductions;
   }
 
   @Override
-  public NdArray rand(int[] shape, float low, float high, RandomGenerator rng) {
-    NdArray r = inner.rand(shape, low, high, rng);
-    calls.add(() -> refresh(inner.rand(shape, low, high, rng), r));
-    return r;
+  public LossKernels losses() {
+    return losses;
   }
 
   @Override
-  public NdArray bernoulli(int[] shape, float keep, float scale, RandomGenerator rng) {
-    NdArray r = inner.bernoulli(shape, keep, scale, rng);
-    calls.add(() -> refresh(inner.bernoulli(shape, keep, scale, rng), r));
-    return r;
+  public LinalgKernels linalg() {
+    return linalg;
   }
 
   @Override
-  public NdArray contiguous(NdArray x) {
-    NdArray r = inner.contiguous(x);
-    calls.add(() -> refresh(inner.contiguous(x), r));
-    return r;
+  public ConvolutionKernels convolution() {
+    return convolution;
   }
 
   @Override
-  public NdArray copy(NdArray x) {
-    NdArray r = inner.copy(x);
-    calls.add(() -> refresh(inner.copy(x), r));
-    return r;
+  public PoolingKernels pooling() {
+    return pooling;
   }
 
   @Override
-  public void copyInto(NdArray src, NdArray dst) {
-    inner.copyInto(src, dst);
-    calls.add(() -> inner.copyInto(src, dst));
+  public NormalizationKernels normalization() {
+    return normalization;
   }
 
   @Override
-  public NdArray unary(UnaryOp op, NdArray x, float p, float q) {
-    NdArray r = inner.unary(op, x, p, q);
-    calls.add(() -> refresh(inner.unary(op, x, p, q), r));
-    return r;
+  public AttentionKernels attention() {
+    return attention;
   }
 
   @Override
-  public NdArray mulUnary(NdArray g, UnaryOp op, NdArray x, float p, float q) {
-    NdArray r = inner.mulUnary(g, op, x, p, q);
-    calls.add(() -> refresh(inner.mulUnary(g, op, x, p, q), r));
-    return r;
+  public IndexingKernels indexing() {
+    return indexing;
   }
 
   @Override
-  public NdArray binary(BinaryOp op, NdArray a, NdArray b) {
-    NdArray r = inner.binary(op, a, b);
-    calls.add(() -> refresh(inner.binary(op, a, b), r));
-    return r;
-  }
-
-  @Override
-  public void binaryInPlace(BinaryOp op, NdArray target, NdArray b) {
-    inner.binaryInPlace(op, target, b);
-    calls.add(() -> inner.binaryInPlace(op, target, b));
-  }
-
-  @Override
-  public NdArray where(NdArray cond, NdArray a, NdArray b) {
-    NdArray r = inner.where(cond, a, b);
-    calls.add(() -> refresh(inner.where(cond, a, b), r));
-    return r;
-  }
-
-  @Override
-  public NdArray reduce(ReduceOp op, NdArray x, boolean[] dims, boolean keepDim) {
-    boolean[] d = dims.clone();
-    NdArray r = inner.reduce(op, x, d, keepDim);
-    calls.add(() -> refresh(inner.reduce(op, x, d, keepDim), r));
-    return r;
-  }
-
-  @Override
-  public NdArray argReduce(ReduceOp op, NdArray x, int dim, boolean keepDim) {
-    NdArray r = inner.argReduce(op, x, dim, keepDim);
-    calls.add(() -> refresh(inner.argReduce(op, x, dim, keepDim), r));
-    return r;
-  }
-
-  @Override
-  public boolean allFinite(NdArray x) {
-    throw new IllegalStateException("a captured step cannot branch on tensor values (allFinite: anomaly "
-        + "detection or a gradient scaler's overflow check); run that step eagerly instead");
-  }
-
-  @Override
-  public NdArray softmax(NdArray x, int dim, boolean log) {
-    NdArray r = inner.softmax(x, dim, log);
-    calls.add(() -> refresh(inner.softmax(x, dim, log), r));
-    return r;
-  }
-
-  @Override
-  public NdArray softmaxBackward(NdArray y, NdArray gy, int dim, boolean log) {
-    NdArray r = inner.softmaxBackward(y, gy, dim, log);
-    calls.add(() -> refresh(inner.softmaxBackward(y, gy, dim, log), r));
-    return r;
-  }
-
-  @Override
-  public NdArray[] layerNorm(NdArray x, NdArray gamma, NdArray beta, float eps) {
-    NdArray[] r = inner.layerNorm(x, gamma, beta, eps);
-    calls.add(() -> refreshAll(inner.layerNorm(x, gamma, beta, eps), r));
-    return r;
-  }
-
-  @Override
-  public NdArray[] layerNormBackward(NdArray gy, NdArray x, NdArray mean, NdArray rstd, NdArray gamma) {
-    NdArray[] r = inner.layerNormBackward(gy, x, mean, rstd, gamma);
-    calls.add(() -> refreshAll(inner.layerNormBackward(gy, x, mean, rstd, gamma), r));
-    return r;
-  }
-
-  @Override
-  public NdArray[] attention(NdArray q, NdArray k, NdArray v, float scale, boolean causal) {
-    NdArray[] r = inner.attention(q, k, v, scale, causal);
-    calls.add(() -> refreshAll(inner.attention(q, k, v, scale, causal), r));
-    return r;
-  }
-
-  @Override
-  public NdArray[] attentionBackward(NdArray gOut, NdArray q, NdArray k, NdArray v, NdArray weights, float scale, boolean causal) {
-    NdArray[] r = inner.attentionBackward(gOut, q, k, v, weights, scale, causal);
-    calls.add(() -> refreshAll(inner.attentionBackward(gOut, q, k, v, weights, scale, causal), r));
-    return r;
-  }
-
-  @Override
-  public NdArray[] selfAttention(NdArray qkv, int heads, float scale, boolean causal) {
-    NdArray[] r = inner.selfAttention(qkv, heads, scale, causal);
-    calls.add(() -> refreshAll(inner.selfAttention(qkv, heads, scale, causal), r));
-    return r;
-  }
-
-  @Override
-  public NdArray selfAttentionBackward(NdArray gOut, NdArray qkv, NdArray weights, int heads, float scale, boolean causal) {
-    NdArray r = inner.selfAttentionBackward(gOut, qkv, weights, heads, scale, causal);
-    calls.add(() -> refresh(inner.selfAttentionBackward(gOut, qkv, weights, heads, scale, causal), r));
-    return r;
-  }
-
-  @Override
-  public NdArray[] crossEntropy(NdArray logits, int[] targets, int ignoreIndex) {
-    NdArray[] r = inner.crossEntropy(logits, targets, ignoreIndex);
-    calls.add(() -> refreshAll(inner.crossEntropy(logits, targets, ignoreIndex), r));
-    return r;
-  }
-
-  @Override
-  public NdArray crossEntropyBackward(NdArray probs, int[] targets, int ignoreIndex, float g) {
-    // g is read in Java by the op; a replay would keep it, which is right only for a loss seeded with 1.
-    NdArray r = inner.crossEntropyBackward(probs, targets, ignoreIndex, g);
-    calls.add(() -> refresh(inner.crossEntropyBackward(probs, targets, ignoreIndex, g), r));
-    return r;
-  }
-
-  @Override
-  public NdArray bmm(NdArray a, NdArray b) {
-    NdArray r = inner.bmm(a, b);
-    calls.add(() -> refresh(inner.bmm(a, b), r));
-    return r;
-  }
-
-  @Override
-  public NdArray linear(NdArray x, NdArray w, NdArray bias) {
-    NdArray r = inner.linear(x, w, bias);
-    calls.add(() -> refresh(inner.linear(x, w, bias), r));
-    return r;
-  }
-
-  @Override
-  public short[] toBf16(NdArray x) {
-    short[] recorded = inner.toBf16(x);
-    calls.add(() -> System.arraycopy(inner.toBf16(x), 0, recorded, 0, recorded.length));
-    return recorded;
-  }
-
-  @Override
-  public NdArray fromBf16(short[] bits, int[] shape) {
-    NdArray r = inner.fromBf16(bits, shape);
-    calls.add(() -> refresh(inner.fromBf16(bits, shape), r));
-    return r;
-  }
-
-  @Override
-  public void adamUpdate(NdArray param, NdArray grad, NdArray expAvg, NdArray expAvgSq, float beta1, float beta2,
-                         float stepSize, float bc2Sqrt, float eps, float l2, float decay) {
-    // The step size and bias correction change every step: a frozen copy would silently train wrongly.
-    throw new IllegalStateException("Adam's bias correction changes every step, so an Adam step cannot be "
-        + "captured and replayed; capture steps that use SGD (with or without momentum) or RMSProp");
-  }
-
-  @Override
-  public NdArray conv2d(NdArray x, NdArray w, NdArray bias, Conv2dSpec spec) {
-    NdArray r = inner.conv2d(x, w, bias, spec);
-    calls.add(() -> refresh(inner.conv2d(x, w, bias, spec), r));
-    return r;
-  }
-
-  @Override
-  public NdArray conv2dBackwardInput(NdArray gOut, NdArray w, int[] xShape, Conv2dSpec spec) {
-    NdArray r = inner.conv2dBackwardInput(gOut, w, xShape, spec);
-    calls.add(() -> refresh(inner.conv2dBackwardInput(gOut, w, xShape, spec), r));
-    return r;
-  }
-
-  @Override
-  public NdArray conv2dBackwardWeight(NdArray gOut, NdArray x, int[] wShape, Conv2dSpec spec) {
-    NdArray r = inner.conv2dBackwardWeight(gOut, x, wShape, spec);
-    calls.add(() -> refresh(inner.conv2dBackwardWeight(gOut, x, wShape, spec), r));
-    return r;
-  }
-
-  @Override
-  public PoolResult maxPool2d(NdArray x, Pool2dSpec spec) {
-    PoolResult recorded = inner.maxPool2d(x, spec);
-    NdArray values = recorded.values();
-    calls.add(() -> {
-      PoolResult fresh = inner.maxPool2d(x, spec);
-      inner.copyInto(fresh.values(), values);
-      System.arraycopy(fresh.argmax(), 0, recorded.argmax(), 0, recorded.argmax().length);
-    });
-    return recorded;
-  }
-
-  @Override
-  public NdArray maxPool2dBackward(NdArray gOut, int[] argmax, int[] xShape) {
-    NdArray r = inner.maxPool2dBackward(gOut, argmax, xShape);
-    calls.add(() -> refresh(inner.maxPool2dBackward(gOut, argmax, xShape), r));
-    return r;
-  }
-
-  @Override
-  public NdArray avgPool2d(NdArray x, Pool2dSpec spec) {
-    NdArray r = inner.avgPool2d(x, spec);
-    calls.add(() -> refresh(inner.avgPool2d(x, spec), r));
-    return r;
-  }
-
-  @Override
-  public NdArray avgPool2dBackward(NdArray gOut, int[] xShape, Pool2dSpec spec) {
-    NdArray r = inner.avgPool2dBackward(gOut, xShape, spec);
-    calls.add(() -> refresh(inner.avgPool2dBackward(gOut, xShape, spec), r));
-    return r;
-  }
-
-  @Override
-  public NdArray gather(NdArray x, int dim, NdArray index) {
-    NdArray r = inner.gather(x, dim, index);
-    calls.add(() -> refresh(inner.gather(x, dim, index), r));
-    return r;
-  }
-
-  @Override
-  public NdArray scatterAdd(int[] shape, int dim, NdArray index, NdArray src) {
-    NdArray r = inner.scatterAdd(shape, dim, index, src);
-    calls.add(() -> refresh(inner.scatterAdd(shape, dim, index, src), r));
-    return r;
-  }
-
-  @Override
-  public NdArray indexSelect(NdArray x, int dim, int[] index) {
-    NdArray r = inner.indexSelect(x, dim, index);
-    calls.add(() -> refresh(inner.indexSelect(x, dim, index), r));
-    return r;
-  }
-
-  @Override
-  public NdArray indexAdd(int[] shape, int dim, int[] index, NdArray src) {
-    NdArray r = inner.indexAdd(shape, dim, index, src);
-    calls.add(() -> refresh(inner.indexAdd(shape, dim, index, src), r));
-    return r;
+  public OptimizerKernels optimizer() {
+    return optimizer;
   }
 }

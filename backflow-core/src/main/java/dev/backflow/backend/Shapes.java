@@ -43,4 +43,15 @@ public final class Shapes {
   public static String str(int[] shape) {
     return Arrays.toString(shape);
   }
+
+  /** Maps a possibly negative dim to [0, rank), with a clear error when out of range. */
+  public static int normalizeDim(int dim, int rank) {
+    int r = Math.max(rank, 1);
+    int d = dim < 0 ? dim + r : dim;
+    if (d < 0 || d >= r) {
+      throw new IllegalArgumentException("dimension " + dim + " is out of range for a tensor of " + rank
+          + " dimension" + (rank == 1 ? "" : "s") + " (expected " + (-r) + " to " + (r - 1) + ")");
+    }
+    return d;
+  }
 }

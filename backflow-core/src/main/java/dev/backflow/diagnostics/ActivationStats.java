@@ -1,5 +1,6 @@
 package dev.backflow.diagnostics;
 
+import dev.backflow.autograd.Graph;
 import dev.backflow.nn.Activation;
 import dev.backflow.tensor.Tensor;
 
@@ -98,8 +99,8 @@ public final class ActivationStats {
     // Once every unit has fired this epoch nothing can die before it ends: no scan unless sampling.
     if (!sample && silentCount == 0) return;
     boolean direct = y.isContiguous();
-    float[] data = direct ? y.array().data() : y.toArray();
-    int off = direct ? y.array().offset() : 0;
+    float[] data = direct ? Graph.array(y).data() : y.toArray();
+    int off = direct ? Graph.array(y).offset() : 0;
     int inner = 1, outer = 1;
     for (int d = unitDim + 1; d < rank; d++) inner *= y.shape(d);
     for (int d = 0; d < unitDim; d++) outer *= y.shape(d);

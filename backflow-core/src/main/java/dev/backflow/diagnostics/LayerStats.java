@@ -1,5 +1,6 @@
 package dev.backflow.diagnostics;
 
+import dev.backflow.autograd.Graph;
 import dev.backflow.tensor.Tensor;
 import java.util.List;
 
@@ -101,8 +102,8 @@ public final class LayerStats {
     for (int i = 0; i < params.size(); i++) {
       Tensor p = params.get(i);
       boolean direct = p.isContiguous();
-      float[] now = direct ? p.array().data() : p.toArray();
-      int off = direct ? p.array().offset() : 0;
+      float[] now = direct ? Graph.array(p).data() : p.toArray();
+      int off = direct ? Graph.array(p).offset() : 0;
       double[] sums = squaresAndSquaredDifferences(now, off, before[i]);
       wSq += sums[0];
       dSq += sums[1];
@@ -123,7 +124,7 @@ public final class LayerStats {
   }
 
   static double sumOfSquares(Tensor t) {
-    if (t.isContiguous()) return sumOfSquares(t.array().data(), t.array().offset(), t.numel());
+    if (t.isContiguous()) return sumOfSquares(Graph.array(t).data(), Graph.array(t).offset(), t.numel());
     return sumOfSquares(t.toArray(), 0, t.numel());
   }
 
@@ -164,7 +165,7 @@ public final class LayerStats {
   private static float[] copyInto(Tensor p, float[] dst) {
     int n = p.numel();
     if (dst == null || dst.length != n) dst = new float[n];
-    if (p.isContiguous()) System.arraycopy(p.array().data(), p.array().offset(), dst, 0, n);
+    if (p.isContiguous()) System.arraycopy(Graph.array(p).data(), Graph.array(p).offset(), dst, 0, n);
     else System.arraycopy(p.toArray(), 0, dst, 0, n);
     return dst;
   }

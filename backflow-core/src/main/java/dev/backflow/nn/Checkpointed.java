@@ -1,5 +1,6 @@
 package dev.backflow.nn;
 
+import dev.backflow.autograd.Graph;
 import dev.backflow.autograd.Autograd;
 import dev.backflow.tensor.Tensor;
 
@@ -28,8 +29,8 @@ public final class Checkpointed extends Module {
     Tensor saved = x.detach();
     boolean inputNeedsGrad = x.requiresGrad();
     // The node's only input is x: the graph keeps x, not the block's activations.
-    return Tensor.fromOp("checkpoint", out.array(), (grad, needs) -> {
-      Tensor replayIn = Tensor.fromArray(saved.array()).requiresGrad(inputNeedsGrad);
+    return Graph.record("checkpoint", Graph.array(out), (grad, needs) -> {
+      Tensor replayIn = Graph.constant(Graph.array(saved)).requiresGrad(inputNeedsGrad);
       try (var on = Autograd.enableGrad()) {
         Tensor replayOut = block.forward(replayIn);
         if (replayOut.requiresGrad()) replayOut.backward(grad);

@@ -1,5 +1,6 @@
 package dev.backflow.ops;
 
+import dev.backflow.autograd.Graph;
 import static dev.backflow.backend.UnaryOp.*;
 
 import dev.backflow.backend.Backend;
@@ -16,13 +17,13 @@ public final class Activations {
 
   /** g · op(x), op a local derivative, fused in one pass. */
   private static Tensor local(Tensor g, dev.backflow.backend.UnaryOp op, Tensor x, float p, float q) {
-    return Tensor.fromArray(b().mulUnary(g.array(), op, x.array(), p, q));
+    return Graph.constant(b().elementwise().mulUnary(Graph.array(g), op, Graph.array(x), p, q));
   }
 
   // σ'(z) = σ(z)(1 - σ(z))
   public static Tensor sigmoid(Tensor x) {
     Tensor[] y = new Tensor[1];
-    y[0] = Tensor.fromOp("sigmoid", b().unary(SIGMOID, x.array(), 0, 0), (g, n) -> {
+    y[0] = Graph.record("sigmoid", b().elementwise().unary(SIGMOID, Graph.array(x), 0, 0), (g, n) -> {
       Tensor s = y[0].detach();
       return new Tensor[] {g.mul(s.mul(s.rsub(1f)))};
     }, x);
@@ -32,7 +33,7 @@ public final class Activations {
   // tanh'(z) = 1 - tanh(z)^2
   public static Tensor tanh(Tensor x) {
     Tensor[] y = new Tensor[1];
-    y[0] = Tensor.fromOp("tanh", b().unary(TANH, x.array(), 0, 0), (g, n) -> {
+    y[0] = Graph.record("tanh", b().elementwise().unary(TANH, Graph.array(x), 0, 0), (g, n) -> {
       Tensor t = y[0].detach();
       return new Tensor[] {g.mul(t.mul(t).rsub(1f))};
     }, x);
@@ -41,26 +42,26 @@ public final class Activations {
 
   // relu'(z) = 1 if z > 0 else 0: the gradient passes where the input was positive (one fused pass)
   public static Tensor relu(Tensor x) {
-    return Tensor.fromOp("relu", b().unary(RELU, x.array(), 0, 0),
-        (g, n) -> new Tensor[] {Tensor.fromArray(b().binary(dev.backflow.backend.BinaryOp.GATE, g.array(), x.array()))}, x);
+    return Graph.record("relu", b().elementwise().unary(RELU, Graph.array(x), 0, 0),
+        (g, n) -> new Tensor[] {Graph.constant(b().elementwise().binary(dev.backflow.backend.BinaryOp.GATE, Graph.array(g), Graph.array(x)))}, x);
   }
 
   // leaky'(z) = 1 if z > 0 else slope
   public static Tensor leakyRelu(Tensor x, float slope) {
-    return Tensor.fromOp("leakyRelu", b().unary(LEAKY_RELU, x.array(), slope, 0),
+    return Graph.record("leakyRelu", b().elementwise().unary(LEAKY_RELU, Graph.array(x), slope, 0),
         (g, n) -> new Tensor[] {local(g, D_LEAKY_RELU, x, slope, 0)}, x);
   }
 
   // exact: Φ(z) + z φ(z); tanh form: the derivative of its approximation
   public static Tensor gelu(Tensor x, boolean tanhApprox) {
-    return Tensor.fromOp("gelu", b().unary(tanhApprox ? GELU_TANH : GELU_ERF, x.array(), 0, 0),
+    return Graph.record("gelu", b().elementwise().unary(tanhApprox ? GELU_TANH : GELU_ERF, Graph.array(x), 0, 0),
         (g, n) -> new Tensor[] {local(g, tanhApprox ? D_GELU_TANH : D_GELU_ERF, x, 0, 0)}, x);
   }
 
   // softplus(z) = log(1 + e^(βz)) / β, linear above the threshold; derivative σ(βz)
   public static Tensor softplus(Tensor x, float beta, float threshold) {
     if (!(beta > 0)) throw new IllegalArgumentException("softplus: beta must be positive, got " + beta);
-    return Tensor.fromOp("softplus", b().unary(SOFTPLUS, x.array(), beta, threshold),
+    return Graph.record("softplus", b().elementwise().unary(SOFTPLUS, Graph.array(x), beta, threshold),
         (g, n) -> new Tensor[] {local(g, D_SOFTPLUS, x, beta, threshold)}, x);
   }
 
@@ -69,8 +70,8 @@ public final class Activations {
     int d = Checks.dim("softmax", x, dim);
     if (x.dim() == 0) return Tensor.onesLike(x).mul(x.mul(0f).add(1f)); // softmax of a scalar is 1
     Tensor[] y = new Tensor[1];
-    y[0] = Tensor.fromOp("softmax", b().softmax(x.array(), d, false),
-        (g, n) -> new Tensor[] {Tensor.fromArray(b().softmaxBackward(y[0].array(), g.array(), d, false))}, x);
+    y[0] = Graph.record("softmax", b().reductions().softmax(Graph.array(x), d, false),
+        (g, n) -> new Tensor[] {Graph.constant(b().reductions().softmaxBackward(Graph.array(y[0]), Graph.array(g), d, false))}, x);
     return y[0];
   }
 
@@ -79,8 +80,8 @@ public final class Activations {
     int d = Checks.dim("logSoftmax", x, dim);
     if (x.dim() == 0) return x.mul(0f);
     Tensor[] y = new Tensor[1];
-    y[0] = Tensor.fromOp("logSoftmax", b().softmax(x.array(), d, true),
-        (g, n) -> new Tensor[] {Tensor.fromArray(b().softmaxBackward(y[0].array(), g.array(), d, true))}, x);
+    y[0] = Graph.record("logSoftmax", b().reductions().softmax(Graph.array(x), d, true),
+        (g, n) -> new Tensor[] {Graph.constant(b().reductions().softmaxBackward(Graph.array(y[0]), Graph.array(g), d, true))}, x);
     return y[0];
   }
 }

@@ -1,5 +1,6 @@
 package dev.backflow.ops;
 
+import dev.backflow.autograd.Graph;
 import static dev.backflow.backend.UnaryOp.*;
 
 import dev.backflow.backend.Backend;
@@ -21,11 +22,11 @@ public final class Arithmetic {
 
   private static Tensor binary(String name, BinaryOp op, Tensor a, Tensor c, dev.backflow.autograd.BackwardFn back) {
     Checks.broadcast(name, a, c);
-    return Tensor.fromOp(name, b().binary(op, a.array(), c.array()), back, a, c);
+    return Graph.record(name, b().elementwise().binary(op, Graph.array(a), Graph.array(c)), back, a, c);
   }
 
   private static Tensor unary(String name, UnaryOp op, Tensor x, float p, float q, dev.backflow.autograd.BackwardFn back) {
-    return Tensor.fromOp(name, b().unary(op, x.array(), p, q), back, x);
+    return Graph.record(name, b().elementwise().unary(op, Graph.array(x), p, q), back, x);
   }
 
   // d(a+b)/da = 1, d(a+b)/db = 1
@@ -98,14 +99,14 @@ public final class Arithmetic {
 
   // d|x|/dx = sign(x) (0 at 0, as PyTorch)
   public static Tensor abs(Tensor x) {
-    return unary("abs", ABS, x, 0, 0, (g, n) -> new Tensor[] {g.mul(Tensor.fromArray(b().unary(SIGN, x.array(), 0, 0)))});
+    return unary("abs", ABS, x, 0, 0, (g, n) -> new Tensor[] {g.mul(Graph.constant(b().elementwise().unary(SIGN, Graph.array(x), 0, 0)))});
   }
 
   // gradient passes where min <= x <= max
   public static Tensor clamp(Tensor x, float min, float max) {
     if (min > max) throw new IllegalArgumentException("clamp: min " + min + " is greater than max " + max);
     return unary("clamp", CLAMP, x, min, max, (g, n) -> new Tensor[] {
-        g.mul(Tensor.fromArray(b().unary(D_CLAMP, x.array(), min, max)))});
+        g.mul(Graph.constant(b().elementwise().unary(D_CLAMP, Graph.array(x), min, max)))});
   }
 
   // gradient to the larger input; ties split evenly (as PyTorch)
@@ -118,8 +119,8 @@ public final class Arithmetic {
   }
 
   private static Tensor[] extremumGrad(Tensor g, Tensor a, Tensor c, BinaryOp wins) {
-    Tensor aWins = Tensor.fromArray(b().binary(wins, a.array(), c.array()));
-    Tensor tie = Tensor.fromArray(b().binary(BinaryOp.EQ, a.array(), c.array())).mul(0.5f);
+    Tensor aWins = Graph.constant(b().elementwise().binary(wins, Graph.array(a), Graph.array(c)));
+    Tensor tie = Graph.constant(b().elementwise().binary(BinaryOp.EQ, Graph.array(a), Graph.array(c))).mul(0.5f);
     Tensor shareA = aWins.add(tie);
     return new Tensor[] {g.mul(shareA).sumTo(a.shape()), g.mul(shareA.rsub(1f)).sumTo(c.shape())};
   }
@@ -129,7 +130,7 @@ public final class Arithmetic {
     Checks.broadcast("where", a, c);
     Checks.broadcast("where", cond, a);
     Tensor zero = Tensor.scalar(0f);
-    return Tensor.fromOp("where", b().where(cond.array(), a.array(), c.array()), (g, n) -> new Tensor[] {
+    return Graph.record("where", b().elementwise().where(Graph.array(cond), Graph.array(a), Graph.array(c)), (g, n) -> new Tensor[] {
         null,
         n[1] ? Tensor.where(cond, g, zero).sumTo(a.shape()) : null,
         n[2] ? Tensor.where(cond, zero, g).sumTo(c.shape()) : null}, cond, a, c);
@@ -138,6 +139,6 @@ public final class Arithmetic {
   /** Element-wise comparison giving 1 or 0; not differentiable. */
   public static Tensor compare(String name, BinaryOp op, Tensor a, Tensor c) {
     Checks.broadcast(name, a, c);
-    return Tensor.fromOp(name, b().binary(op, a.array(), c.array()), null, a, c);
+    return Graph.record(name, b().elementwise().binary(op, Graph.array(a), Graph.array(c)), null, a, c);
   }
 }

@@ -1,5 +1,6 @@
 package dev.backflow.ops;
 
+import dev.backflow.autograd.Graph;
 import dev.backflow.backend.Backends;
 import dev.backflow.backend.NdArray;
 import dev.backflow.tensor.Tensor;
@@ -12,11 +13,11 @@ public final class Attention {
   // dQ = dS K/√D,  dK = dSᵀ Q/√D  (P: the attention weights, saved by the forward kernel)
   public static Tensor scaledDotProductAttention(Tensor q, Tensor k, Tensor v, boolean causal) {
     float scale = (float) (1 / Math.sqrt(q.shape(-1)));
-    NdArray[] r = Backends.current().attention(q.array(), k.array(), v.array(), scale, causal);
+    NdArray[] r = Backends.current().attention().attention(Graph.array(q), Graph.array(k), Graph.array(v), scale, causal);
     NdArray weights = r[1];
-    return Tensor.fromOp("scaledDotProductAttention", r[0], (g, need) -> {
-      NdArray[] grads = Backends.current().attentionBackward(g.array(), q.array(), k.array(), v.array(), weights, scale, causal);
-      return new Tensor[] {Tensor.fromArray(grads[0]), Tensor.fromArray(grads[1]), Tensor.fromArray(grads[2])};
+    return Graph.record("scaledDotProductAttention", r[0], (g, need) -> {
+      NdArray[] grads = Backends.current().attention().attentionBackward(Graph.array(g), Graph.array(q), Graph.array(k), Graph.array(v), weights, scale, causal);
+      return new Tensor[] {Graph.constant(grads[0]), Graph.constant(grads[1]), Graph.constant(grads[2])};
     }, q, k, v);
   }
 
@@ -28,9 +29,9 @@ public final class Attention {
           + java.util.Arrays.toString(qkv.shape()));
     }
     float scale = (float) (1 / Math.sqrt(qkv.shape(2) / 3 / heads));
-    NdArray[] r = Backends.current().selfAttention(qkv.array(), heads, scale, causal);
+    NdArray[] r = Backends.current().attention().selfAttention(Graph.array(qkv), heads, scale, causal);
     NdArray weights = r[1];
-    return Tensor.fromOp("selfAttention", r[0], (g, need) -> new Tensor[] {
-        Tensor.fromArray(Backends.current().selfAttentionBackward(g.array(), qkv.array(), weights, heads, scale, causal))}, qkv);
+    return Graph.record("selfAttention", r[0], (g, need) -> new Tensor[] {
+        Graph.constant(Backends.current().attention().selfAttentionBackward(Graph.array(g), Graph.array(qkv), weights, heads, scale, causal))}, qkv);
   }
 }

@@ -43,7 +43,7 @@ final class Checks {
 
   static int dim(String op, Tensor x, int dim) {
     try {
-      return x.normalizeDim(dim);
+      return dev.backflow.backend.Shapes.normalizeDim(dim, x.dim());
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(op + ": " + e.getMessage(), e);
     }

@@ -1,5 +1,6 @@
 package dev.backflow.ops;
 
+import dev.backflow.autograd.Graph;
 import dev.backflow.autograd.BackwardFn;
 import dev.backflow.backend.Backend;
 import dev.backflow.backend.NdArray;
@@ -41,8 +42,8 @@ public final class Convolutions {
           + Arrays.toString(ws) + " expects " + ws[1] + " x " + groups + " groups = " + (ws[1] * groups)
           + (ws[0] % groups != 0 ? " (and " + ws[0] + " output channels are not divisible by " + groups + " groups)" : ""));
     }
-    int oh = spec.outH(xs[2], ws[2]), ow = spec.outW(xs[3], ws[3]);
-    if (oh <= 0 || ow <= 0) {
+    long spanH = (long) spec.dilationH() * (ws[2] - 1) + 1, spanW = (long) spec.dilationW() * (ws[3] - 1) + 1;
+    if (ws[2] < 1 || ws[3] < 1 || xs[2] + 2L * spec.padH() < spanH || xs[3] + 2L * spec.padW() < spanW) {
       throw new IllegalArgumentException("conv2d: kernel " + ws[2] + "x" + ws[3] + " (dilation " + spec.dilationH()
           + ") is larger than the padded input " + (xs[2] + 2 * spec.padH()) + "x" + (xs[3] + 2 * spec.padW()));
     }
@@ -50,12 +51,12 @@ public final class Convolutions {
       throw new IllegalArgumentException("conv2d: bias must have shape [" + ws[0] + "], got " + Arrays.toString(bias.shape()));
     }
     // The bias is added inside the kernel, per output plane while it is in cache; its gradient sums G over N, H, W.
-    NdArray value = b().conv2d(x.array(), w.array(), bias == null ? null : bias.array(), spec);
+    NdArray value = b().convolution().conv2d(Graph.array(x), Graph.array(w), bias == null ? null : Graph.array(bias), spec);
     BackwardFn back = (g, n) -> new Tensor[] {
-        n[0] ? Tensor.fromArray(b().conv2dBackwardInput(g.array(), w.array(), xs, spec)) : null,
-        n[1] ? Tensor.fromArray(b().conv2dBackwardWeight(g.array(), x.array(), ws, spec)) : null,
+        n[0] ? Graph.constant(b().convolution().conv2dBackwardInput(Graph.array(g), Graph.array(w), xs, spec)) : null,
+        n[1] ? Graph.constant(b().convolution().conv2dBackwardWeight(Graph.array(g), Graph.array(x), ws, spec)) : null,
         n.length > 2 && n[2] ? g.sum(new int[] {0, 2, 3}, false) : null};
-    return bias == null ? Tensor.fromOp("conv2d", value, back, x, w) : Tensor.fromOp("conv2d", value, back, x, w, bias);
+    return bias == null ? Graph.record("conv2d", value, back, x, w) : Graph.record("conv2d", value, back, x, w, bias);
   }
 
   public static Tensor maxPool2d(Tensor x, int kernel) {
@@ -65,10 +66,10 @@ public final class Convolutions {
   // the gradient goes to the element that was the maximum of each window
   public static Tensor maxPool2d(Tensor x, int kernel, int stride, int padding, int dilation) {
     Pool2dSpec spec = poolSpec("maxPool2d", x, kernel, stride, padding, dilation, true);
-    PoolResult r = b().maxPool2d(x.array(), spec);
+    PoolResult r = b().pooling().maxPool2d(Graph.array(x), spec);
     int[] xs = x.shape();
-    return Tensor.fromOp("maxPool2d", r.values(),
-        (g, n) -> new Tensor[] {Tensor.fromArray(b().maxPool2dBackward(g.array(), r.argmax(), xs))}, x);
+    return Graph.record("maxPool2d", r.values(),
+        (g, n) -> new Tensor[] {Graph.constant(b().pooling().maxPool2dBackward(Graph.array(g), r.argmax(), xs))}, x);
   }
 
   public static Tensor avgPool2d(Tensor x, int kernel) {
@@ -79,8 +80,8 @@ public final class Convolutions {
   public static Tensor avgPool2d(Tensor x, int kernel, int stride, int padding, boolean countIncludePad) {
     Pool2dSpec spec = poolSpec("avgPool2d", x, kernel, stride, padding, 1, countIncludePad);
     int[] xs = x.shape();
-    return Tensor.fromOp("avgPool2d", b().avgPool2d(x.array(), spec),
-        (g, n) -> new Tensor[] {Tensor.fromArray(b().avgPool2dBackward(g.array(), xs, spec))}, x);
+    return Graph.record("avgPool2d", b().pooling().avgPool2d(Graph.array(x), spec),
+        (g, n) -> new Tensor[] {Graph.constant(b().pooling().avgPool2dBackward(Graph.array(g), xs, spec))}, x);
   }
 
   private static Pool2dSpec poolSpec(String op, Tensor x, int kernel, int stride, int padding, int dilation,

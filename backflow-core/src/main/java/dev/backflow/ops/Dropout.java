@@ -1,5 +1,6 @@
 package dev.backflow.ops;
 
+import dev.backflow.autograd.Graph;
 import dev.backflow.backend.Backends;
 import dev.backflow.tensor.Tensor;
 import java.util.random.RandomGenerator;
@@ -13,7 +14,7 @@ public final class Dropout {
     if (!(p >= 0f && p <= 1f)) throw new IllegalArgumentException("dropout: p must be in [0, 1], got " + p);
     if (!training || p == 0f) return x;
     if (p == 1f) return x.mul(0f);
-    Tensor mask = Tensor.fromArray(Backends.current().bernoulli(x.shape(), 1f - p, 1f / (1f - p), rng));
+    Tensor mask = Graph.constant(Backends.current().storage().bernoulli(x.shape(), 1f - p, 1f / (1f - p), rng));
     return x.mul(mask);
   }
 }

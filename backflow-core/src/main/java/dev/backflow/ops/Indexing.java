@@ -1,5 +1,6 @@
 package dev.backflow.ops;
 
+import dev.backflow.autograd.Graph;
 import dev.backflow.backend.Backend;
 import dev.backflow.backend.Backends;
 import dev.backflow.tensor.Tensor;
@@ -18,8 +19,8 @@ public final class Indexing {
     int d = Checks.dim("indexSelect", x, dim);
     int[] shape = x.shape();
     int[] idx = index.clone();
-    return Tensor.fromOp("indexSelect", b().indexSelect(x.array(), d, idx),
-        (g, n) -> new Tensor[] {Tensor.fromArray(b().indexAdd(shape, d, idx, g.array()))}, x);
+    return Graph.record("indexSelect", b().indexing().indexSelect(Graph.array(x), d, idx),
+        (g, n) -> new Tensor[] {Graph.constant(b().indexing().indexAdd(shape, d, idx, Graph.array(g)))}, x);
   }
 
   public static Tensor indexSelect(Tensor x, int dim, Tensor index) {
@@ -39,8 +40,8 @@ public final class Indexing {
     }
     int[] shape = x.shape();
     Tensor idx = index.detach();
-    return Tensor.fromOp("gather", b().gather(x.array(), d, idx.array()),
-        (g, n) -> new Tensor[] {Tensor.fromArray(b().scatterAdd(shape, d, idx.array(), g.array())), null}, x, index);
+    return Graph.record("gather", b().indexing().gather(Graph.array(x), d, Graph.array(idx)),
+        (g, n) -> new Tensor[] {Graph.constant(b().indexing().scatterAdd(shape, d, Graph.array(idx), Graph.array(g))), null}, x, index);
   }
 
   /** Rows of {@code weight} [vocab, dim] at the given indices: the result has shape indices.shape + [dim]. */
@@ -60,19 +61,18 @@ public final class Indexing {
 
   /** Integer values of an index tensor, rejecting fractions, NaN and infinity by name. */
   public static int[] toIndices(String op, Tensor index) {
-    if (dev.backflow.backend.Backends.current() instanceof dev.backflow.backend.RecordingBackend) {
-      // A replay would keep the indices read now (last batch's labels): refuse rather than train wrongly.
+    int[] out;
+    try {
+      out = b().storage().readIndices(Graph.array(index));
+    } catch (IllegalStateException e) {
+      // A recording backend refuses: a replay would keep the indices read now (last batch's labels).
       throw new IllegalStateException(op + ": a captured step cannot read indices from a tensor (they would stay as "
-          + "they are at capture); pass constant indices as int[], or run this step eagerly");
+          + "they are at capture); pass constant indices as int[], or run this step eagerly", e);
     }
-    float[] v = index.toArray();
-    int[] out = new int[v.length];
-    for (int i = 0; i < v.length; i++) {
-      float f = v[i];
-      if (!Float.isFinite(f) || f != Math.rint(f)) {
-        throw new IllegalArgumentException(op + ": index " + f + " is not an integer");
+    if (out == null) {
+      for (float f : index.toArray()) {
+        if (!Float.isFinite(f) || f != Math.rint(f)) throw new IllegalArgumentException(op + ": index " + f + " is not an integer");
       }
-      out[i] = (int) f;
     }
     return out;
   }

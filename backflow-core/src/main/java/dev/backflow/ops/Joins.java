@@ -1,5 +1,6 @@
 package dev.backflow.ops;
 
+import dev.backflow.autograd.Graph;
 import dev.backflow.backend.Backend;
 import dev.backflow.backend.Backends;
 import dev.backflow.backend.NdArray;
@@ -33,16 +34,16 @@ public final class Joins {
       total += s[d];
     }
     int[] outShape = Views.shapeWith(shape, d, total);
-    NdArray out = b().full(outShape, 0f);
+    NdArray out = b().storage().full(outShape, 0f);
     int[] starts = new int[ts.length];
     int at = 0;
     for (int i = 0; i < ts.length; i++) {
       starts[i] = at;
       int len = ts[i].shape(d);
-      b().copyInto(ts[i].array(), out.slice(d, at, len, 1));
+      b().storage().copyInto(Graph.array(ts[i]), out.slice(d, at, len, 1));
       at += len;
     }
-    return Tensor.fromOp("cat", out, (g, n) -> {
+    return Graph.record("cat", out, (g, n) -> {
       Tensor[] grads = new Tensor[ts.length];
       for (int i = 0; i < ts.length; i++) if (n[i]) grads[i] = g.narrow(d, starts[i], ts[i].shape(d));
       return grads;
@@ -81,9 +82,9 @@ public final class Joins {
       Checks.nonNegative("pad", "padding", pads[2 * i + 1]);
       outShape[d] = shape[d] + pads[2 * i] + pads[2 * i + 1];
     }
-    NdArray out = b().full(outShape, value);
-    b().copyInto(x.array(), window(out, shape, pads));
-    return Tensor.fromOp("pad", out, (g, n) -> {
+    NdArray out = b().storage().full(outShape, value);
+    b().storage().copyInto(Graph.array(x), window(out, shape, pads));
+    return Graph.record("pad", out, (g, n) -> {
       Tensor w = g;
       for (int i = 0; i < pads.length / 2; i++) {
         int d = shape.length - 1 - i;
@@ -107,10 +108,10 @@ public final class Joins {
    * backward of slicing. Differentiable itself (its gradient is the slice again).
    */
   static Tensor embed(Tensor g, int[] shape, int dim, int start, int step) {
-    NdArray out = b().full(shape, 0f);
+    NdArray out = b().storage().full(shape, 0f);
     int len = g.shape(dim);
-    b().copyInto(g.array(), out.slice(dim, start, len, step));
-    return Tensor.fromOp("embed", out,
+    b().storage().copyInto(Graph.array(g), out.slice(dim, start, len, step));
+    return Graph.record("embed", out,
         (gg, n) -> new Tensor[] {gg.slice(dim, start, start + (len - 1) * step + 1, step)}, g);
   }
 }

@@ -1,5 +1,6 @@
 package dev.backflow.ops;
 
+import dev.backflow.autograd.Graph;
 import dev.backflow.autograd.BackwardFn;
 import dev.backflow.backend.Backends;
 import dev.backflow.backend.NdArray;
@@ -52,7 +53,7 @@ public final class Linalg {
     }
     if (x.dim() == 1) return linear(x.unsqueeze(0), weight, bias).squeeze(0);
     int in = weight.shape(1), out = weight.shape(0);
-    NdArray y = Backends.current().linear(x.array(), weight.array(), bias == null ? null : bias.array());
+    NdArray y = Backends.current().linalg().linear(Graph.array(x), Graph.array(weight), bias == null ? null : Graph.array(bias));
     BackwardFn back = (g, need) -> {
       Tensor rows = g.reshape(-1, out);
       return new Tensor[] {
@@ -60,7 +61,7 @@ public final class Linalg {
           need[1] ? rows.mT().matmul(x.reshape(-1, in)) : null,
           need.length > 2 && need[2] ? rows.sum(0) : null};
     };
-    return bias == null ? Tensor.fromOp("linear", y, back, x, weight) : Tensor.fromOp("linear", y, back, x, weight, bias);
+    return bias == null ? Graph.record("linear", y, back, x, weight) : Graph.record("linear", y, back, x, weight, bias);
   }
 
   // d(AB)/dA = G B^T, d(AB)/dB = A^T G, each summed over batch dims that were broadcast
@@ -74,9 +75,9 @@ public final class Linalg {
           + Arrays.toString(bUser.shape()) + " do not broadcast");
     }
     Shapes.numel(batch);
-    NdArray out = Backends.current().bmm(withBatch(a.array(), batch, m, k), withBatch(b.array(), batch, k, n));
+    NdArray out = Backends.current().linalg().bmm(withBatch(Graph.array(a), batch, m, k), withBatch(Graph.array(b), batch, k, n));
     if (batch.length == 0) out = out.squeeze(0);
-    return Tensor.fromOp("matmul", out, (g, need) -> new Tensor[] {
+    return Graph.record("matmul", out, (g, need) -> new Tensor[] {
         need[0] ? g.matmul(b.mT()).sumTo(sa) : null,
         need[1] ? gradOfRight(a, b, g, sb) : null}, a, b);
   }
@@ -86,7 +87,7 @@ public final class Linalg {
    * gradient reaches W's transpose view already row-major for W, so no transposing copy is made.
    */
   private static Tensor gradOfRight(Tensor a, Tensor b, Tensor g, int[] sb) {
-    NdArray arr = b.array();
+    NdArray arr = Graph.array(b);
     boolean columnMajor = arr.rank() == 2 && arr.stride(0) == 1 && arr.stride(1) == arr.shape(0) && arr.shape(0) > 1 && arr.shape(1) > 1;
     if (columnMajor && a.dim() == 2 && g.dim() == 2) return g.mT().matmul(a).mT();
     return a.mT().matmul(g).sumTo(sb);

@@ -1,5 +1,6 @@
 package dev.backflow.ops;
 
+import dev.backflow.autograd.Graph;
 import static dev.backflow.backend.UnaryOp.SIGMOID;
 
 import dev.backflow.backend.Backends;
@@ -56,7 +57,7 @@ public final class Losses {
     Tensor log1mP = pv.rsub(1f).log().clamp(-100f, Float.MAX_VALUE);
     Tensor value = t.mul(logP).add(t.rsub(1f).mul(log1mP)).neg();
     // PyTorch's rule, finite even at p = 0 or 1: dL/dp = (p - t) / max(p(1 - p), 1e-12); dL/dt = log(1-p) - log(p).
-    Tensor perElement = Tensor.fromOp("binaryCrossEntropy", value.array(), (g, n) -> new Tensor[] {
+    Tensor perElement = Graph.record("binaryCrossEntropy", Graph.array(value), (g, n) -> new Tensor[] {
         n[0] ? g.mul(pv.sub(t).div(pv.mul(pv.rsub(1f)).maximum(Tensor.scalar(1e-12f)))) : null,
         n[1] ? g.mul(log1mP.sub(logP)) : null}, p, target);
     return reduce(perElement, reduction);
@@ -74,8 +75,8 @@ public final class Losses {
     sameShape("binaryCrossEntropyWithLogits", logits, target);
     Tensor x = logits.detach(), t = target.detach();
     Tensor value = x.relu().sub(x.mul(t)).add(x.abs().neg().softplus());
-    Tensor perElement = Tensor.fromOp("binaryCrossEntropyWithLogits", value.array(), (g, n) -> new Tensor[] {
-        n[0] ? g.mul(Tensor.fromArray(Backends.current().unary(SIGMOID, x.array(), 0, 0)).sub(t)) : null,
+    Tensor perElement = Graph.record("binaryCrossEntropyWithLogits", Graph.array(value), (g, n) -> new Tensor[] {
+        n[0] ? g.mul(Graph.constant(Backends.current().elementwise().unary(SIGMOID, Graph.array(x), 0, 0)).sub(t)) : null,
         n[1] ? g.mul(x).neg() : null}, logits, target);
     return reduce(perElement, reduction);
   }
@@ -123,10 +124,10 @@ public final class Losses {
       }
     }
     int[] t = targets.clone();
-    dev.backflow.backend.NdArray[] r = dev.backflow.backend.Backends.current().crossEntropy(logits.array(), t, ignoreIndex);
+    dev.backflow.backend.NdArray[] r = dev.backflow.backend.Backends.current().losses().crossEntropy(Graph.array(logits), t, ignoreIndex);
     dev.backflow.backend.NdArray probs = r[1];
-    return Tensor.fromOp("crossEntropy", r[0], (g, need) -> new Tensor[] {
-        Tensor.fromArray(dev.backflow.backend.Backends.current().crossEntropyBackward(probs, t, ignoreIndex, g.item()))}, logits);
+    return Graph.record("crossEntropy", r[0], (g, need) -> new Tensor[] {
+        Graph.constant(dev.backflow.backend.Backends.current().losses().crossEntropyBackward(probs, t, ignoreIndex, Graph.array(g)))}, logits);
   }
 
   /** Negative log-likelihood of log-probabilities [N, C] against class indices. */

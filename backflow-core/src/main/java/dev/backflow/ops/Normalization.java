@@ -1,5 +1,6 @@
 package dev.backflow.ops;
 
+import dev.backflow.autograd.Graph;
 import dev.backflow.backend.Backends;
 import dev.backflow.backend.NdArray;
 import dev.backflow.tensor.Tensor;
@@ -21,14 +22,14 @@ public final class Normalization {
             + Arrays.toString(x.shape()) + ", got " + Arrays.toString(p.shape()));
       }
     }
-    NdArray gamma = weight == null ? null : weight.array(), beta = bias == null ? null : bias.array();
-    NdArray[] r = Backends.current().layerNorm(x.array(), gamma, beta, eps);
+    NdArray gamma = weight == null ? null : Graph.array(weight), beta = bias == null ? null : Graph.array(bias);
+    NdArray[] r = Backends.current().normalization().layerNorm(Graph.array(x), gamma, beta, eps);
     NdArray mean = r[1], rstd = r[2];
     Tensor[] inputs = weight == null && bias == null ? new Tensor[] {x}
         : weight == null ? new Tensor[] {x, bias} : bias == null ? new Tensor[] {x, weight} : new Tensor[] {x, weight, bias};
-    return Tensor.fromOp("layerNorm", r[0], (g, need) -> {
-      NdArray[] grads = Backends.current().layerNormBackward(g.array(), x.array(), mean, rstd, gamma);
-      Tensor dx = Tensor.fromArray(grads[0]), dw = Tensor.fromArray(grads[1]), db = Tensor.fromArray(grads[2]);
+    return Graph.record("layerNorm", r[0], (g, need) -> {
+      NdArray[] grads = Backends.current().normalization().layerNormBackward(Graph.array(g), Graph.array(x), mean, rstd, gamma);
+      Tensor dx = Graph.constant(grads[0]), dw = Graph.constant(grads[1]), db = Graph.constant(grads[2]);
       if (inputs.length == 1) return new Tensor[] {dx};
       if (inputs.length == 3) return new Tensor[] {dx, dw, db};
       return new Tensor[] {dx, weight == null ? db : dw};

@@ -1,5 +1,6 @@
 package dev.backflow.ops;
 
+import dev.backflow.autograd.Graph;
 import dev.backflow.backend.Backend;
 import dev.backflow.backend.Backends;
 import dev.backflow.backend.BinaryOp;
@@ -26,7 +27,7 @@ public final class Reduce {
   public static Tensor sum(Tensor x, int[] dims, boolean keepDim) {
     boolean[] mask = Checks.dimMask("sum", x, dims);
     int[] kept = keptShape(x, mask);
-    return Tensor.fromOp("sum", b().reduce(ReduceOp.SUM, x.array(), mask, keepDim),
+    return Graph.record("sum", b().reductions().reduce(ReduceOp.SUM, Graph.array(x), mask, keepDim),
         (g, n) -> new Tensor[] {g.reshape(kept).expand(x.shape())}, x);
   }
 
@@ -54,8 +55,8 @@ public final class Reduce {
     }
     int[] kept = keptShape(x, mask);
     Tensor[] out = new Tensor[1];
-    out[0] = Tensor.fromOp(name, b().reduce(op, x.array(), mask, keepDim), (g, n) -> {
-      Tensor hit = Tensor.fromArray(b().binary(BinaryOp.EQ, x.array(), out[0].array().reshapeContiguous(kept)));
+    out[0] = Graph.record(name, b().reductions().reduce(op, Graph.array(x), mask, keepDim), (g, n) -> {
+      Tensor hit = Graph.constant(b().elementwise().binary(BinaryOp.EQ, Graph.array(x), Graph.array(out[0]).reshapeContiguous(kept)));
       Tensor count = hit.sum(dimsOf(mask), true);
       return new Tensor[] {hit.mul(g.reshape(kept).div(count))};
     }, x);
@@ -89,11 +90,11 @@ public final class Reduce {
   private static Tensor arg(String name, ReduceOp op, Tensor x, Integer dim, boolean keepDim) {
     if (dim == null) {
       Tensor flat = x.detach().reshape(x.numel());
-      return Tensor.fromOp(name, b().argReduce(op, flat.array(), 0, false), null, x);
+      return Graph.record(name, b().reductions().argReduce(op, Graph.array(flat), 0, false), null, x);
     }
     int d = Checks.dim(name, x, dim);
     if (x.dim() == 0) return Tensor.scalar(0f);
-    return Tensor.fromOp(name, b().argReduce(op, x.array(), d, keepDim), null, x);
+    return Graph.record(name, b().reductions().argReduce(op, Graph.array(x), d, keepDim), null, x);
   }
 
   /** Sums a broadcast result back to {@code shape}: over leading extra dims and dims that were 1. */

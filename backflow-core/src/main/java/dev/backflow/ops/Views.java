@@ -1,5 +1,6 @@
 package dev.backflow.ops;
 
+import dev.backflow.autograd.Graph;
 import dev.backflow.backend.Backends;
 import dev.backflow.backend.NdArray;
 import dev.backflow.backend.Shapes;
@@ -44,21 +45,21 @@ public final class Views {
   public static Tensor reshape(Tensor x, int[] shape) {
     int[] s = inferShape("reshape", x, shape);
     int[] in = x.shape();
-    NdArray v = x.array().tryView(s);
-    if (v == null) v = Backends.current().copy(x.array()).reshapeContiguous(s);
-    return Tensor.fromOp("reshape", v, (g, n) -> new Tensor[] {g.reshape(in)}, x);
+    NdArray v = Graph.array(x).tryView(s);
+    if (v == null) v = Backends.current().storage().copy(Graph.array(x)).reshapeContiguous(s);
+    return Graph.record("reshape", v, (g, n) -> new Tensor[] {g.reshape(in)}, x);
   }
 
   public static Tensor view(Tensor x, int[] shape) {
     int[] s = inferShape("view", x, shape);
     int[] in = x.shape();
-    NdArray v = x.array().tryView(s);
+    NdArray v = Graph.array(x).tryView(s);
     if (v == null) {
       throw new IllegalArgumentException("view: shape " + Arrays.toString(s) + " is not compatible with the strides "
-          + Arrays.toString(x.array().strides()) + " of this " + Arrays.toString(in)
+          + Arrays.toString(Graph.array(x).strides()) + " of this " + Arrays.toString(in)
           + " tensor (it is not contiguous); use reshape(), which copies when it must");
     }
-    return Tensor.fromOp("view", v, (g, n) -> new Tensor[] {g.reshape(in)}, x);
+    return Graph.record("view", v, (g, n) -> new Tensor[] {g.reshape(in)}, x);
   }
 
   public static Tensor flatten(Tensor x, int startDim, int endDim) {
@@ -87,7 +88,7 @@ public final class Views {
     int d = Checks.dim("squeeze", x, dim);
     if (x.shape(d) != 1) return x;
     int[] in = x.shape();
-    return Tensor.fromOp("squeeze", x.array().squeeze(d), (g, n) -> new Tensor[] {g.reshape(in)}, x);
+    return Graph.record("squeeze", Graph.array(x).squeeze(d), (g, n) -> new Tensor[] {g.reshape(in)}, x);
   }
 
   public static Tensor unsqueeze(Tensor x, int dim) {
@@ -98,7 +99,7 @@ public final class Views {
           + " dimensions (expected " + (-rank) + " to " + (rank - 1) + ")");
     }
     int[] in = x.shape();
-    return Tensor.fromOp("unsqueeze", x.array().unsqueeze(d), (g, n) -> new Tensor[] {g.reshape(in)}, x);
+    return Graph.record("unsqueeze", Graph.array(x).unsqueeze(d), (g, n) -> new Tensor[] {g.reshape(in)}, x);
   }
 
   public static Tensor transpose(Tensor x, int d0, int d1) {
@@ -109,7 +110,7 @@ public final class Views {
     }
     if (x.dim() == 0) return x;
     int a = Checks.dim("transpose", x, d0), c = Checks.dim("transpose", x, d1);
-    return Tensor.fromOp("transpose", x.array().transpose(a, c), (g, n) -> new Tensor[] {g.transpose(a, c)}, x);
+    return Graph.record("transpose", Graph.array(x).transpose(a, c), (g, n) -> new Tensor[] {g.transpose(a, c)}, x);
   }
 
   public static Tensor permute(Tensor x, int[] dims) {
@@ -127,7 +128,7 @@ public final class Views {
     }
     int[] inverse = new int[rank];
     for (int i = 0; i < rank; i++) inverse[p[i]] = i;
-    return Tensor.fromOp("permute", x.array().permute(p), (g, n) -> new Tensor[] {g.permute(inverse)}, x);
+    return Graph.record("permute", Graph.array(x).permute(p), (g, n) -> new Tensor[] {g.permute(inverse)}, x);
   }
 
   /** Broadcasts to {@code shape} with stride 0 (no copy); -1 keeps a dim. Backward sums the copies. */
@@ -152,7 +153,7 @@ public final class Views {
       if (target[i] < 0) throw new IllegalArgumentException("expand: invalid size " + target[i] + " in " + Arrays.toString(shape));
     }
     if (Arrays.equals(target, in)) return x;
-    return Tensor.fromOp("expand", x.array().expand(target), (g, n) -> new Tensor[] {g.sumTo(in)}, x);
+    return Graph.record("expand", Graph.array(x).expand(target), (g, n) -> new Tensor[] {g.sumTo(in)}, x);
   }
 
   /** x[..., start:end:step, ...] along dim, a view; negative start/end count from the end. */
@@ -166,7 +167,7 @@ public final class Views {
     int len = (e - s + step - 1) / step;
     int[] in = x.shape();
     int from = s;
-    return Tensor.fromOp("slice", x.array().slice(d, s, len, step),
+    return Graph.record("slice", Graph.array(x).slice(d, s, len, step),
         (g, n) -> new Tensor[] {Joins.embed(g, in, d, from, step)}, x);
   }
 
@@ -183,7 +184,7 @@ public final class Views {
 
   public static Tensor contiguous(Tensor x) {
     if (x.isContiguous()) return x;
-    return Tensor.fromOp("contiguous", Backends.current().copy(x.array()), (g, n) -> new Tensor[] {g}, x);
+    return Graph.record("contiguous", Backends.current().storage().copy(Graph.array(x)), (g, n) -> new Tensor[] {g}, x);
   }
 
   static int[] shapeWith(int[] shape, int dim, int size) {

@@ -1,5 +1,6 @@
 package dev.backflow.optim;
 
+import dev.backflow.autograd.Graph;
 import dev.backflow.backend.Backends;
 import dev.backflow.tensor.Tensor;
 import java.util.List;
@@ -37,15 +38,16 @@ public class Adam extends Optimizer {
   @Override
   protected void update(Tensor p, Tensor grad, ParamGroup group, Map<String, Tensor> s) {
     double lr = group.lr(), wd = group.weightDecay();
-    long t = (long) s.computeIfAbsent("step", k -> Tensor.scalar(0f)).add_(1f).item();
+    Tensor step = s.computeIfAbsent("step", k -> Tensor.scalar(0f)).add_(1f);
     Tensor m = buffer(s, "exp_avg", p), v = buffer(s, "exp_avg_sq", p);
-    double bc1 = 1 - Math.pow(beta1, t), bc2 = 1 - Math.pow(beta2, t);
     if (p.isContiguous() && grad.isContiguous()) {
-      Backends.current().adamUpdate(p.array(), grad.array(), m.array(), v.array(), (float) beta1, (float) beta2,
-          (float) (lr / bc1), (float) Math.sqrt(bc2), (float) eps, decoupled ? 0f : (float) wd,
-          decoupled ? (float) (1 - lr * wd) : 1f);
+      // The kernel reads the step count itself, so a captured step replays each step's bias correction.
+      Backends.current().optimizer().adamUpdate(Graph.array(p), Graph.array(grad), Graph.array(m), Graph.array(v), Graph.array(step), lr, beta1, beta2,
+          eps, decoupled ? 0f : (float) wd, decoupled ? (float) (1 - lr * wd) : 1f);
       return;
     }
+    long t = (long) step.item();
+    double bc1 = 1 - Math.pow(beta1, t), bc2 = 1 - Math.pow(beta2, t);
     // The same step composed from element-wise ops, for parameters that are strided views.
     Tensor g = grad;
     if (wd != 0) {

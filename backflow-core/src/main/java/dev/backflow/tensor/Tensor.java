@@ -1,9 +1,8 @@
 package dev.backflow.tensor;
 
 import dev.backflow.autograd.Autograd;
-import dev.backflow.autograd.AnomalyException;
+import dev.backflow.autograd.Graph;
 import dev.backflow.autograd.BackwardEngine;
-import dev.backflow.autograd.BackwardFn;
 import dev.backflow.autograd.Node;
 import dev.backflow.backend.Backend;
 import dev.backflow.backend.Backends;
@@ -41,6 +40,37 @@ public final class Tensor {
 
   private Tensor(NdArray array) {
     this.array = array;
+  }
+
+  // The engine's view of a tensor (storage, graph attachment, hooks, accumulation), handed to autograd once.
+  static {
+    Graph.install(new Graph.TensorAccess() {
+      @Override
+      public Tensor wrap(NdArray value) {
+        return new Tensor(value);
+      }
+
+      @Override
+      public NdArray array(Tensor t) {
+        return t.array;
+      }
+
+      @Override
+      public void attach(Tensor out, Node node) {
+        out.requiresGrad = true;
+        out.gradFn = node;
+      }
+
+      @Override
+      public Tensor runHooks(Tensor t, Tensor g) {
+        return t.runHooks(g);
+      }
+
+      @Override
+      public void accumulateGrad(Tensor t, Tensor g, boolean owned) {
+        t.accumulateGrad(g, owned);
+      }
+    });
   }
 
   static Backend backend() {
@@ -84,10 +114,6 @@ public final class Tensor {
   }
 
   /** Wraps a backend array without copying; for op authors and backends. */
-  public static Tensor fromArray(NdArray array) {
-    return new Tensor(array);
-  }
-
   public static Tensor zeros(int... shape) {
     checkShape("zeros", shape);
     return full(0f, shape);
@@ -100,7 +126,7 @@ public final class Tensor {
 
   public static Tensor full(float value, int... shape) {
     checkShape("full", shape);
-    return new Tensor(backend().full(shape, value));
+    return new Tensor(backend().storage().full(shape, value));
   }
 
   public static Tensor zerosLike(Tensor t) {
@@ -118,7 +144,7 @@ public final class Tensor {
 
   public static Tensor arange(double start, double end, double step) {
     if (step == 0 || Double.isNaN(step)) throw new IllegalArgumentException("arange: step must be non-zero, got " + step);
-    return new Tensor(backend().arange(start, end, step));
+    return new Tensor(backend().storage().arange(start, end, step));
   }
 
   public static Tensor eye(int n) {
@@ -127,7 +153,7 @@ public final class Tensor {
 
   public static Tensor eye(int n, int m) {
     checkShape("eye", new int[] {n, m});
-    return new Tensor(backend().eye(n, m));
+    return new Tensor(backend().storage().eye(n, m));
   }
 
   /** Standard normal values; the same seed gives the same values on every run and JDK. */
@@ -137,7 +163,7 @@ public final class Tensor {
 
   public static Tensor randn(RandomGenerator rng, int... shape) {
     checkShape("randn", shape);
-    return new Tensor(backend().randn(shape, rng));
+    return new Tensor(backend().storage().randn(shape, rng));
   }
 
   /** Uniform values in [0, 1). */
@@ -154,7 +180,7 @@ public final class Tensor {
   public static Tensor uniform(RandomGenerator rng, float low, float high, int... shape) {
     checkShape("uniform", shape);
     if (!(high >= low)) throw new IllegalArgumentException("uniform: need low <= high, got [" + low + ", " + high + ")");
-    return new Tensor(backend().rand(shape, low, high, rng));
+    return new Tensor(backend().storage().rand(shape, low, high, rng));
   }
 
   private static void checkShape(String op, int[] shape) {
@@ -165,61 +191,14 @@ public final class Tensor {
   }
 
   // =====================================================================================================
-  // Recording ops
-
-  /**
-   * The result of an op: wraps {@code value} and, when grad mode is on and an input requires grad,
-   * records a node with the op's backward rule. Every op goes through here, which is also where
-   * anomaly mode checks forward values. This is the extension point for custom differentiable ops.
-   */
-  public static Tensor fromOp(String opName, NdArray value, BackwardFn backward, Tensor... inputs) {
-    Tensor out = new Tensor(value);
-    if (Autograd.isAnomalyEnabled()) checkForward(opName, out, inputs);
-    if (backward != null && Autograd.isGradEnabled()) {
-      for (Tensor in : inputs) {
-        if (in.requiresGrad) {
-          out.requiresGrad = true;
-          out.gradFn = new Node(opName, backward, inputs);
-          break;
-        }
-      }
-    }
-    return out;
-  }
-
-  private static void checkForward(String opName, Tensor out, Tensor[] inputs) {
-    if (out.isFinite()) return;
-    StringBuilder shapes = new StringBuilder();
-    boolean inputsFinite = true;
-    for (Tensor in : inputs) {
-      if (shapes.length() > 0) shapes.append(" and ");
-      shapes.append(Arrays.toString(in.shape()));
-      inputsFinite &= in.isFinite();
-    }
-    throw new AnomalyException(opName + " produced NaN or infinity" + (inputs.length > 0 ? " from inputs of shape "
-        + shapes : "") + (inputsFinite ? " that were all finite" : " (an input was already non-finite)")
-        + "; called at " + callSite());
-  }
-
-  private static String callSite() {
-    // Node knows how to find the first frame of user code; reuse it through a throwaway node.
-    return new Node("anomaly", (g, n) -> null, new Tensor[0]).createdAt();
-  }
-
-  // =====================================================================================================
   // Readers
-
-  /** The backend array behind this tensor (shares storage). */
-  public NdArray array() {
-    return array;
-  }
 
   public int[] shape() {
     return array.shape();
   }
 
   public int shape(int dim) {
-    return array.shape(normalizeDim(dim));
+    return array.shape(Shapes.normalizeDim(dim, dim()));
   }
 
   public int dim() {
@@ -240,7 +219,7 @@ public final class Tensor {
 
   /** A contiguous row-major copy of the values. */
   public float[] toArray() {
-    NdArray c = backend().copy(array);
+    NdArray c = backend().storage().copy(array);
     return c.data();
   }
 
@@ -272,22 +251,7 @@ public final class Tensor {
   }
 
   public boolean isFinite() {
-    return backend().allFinite(array);
-  }
-
-  /** Maps a possibly negative dim to [0, rank), with a clear error when out of range. */
-  public int normalizeDim(int dim) {
-    return normalizeDim(dim, dim());
-  }
-
-  static int normalizeDim(int dim, int rank) {
-    int r = Math.max(rank, 1);
-    int d = dim < 0 ? dim + r : dim;
-    if (d < 0 || d >= r) {
-      throw new IllegalArgumentException("dimension " + dim + " is out of range for a tensor of " + rank
-          + " dimension" + (rank == 1 ? "" : "s") + " (expected " + (-r) + " to " + (r - 1) + ")");
-    }
-    return d;
+    return backend().reductions().allFinite(array);
   }
 
   @Override
@@ -362,8 +326,7 @@ public final class Tensor {
     return () -> hooks.remove(hook);
   }
 
-  /** Runs the registered hooks on an incoming gradient (called by the engine). */
-  public Tensor runHooks(Tensor g) {
+  private Tensor runHooks(Tensor g) {
     if (hooks == null) return g;
     for (UnaryOperator<Tensor> h : List.copyOf(hooks)) {
       Tensor r = h.apply(g);
@@ -372,13 +335,9 @@ public final class Tensor {
     return g;
   }
 
-  /**
-   * Adds a gradient into grad() (called by the engine). {@code owned} says g's storage belongs to nobody
-   * else, so it can become the grad without a copy; otherwise it is copied, so that grads never alias.
-   */
-  public void accumulateGrad(Tensor g, boolean owned) {
-    if (grad == null) grad = owned ? new Tensor(g.array) : new Tensor(backend().copy(g.array));
-    else grad = new Tensor(backend().binary(BinaryOp.ADD, grad.array, g.array));
+  private void accumulateGrad(Tensor g, boolean owned) {
+    if (grad == null) grad = owned ? new Tensor(g.array) : new Tensor(backend().storage().copy(g.array));
+    else grad = new Tensor(backend().elementwise().binary(BinaryOp.ADD, grad.array, g.array));
   }
 
   /** Backpropagates from this one-element tensor and frees the graph. */
@@ -428,8 +387,8 @@ public final class Tensor {
 
   private Tensor inPlace(String op, BinaryOp kind, Tensor other) {
     checkInPlace(op, other);
-    NdArray src = other.array.sharesStorageWith(array) ? backend().copy(other.array) : other.array;
-    backend().binaryInPlace(kind, array, src);
+    NdArray src = other.array.sharesStorageWith(array) ? backend().storage().copy(other.array) : other.array;
+    backend().elementwise().binaryInPlace(kind, array, src);
     return this;
   }
 
@@ -443,8 +402,8 @@ public final class Tensor {
   /** Overwrites the values with {@code src} (broadcast to this shape). */
   public Tensor copy_(Tensor src) {
     checkInPlace("copy_", src);
-    NdArray s = src.array.sharesStorageWith(array) ? backend().copy(src.array) : src.array;
-    backend().copyInto(s, array);
+    NdArray s = src.array.sharesStorageWith(array) ? backend().storage().copy(src.array) : src.array;
+    backend().storage().copyInto(s, array);
     return this;
   }
 

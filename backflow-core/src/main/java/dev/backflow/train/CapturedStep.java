@@ -15,11 +15,12 @@ import java.util.function.Supplier;
  *
  * <p>The rules are those of CUDA graph capture: inputs are static (copy each new batch into the tensors
  * the step read, e.g. with {@code Tensor.copy_}); the step must do the same work every time (no branches
- * on tensor values, no optimizer whose scalars change per step: Adam is refused, SGD with or without
- * momentum and RMSProp replay exactly, with the learning rate read at capture); lazily created state
- * (momentum buffers) must exist before capture,
- * which is why {@link #capture} runs warm-up steps first. Capture is per thread: other threads keep running
- * eagerly (and unrecorded) meanwhile, and several threads may capture steps of their own at once.
+ * on tensor values: kernels whose result Java reads are refused); scalars passed to kernels are frozen at
+ * capture (the learning rate: a schedule does not reach a replayed step), while values kept in tensors
+ * change per replay (Adam's step counter, so its bias correction replays exactly, like PyTorch's
+ * {@code capturable=True}); lazily created state (momentum buffers, Adam's moments) must exist before
+ * capture, which is why {@link #capture} runs warm-up steps first. Capture is per thread: other threads keep
+ * running eagerly (and unrecorded) meanwhile, and several threads may capture steps of their own at once.
  */
 public final class CapturedStep {
   private final Runnable[] calls;

@@ -80,7 +80,7 @@ class AutogradSemanticsTest {
       Tensor x = vec(1f, 2f);
       Tensor seed = Tensor.of(5f, 6f);
       x.add(0f).backward(seed);
-      assertNotSame(seed.array().data(), x.grad().array().data());
+      assertNotSame(Graph.array(seed).data(), Graph.array(x.grad()).data());
       seed.fill_(0f);
       assertArrayEquals(new float[] {5, 6}, x.grad().toArray());
       assertFalse(x.grad().requiresGrad(), "gradients are not themselves recorded");
@@ -422,7 +422,7 @@ class AutogradSemanticsTest {
       Autograd.detectAnomaly(true);
       try {
         Tensor x = Tensor.of(1f, 2f).requiresGrad(true);
-        Tensor y = Tensor.fromOp("broken", x.detach().array(),
+        Tensor y = Graph.record("broken", Graph.array(x.detach()),
             (g, n) -> new Tensor[] {Tensor.full(Float.NaN, 2)}, x);
         AnomalyException e = assertThrows(AnomalyException.class, () -> y.sum().backward());
         assertTrue(e.getMessage().contains("BrokenBackward"), e.getMessage());

@@ -33,7 +33,7 @@ class CopyTest {
     // An offset view, so tiles must add the view's offset.
     NdArray base = new NdArray(data, 3, shape, Shapes.contiguousStrides(shape)).permute(perm);
     for (Backend be : new Backend[] {new CpuBackend(), CpuBackend.scalar()}) {
-      NdArray copy = be.copy(base);
+      NdArray copy = be.storage().copy(base);
       int[] s = base.shape();
       float[] expect = new float[n];
       int[] idx = new int[s.length];

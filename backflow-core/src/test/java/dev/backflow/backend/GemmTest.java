@@ -34,7 +34,7 @@ class GemmTest {
     // Stored transposed when asked, then viewed back: the kernel must read the strides, not copy.
     NdArray av = ta ? NdArray.wrap(transposeEach(a, batch, m, k), batch, k, m).transpose(1, 2) : NdArray.wrap(a, batch, m, k);
     NdArray bv = tb ? NdArray.wrap(transposeEach(bData, batch, k, n), batch, n, k).transpose(1, 2) : NdArray.wrap(bData, batch, k, n);
-    NdArray c = backend.bmm(av, bv);
+    NdArray c = backend.linalg().bmm(av, bv);
     for (int t = 0; t < batch; t++) {
       for (int i = 0; i < m; i++) {
         for (int j = 0; j < n; j++) {

@@ -1,5 +1,6 @@
 package dev.backflow.ops;
 
+import dev.backflow.autograd.Graph;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -64,8 +65,8 @@ class GradCheckPropertyTest {
   @Example
   void gradCheckRejectsABackwardRuleThatIsOffByAFactor() {
     // A custom op x^2 whose backward claims 2.1x: the checker must see it, or every pass below means nothing.
-    Function<Tensor[], Tensor> wrong = in -> Tensor.fromOp("badSquare",
-        in[0].detach().mul(in[0].detach()).array(), (g, n) -> new Tensor[] {g.mul(in[0]).mul(2.1f)}, in[0]);
+    Function<Tensor[], Tensor> wrong = in -> Graph.record("badSquare",
+        Graph.array(in[0].detach().mul(in[0].detach())), (g, n) -> new Tensor[] {g.mul(in[0]).mul(2.1f)}, in[0]);
     GradCheck.Result r = GradCheck.check(wrong, Gen.smooth(new SplittableRandom(1), 3, 4));
     assertFalse(r.passes(TOL), "a 5% wrong gradient passed: " + r);
     Function<Tensor[], Tensor> right = in -> in[0].mul(in[0]);

@@ -1,6 +1,7 @@
 package dev.backflow.backend.cpu;
 
 import dev.backflow.backend.NdArray;
+import dev.backflow.backend.AttentionKernels;
 import java.util.Arrays;
 
 /**
@@ -17,8 +18,14 @@ import java.util.Arrays;
  * The causal mask is PyTorch's is_causal (top-left aligned): query i sees keys 0..i. Heads are split
  * across cores; each writes its own slices, so results do not depend on the thread count.
  */
-final class Attention {
-  private Attention() {}
+final class Attention implements AttentionKernels {
+  private final Gemm gemm;
+  private final FusedKernels fused;
+
+  Attention(Gemm gemm, FusedKernels fused) {
+    this.gemm = gemm;
+    this.fused = fused;
+  }
 
   private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[][] {new float[0]});
 
@@ -236,5 +243,25 @@ final class Attention {
         }
       }
     });
+  }
+
+  @Override
+  public NdArray[] attention(NdArray q, NdArray k, NdArray v, float scale, boolean causal) {
+    return forward(gemm, fused, q, k, v, scale, causal);
+  }
+
+  @Override
+  public NdArray[] attentionBackward(NdArray gOut, NdArray q, NdArray k, NdArray v, NdArray weights, float scale, boolean causal) {
+    return backward(gemm, gOut, q, k, v, weights, scale, causal);
+  }
+
+  @Override
+  public NdArray[] selfAttention(NdArray qkv, int heads, float scale, boolean causal) {
+    return forwardPacked(gemm, fused, qkv, heads, scale, causal);
+  }
+
+  @Override
+  public NdArray selfAttentionBackward(NdArray gOut, NdArray qkv, NdArray weights, int heads, float scale, boolean causal) {
+    return backwardPacked(gemm, gOut, qkv, Storage.dense(weights), heads, scale, causal);
   }
 }

@@ -2,6 +2,7 @@ package dev.backflow.backend.cpu;
 
 import dev.backflow.backend.Conv2dSpec;
 import dev.backflow.backend.NdArray;
+import dev.backflow.backend.ConvolutionKernels;
 import dev.backflow.backend.Shapes;
 
 /**
@@ -18,8 +19,13 @@ import dev.backflow.backend.Shapes;
  * skips im2col altogether: the input plane already is the column matrix. Arrays arrive contiguous
  * (CpuBackend passes contiguous()), so only their offset needs adding.
  */
-final class Convolution {
-  private Convolution() {}
+final class Convolution implements ConvolutionKernels {
+  private final Gemm gemm;
+
+  Convolution(Gemm gemm) {
+    this.gemm = gemm;
+  }
+
 
   /** Validated geometry shared by the three entry points. */
   private record Geometry(int n, int c, int h, int w, int o, int kh, int kw, int oh, int ow, int groups,
@@ -247,44 +253,33 @@ final class Convolution {
     return Math.max(end, firstInside(off, stride, outLen));
   }
 
+  // The conv2d op has checked the shapes and spec in the user's terms; here they are only asserted.
   private static Geometry geometry(String op, int[] xShape, int[] wShape, Conv2dSpec s) {
-    if (xShape.length != 4) {
-      throw new IllegalArgumentException(op + ": input must be 4-D [N, C, H, W], got " + Shapes.str(xShape));
-    }
-    if (wShape.length != 4) {
-      throw new IllegalArgumentException(op + ": weight must be 4-D [O, C/groups, kh, kw], got "
-          + Shapes.str(wShape));
-    }
-    if (s.strideH() < 1 || s.strideW() < 1 || s.dilationH() < 1 || s.dilationW() < 1 || s.padH() < 0
-        || s.padW() < 0 || s.groups() < 1) {
-      throw new IllegalArgumentException(op + ": stride, dilation and groups must be positive and padding "
-          + "non-negative, got " + s);
-    }
-    int c = xShape[1], o = wShape[0], groups = s.groups();
-    if (c % groups != 0 || o % groups != 0) {
-      throw new IllegalArgumentException(op + ": " + groups + " groups must divide both the input channels of "
-          + Shapes.str(xShape) + " and the output channels of weight " + Shapes.str(wShape));
-    }
-    if (wShape[1] * groups != c) {
-      throw new IllegalArgumentException(op + ": input " + Shapes.str(xShape) + " has " + c + " channels but weight "
-          + Shapes.str(wShape) + " with " + groups + " group(s) expects " + wShape[1] * groups);
-    }
-    int kh = wShape[2], kw = wShape[3];
-    long spanH = (long) s.dilationH() * (kh - 1) + 1, spanW = (long) s.dilationW() * (kw - 1) + 1;
-    if (kh < 1 || kw < 1 || xShape[2] + 2L * s.padH() < spanH || xShape[3] + 2L * s.padW() < spanW) {
-      throw new IllegalArgumentException(op + ": kernel " + kh + "x" + kw + " (dilation " + s.dilationH() + "x"
-          + s.dilationW() + ") does not fit input " + Shapes.str(xShape) + " padded by " + s.padH() + "x"
-          + s.padW());
-    }
+    assert xShape.length == 4 && wShape.length == 4 && s.groups() >= 1 && xShape[1] == wShape[1] * s.groups()
+        && wShape[0] % s.groups() == 0 : op + ": shapes " + Shapes.str(xShape) + " and " + Shapes.str(wShape) + " unchecked";
+    int c = xShape[1], o = wShape[0], kh = wShape[2], kw = wShape[3];
     return new Geometry(xShape[0], c, xShape[2], xShape[3], o, kh, kw, s.outH(xShape[2], kh), s.outW(xShape[3], kw),
-        groups, s.strideH(), s.strideW(), s.padH(), s.padW(), s.dilationH(), s.dilationW());
+        s.groups(), s.strideH(), s.strideW(), s.padH(), s.padW(), s.dilationH(), s.dilationW());
   }
 
   private static void checkGradOut(String op, Geometry g, NdArray gOut) {
     int[] gs = gOut.shape();
-    if (gs.length != 4 || gs[0] != g.n || gs[1] != g.o || gs[2] != g.oh || gs[3] != g.ow) {
-      throw new IllegalArgumentException(op + ": output gradient has shape " + Shapes.str(gs) + " but the "
-          + "convolution produces " + Shapes.str(new int[] {g.n, g.o, g.oh, g.ow}));
-    }
+    assert gs.length == 4 && gs[0] == g.n && gs[1] == g.o && gs[2] == g.oh && gs[3] == g.ow
+        : op + ": output gradient " + Shapes.str(gs) + " does not match the convolution";
+  }
+
+  @Override
+  public NdArray conv2d(NdArray x, NdArray w, NdArray bias, Conv2dSpec spec) {
+    return forward(gemm, Storage.dense(x), Storage.dense(w), bias == null ? null : Storage.dense(bias), spec);
+  }
+
+  @Override
+  public NdArray conv2dBackwardInput(NdArray gOut, NdArray w, int[] xShape, Conv2dSpec spec) {
+    return backwardInput(gemm, Storage.dense(gOut), Storage.dense(w), xShape, spec);
+  }
+
+  @Override
+  public NdArray conv2dBackwardWeight(NdArray gOut, NdArray x, int[] wShape, Conv2dSpec spec) {
+    return backwardWeight(gemm, Storage.dense(gOut), Storage.dense(x), wShape, spec);
   }
 }

@@ -1,6 +1,7 @@
 package dev.backflow.backend.cpu;
 
 import dev.backflow.backend.NdArray;
+import dev.backflow.backend.LossKernels;
 
 /**
  * Softmax cross-entropy over rows of logits [N, C] against class indices, forward and backward in one
@@ -12,8 +13,13 @@ import dev.backflow.backend.NdArray;
  *   dx_ic  = (p_ic - [c = t_i]) · g / n        (n: rows whose target is not ignored; ignored rows get 0)
  * </pre>
  */
-final class CrossEntropy {
-  private CrossEntropy() {}
+final class CrossEntropy implements LossKernels {
+  private final FusedKernels fused;
+
+  CrossEntropy(FusedKernels fused) {
+    this.fused = fused;
+  }
+
 
   /** {mean loss (a scalar), probabilities [N, C]}; targets equal to ignoreIndex count for nothing. */
   static NdArray[] forward(FusedKernels fused, NdArray logits, int[] targets, int ignoreIndex) {
@@ -55,5 +61,15 @@ final class CrossEntropy {
       dx[out + t] -= scale;
     }
     return NdArray.wrap(dx, rows, classes);
+  }
+
+  @Override
+  public NdArray[] crossEntropy(NdArray logits, int[] targets, int ignoreIndex) {
+    return forward(fused, Storage.dense(logits), targets, ignoreIndex);
+  }
+
+  @Override
+  public NdArray crossEntropyBackward(NdArray probs, int[] targets, int ignoreIndex, NdArray g) {
+    return backward(Storage.dense(probs), targets, ignoreIndex, g.data()[g.offset()]);
   }
 }

@@ -1,13 +1,22 @@
 package dev.backflow.backend.cpu;
 
 import dev.backflow.backend.BinaryOp;
+import dev.backflow.backend.ElementwiseKernels;
 import dev.backflow.backend.NdArray;
 import dev.backflow.backend.Shapes;
 import dev.backflow.backend.UnaryOp;
 
-/** Row kernels for element-wise maps: one switch per row, then a tight loop. */
-final class Elementwise {
-  private Elementwise() {}
+/**
+ * The element-wise family: maps and binary ops with broadcasting. Dense operands go to the fused row kernels
+ * (SIMD or their plain-Java twin, {@link FusedKernels}) split across cores; broadcast and strided ones to
+ * row kernels here (one switch per row, then a tight loop).
+ */
+final class Elementwise implements ElementwiseKernels {
+  private final FusedKernels fused;
+
+  Elementwise(FusedKernels fused) {
+    this.fused = fused;
+  }
 
   private static final float SQRT_2_OVER_PI = (float) Math.sqrt(2.0 / Math.PI);
   private static final float GELU_C = 0.044715f;
@@ -179,7 +188,7 @@ final class Elementwise {
     }
   }
 
-  static NdArray unary(UnaryOp op, NdArray x, float p, float q) {
+  static NdArray unaryStrided(UnaryOp op, NdArray x, float p, float q) {
     float[] out = new float[x.size()];
     if (x.isContiguous()) {
       if (!unaryContiguous(op, p, q, x.data(), x.offset(), out, x.size())) {
@@ -226,5 +235,142 @@ final class Elementwise {
       }
     });
     return true;
+  }
+
+  @Override
+  public NdArray unary(UnaryOp op, NdArray x, float p, float q) {
+    if (x.isContiguous() && x.size() >= 64) {
+      float[] out = new float[x.size()];
+      float[] xd = x.data();
+      int xo = x.offset();
+      if (fused.unary(op, xd, xo, out, 0, Math.min(out.length, Parallel.CHUNK), p)) {
+        // The first chunk ran here (and told us the op has a fused form); the rest split across cores.
+        if (out.length > Parallel.CHUNK) Parallel.splitRange(Parallel.CHUNK, out.length, (from, to) -> fused.unary(op, xd, xo + from, out, from, to - from, p));
+        return x.withData(out);
+      }
+    }
+    return unaryStrided(op, x, p, q);
+  }
+
+  @Override
+  public NdArray mulUnary(NdArray g, UnaryOp op, NdArray x, float p, float q) {
+    if (!g.isContiguous() || !x.isContiguous() || !g.sameShape(x) || x.size() < 64) return binary(BinaryOp.MUL, g, unary(op, x, p, q));
+    float[] out = new float[x.size()], xd = x.data(), gd = g.data();
+    int xo = x.offset(), go = g.offset();
+    // Blocks small enough that op(x) is still in L1 when it is multiplied by g: one pass over memory.
+    Parallel.splitRange(0, out.length, (from, to) -> {
+      for (int s = from; s < to; s += 4096) {
+        int n = Math.min(4096, to - s);
+        if (!fused.unary(op, xd, xo + s, out, s, n, p)) {
+          NdArray part = unaryStrided(op, new NdArray(xd, xo + s, new int[] {n}, new int[] {1}), p, q);
+          System.arraycopy(part.data(), 0, out, s, n);
+        }
+        binaryContiguous(BinaryOp.MUL, out, s, gd, go + s, out, s, n);
+      }
+    });
+    return x.withData(out);
+  }
+
+  @Override
+  public NdArray binary(BinaryOp op, NdArray a, NdArray b) {
+    if (a.isContiguous() && b.isContiguous() && a.sameShape(b)) {
+      // The common case first, with no shape arithmetic: same-shaped dense operands.
+      float[] out = new float[a.size()], ad = a.data(), bd = b.data();
+      int ao = a.offset(), bo = b.offset();
+      Parallel.splitRange(0, out.length, (from, to) -> {
+        if (!fused.binary(op, ad, ao + from, bd, bo + from, out, from, to - from)) {
+          binaryContiguous(op, ad, ao + from, bd, bo + from, out, from, to - from);
+        }
+      });
+      return a.withData(out);
+    }
+    int[] shape = Shapes.tryBroadcast(a.shape(), b.shape());
+    assert shape != null : "binary: the op checks that shapes broadcast";
+    float[] out = new float[Shapes.numel(shape)];
+    float[] ad = a.data(), bd = b.data();
+    if (a.isContiguous() && b.isContiguous() && a.hasShape(shape) && isTrailing(b.shape(), shape)) {
+      // x + bias: b repeats along the leading dims; run row by row with unit strides.
+      int row = b.size();
+      for (int start = 0; start < out.length; start += row) {
+        binaryContiguous(op, ad, a.offset() + start, bd, b.offset(), out, start, row);
+      }
+    } else if (a.isContiguous() && b.isContiguous() && a.hasShape(shape) && trailingBlock(b.shape(), shape) > 1) {
+      // x - mean(x, -1, keepDim), conv output + bias[1, C, 1, 1]: one value of b per contiguous block of a.
+      int block = trailingBlock(b.shape(), shape), bn = b.size();
+      for (int r = 0, start = 0; start < out.length; r++, start += block) {
+        binaryScalarRow(op, ad, a.offset() + start, bd[b.offset() + r % bn], out, start, block);
+      }
+    } else {
+      NdArray ea = a.expand(shape), eb = b.expand(shape);
+      StridedLoop.run(shape, ea.offset(), ea.strides(), eb.offset(), eb.strides(), 0, Shapes.contiguousStrides(shape),
+          (pa, sa, pb, sb, pc, sc, n) -> binaryRow(op, ad, pa, sa, bd, pb, sb, out, pc, sc, n));
+    }
+    return NdArray.wrapOwned(out, shape);
+  }
+
+  /**
+   * When {@code b}, right-aligned to {@code shape}, is 1 on some leading dims, equal to shape on the middle
+   * ones and 1 on the trailing ones, each value of b covers a contiguous block of the result: returns the
+   * block's length (the product of the trailing dims), or -1 for other patterns.
+   */
+  private static int trailingBlock(int[] b, int[] shape) {
+    int lead = shape.length - b.length;
+    if (lead < 0) return -1;
+    int last = shape.length - 1;
+    while (last >= 0 && (last < lead || b[last - lead] == 1)) last--;
+    if (last < 0) return -1;
+    int block = 1;
+    for (int d = last + 1; d < shape.length; d++) block *= shape[d];
+    int first = last;
+    while (first >= lead && b[first - lead] != 1) {
+      if (b[first - lead] != shape[first]) return -1;
+      first--;
+    }
+    for (int d = first; d >= lead; d--) if (b[d - lead] != 1) return -1;
+    return block;
+  }
+
+  /** True when {@code small} (ignoring leading 1s) equals the last dims of {@code shape}. */
+  private static boolean isTrailing(int[] small, int[] shape) {
+    int lead = 0;
+    while (lead < small.length && small[lead] == 1) lead++;
+    int n = small.length - lead;
+    if (n == 0 || n > shape.length) return false;
+    for (int i = 0; i < n; i++) if (small[lead + i] != shape[shape.length - n + i]) return false;
+    return true;
+  }
+
+  @Override
+  public void binaryInPlace(BinaryOp op, NdArray target, NdArray b) {
+    NdArray eb = b.expand(target.shape());
+    float[] td = target.data(), bd = eb.data();
+    if (target.isContiguous() && eb.isContiguous()) {
+      binaryContiguous(op, td, target.offset(), bd, eb.offset(), td, target.offset(), target.size());
+      return;
+    }
+    StridedLoop.run(target.shape(), target.offset(), target.strides(), eb.offset(), eb.strides(),
+        target.offset(), target.strides(),
+        (pa, sa, pb, sb, pc, sc, n) -> binaryRow(op, td, pa, sa, bd, pb, sb, td, pc, sc, n));
+  }
+
+  @Override
+  public NdArray where(NdArray cond, NdArray a, NdArray b) {
+    int[] ab = Shapes.tryBroadcast(a.shape(), b.shape());
+    int[] shape = ab == null ? null : Shapes.tryBroadcast(cond.shape(), ab);
+    assert shape != null : "where: the op checks that shapes broadcast";
+    NdArray ec = Storage.dense(cond.expand(shape));
+    NdArray ea = a.expand(shape), eb = b.expand(shape);
+    float[] out = new float[Shapes.numel(shape)];
+    float[] cd = ec.data(), ad = ea.data(), bd = eb.data();
+    int co = ec.offset();
+    int[] outStrides = Shapes.contiguousStrides(shape);
+    // cond is contiguous and shaped like out, so the output position doubles as its index.
+    StridedLoop.run(shape, ea.offset(), ea.strides(), eb.offset(), eb.strides(), 0, outStrides,
+        (pa, sa, pb, sb, pc, sc, n) -> {
+          for (int i = 0; i < n; i++) {
+            out[pc + i * sc] = cd[co + pc + i * sc] != 0f ? ad[pa + i * sa] : bd[pb + i * sb];
+          }
+        });
+    return NdArray.wrap(out, shape);
   }
 }

@@ -1,5 +1,6 @@
 package dev.backflow.backend.cpu;
 
+import dev.backflow.backend.IndexingKernels;
 import dev.backflow.backend.NdArray;
 import dev.backflow.backend.Shapes;
 
@@ -8,10 +9,11 @@ import dev.backflow.backend.Shapes;
  * slice), as PyTorch defines them. Every index is checked before anything is written, so a bad one
  * leaves no half-filled result behind.
  */
-final class Indexing {
-  private Indexing() {}
+final class Indexing implements IndexingKernels {
 
-  static NdArray gather(NdArray x, int dim, NdArray index) {
+  @Override
+  public NdArray gather(NdArray input, int dim, NdArray indices) {
+    NdArray x = Storage.dense(input), index = Storage.dense(indices);
     int[] xs = x.shape(), is = index.shape();
     checkDim("gather", dim, xs);
     if (is.length != xs.length) {
@@ -38,7 +40,9 @@ final class Indexing {
     return NdArray.wrap(out, is);
   }
 
-  static NdArray scatterAdd(int[] shape, int dim, NdArray index, NdArray src) {
+  @Override
+  public NdArray scatterAdd(int[] shape, int dim, NdArray indices, NdArray source) {
+    NdArray index = Storage.dense(indices), src = Storage.dense(source);
     int[] is = index.shape(), ss = src.shape();
     checkDim("scatterAdd", dim, shape);
     if (is.length != shape.length || ss.length != shape.length) {
@@ -64,7 +68,9 @@ final class Indexing {
     return NdArray.wrap(out, shape);
   }
 
-  static NdArray indexSelect(NdArray x, int dim, int[] index) {
+  @Override
+  public NdArray indexSelect(NdArray input, int dim, int[] index) {
+    NdArray x = Storage.dense(input);
     int[] xs = x.shape();
     checkDim("indexSelect", dim, xs);
     checkValues("indexSelect", index, dim, xs[dim]);
@@ -85,7 +91,9 @@ final class Indexing {
     return NdArray.wrap(out, outShape);
   }
 
-  static NdArray indexAdd(int[] shape, int dim, int[] index, NdArray src) {
+  @Override
+  public NdArray indexAdd(int[] shape, int dim, int[] index, NdArray source) {
+    NdArray src = Storage.dense(source);
     int[] ss = src.shape();
     checkDim("indexAdd", dim, shape);
     int[] expected = shape.clone();

@@ -1,6 +1,7 @@
 package dev.backflow.backend.cpu;
 
 import dev.backflow.backend.NdArray;
+import dev.backflow.backend.NormalizationKernels;
 
 /**
  * Layer normalization over the last dim, forward and backward, one row at a time. Composed from
@@ -12,8 +13,12 @@ import dev.backflow.backend.NdArray;
  *   backward  ĝ = gy · γ,  dx = rstd · (ĝ - mean(ĝ) - x̂ · mean(ĝ · x̂)),  dγ = Σ_rows gy · x̂,  dβ = Σ_rows gy
  * </pre>
  */
-final class Normalization {
-  private Normalization() {}
+final class Normalization implements NormalizationKernels {
+  private final FusedKernels fused;
+
+  Normalization(FusedKernels fused) {
+    this.fused = fused;
+  }
 
   /** Rows per thread below which splitting does not pay. */
   private static final int MIN_ELEMENTS_PER_TASK = 1 << 14;
@@ -85,5 +90,16 @@ final class Normalization {
         throw new IllegalArgumentException(op + ": weight and bias must have shape [" + d + "], got " + p);
       }
     }
+  }
+
+  @Override
+  public NdArray[] layerNorm(NdArray x, NdArray gamma, NdArray beta, float eps) {
+    return layerNorm(fused, Storage.dense(x), gamma == null ? null : Storage.dense(gamma), beta == null ? null : Storage.dense(beta), eps);
+  }
+
+  @Override
+  public NdArray[] layerNormBackward(NdArray gy, NdArray x, NdArray mean, NdArray rstd, NdArray gamma) {
+    return layerNormBackward(fused, Storage.dense(gy), Storage.dense(x), Storage.dense(mean), Storage.dense(rstd),
+        gamma == null ? null : Storage.dense(gamma));
   }
 }

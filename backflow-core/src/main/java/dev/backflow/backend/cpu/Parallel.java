@@ -33,6 +33,27 @@ public final class Parallel {
     threads = n;
   }
 
+  /** Element-wise work is split across cores in chunks of at least this many elements (memory-bound). */
+  static final int CHUNK = 1 << 15;
+
+  interface Range {
+    void run(int from, int to);
+  }
+
+  /** Runs body over [from, to) in contiguous shares, one per core when there is enough work. */
+  static void splitRange(int from, int to, Range body) {
+    int n = to - from, tasks = Math.min(threads, Math.max(1, n / CHUNK));
+    if (tasks <= 1) {
+      if (n > 0) body.run(from, to);
+      return;
+    }
+    int per = ((n + tasks - 1) / tasks + 15) / 16 * 16;
+    forEach(tasks, t -> {
+      int s = from + t * per, e = Math.min(to, s + per);
+      if (s < e) body.run(s, e);
+    });
+  }
+
   /** Runs body(0..tasks-1), task 0 on the calling thread, the rest on the team; returns when all are done. */
   static void forEach(int tasks, IntConsumer body) {
     if (tasks <= 1) {

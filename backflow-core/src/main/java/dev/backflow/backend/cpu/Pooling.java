@@ -1,6 +1,7 @@
 package dev.backflow.backend.cpu;
 
 import dev.backflow.backend.NdArray;
+import dev.backflow.backend.PoolingKernels;
 import dev.backflow.backend.Pool2dSpec;
 import dev.backflow.backend.PoolResult;
 import dev.backflow.backend.Shapes;
@@ -11,8 +12,7 @@ import dev.backflow.backend.Shapes;
  * output row/column, so the inner loops carry no bounds tests. Arrays arrive contiguous (CpuBackend
  * passes contiguous()), so only their offset needs adding.
  */
-final class Pooling {
-  private Pooling() {}
+final class Pooling implements PoolingKernels {
 
   static PoolResult max(NdArray x, Pool2dSpec s) {
     int[] xs = x.shape();
@@ -256,5 +256,25 @@ final class Pooling {
       throw new IllegalArgumentException(op + ": kernel extent " + spanH + "x" + spanW + " does not fit input "
           + Shapes.str(xs) + " padded by " + ph + "x" + pw);
     }
+  }
+
+  @Override
+  public PoolResult maxPool2d(NdArray x, Pool2dSpec spec) {
+    return max(Storage.dense(x), spec);
+  }
+
+  @Override
+  public NdArray maxPool2dBackward(NdArray gOut, int[] argmax, int[] xShape) {
+    return maxBackward(Storage.dense(gOut), argmax, xShape);
+  }
+
+  @Override
+  public NdArray avgPool2d(NdArray x, Pool2dSpec spec) {
+    return avg(Storage.dense(x), spec);
+  }
+
+  @Override
+  public NdArray avgPool2dBackward(NdArray gOut, int[] xShape, Pool2dSpec spec) {
+    return avgBackward(Storage.dense(gOut), xShape, spec);
   }
 }

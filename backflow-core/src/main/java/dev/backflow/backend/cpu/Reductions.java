@@ -2,11 +2,11 @@ package dev.backflow.backend.cpu;
 
 import dev.backflow.backend.NdArray;
 import dev.backflow.backend.ReduceOp;
+import dev.backflow.backend.ReductionKernels;
 import dev.backflow.backend.Shapes;
 
 /** Sums, maxima and minima over dimension sets; arg-reductions; the fused softmax pair. */
-final class Reductions {
-  private Reductions() {}
+final class Reductions implements ReductionKernels {
 
   /** True when the kept dims form one run, with reduced dims only before and after it. */
   private static boolean middleKept(boolean[] dims) {
@@ -61,7 +61,8 @@ final class Reductions {
     return NdArray.wrapOwned(out, java.util.Arrays.copyOf(outShape, r));
   }
 
-  static NdArray reduce(ReduceOp op, NdArray x, boolean[] dims, boolean keepDim) {
+  @Override
+  public NdArray reduce(ReduceOp op, NdArray x, boolean[] dims, boolean keepDim) {
     int rank = x.rank();
     int[] shape = x.shape();
     int[] keptShape = new int[rank];
@@ -156,7 +157,8 @@ final class Reductions {
     return NdArray.wrap(out, java.util.Arrays.copyOfRange(shape, k, shape.length));
   }
 
-  static NdArray argReduce(ReduceOp op, NdArray x, int dim, boolean keepDim) {
+  @Override
+  public NdArray argReduce(ReduceOp op, NdArray x, int dim, boolean keepDim) {
     int[] shape = x.shape();
     int len = shape[dim];
     if (len == 0) {
@@ -205,7 +207,9 @@ final class Reductions {
   }
 
   /** Softmax along dim of a contiguous array: subtract the row max, exponentiate, normalize. */
-  static NdArray softmax(NdArray x, int dim, boolean log) {
+  @Override
+  public NdArray softmax(NdArray input, int dim, boolean log) {
+    NdArray x = Storage.dense(input);
     int[] shape = x.shape();
     int len = shape[dim];
     int inner = 1;
@@ -243,7 +247,9 @@ final class Reductions {
   /**
    * softmax: gx = y * (gy - sum(gy * y)); log-softmax: gx = gy - exp(y) * sum(gy), per row along dim.
    */
-  static NdArray softmaxBackward(NdArray y, NdArray gy, int dim, boolean log) {
+  @Override
+  public NdArray softmaxBackward(NdArray output, NdArray outputGrad, int dim, boolean log) {
+    NdArray y = Storage.dense(output), gy = Storage.dense(outputGrad);
     int[] shape = y.shape();
     int len = shape[dim];
     int inner = 1;
@@ -272,5 +278,15 @@ final class Reductions {
       }
     }
     return NdArray.wrapOwned(out, shape);
+  }
+
+  @Override
+  public boolean allFinite(NdArray x) {
+    NdArray c = Storage.dense(x);
+    float[] d = c.data();
+    for (int i = c.offset(), end = c.offset() + c.size(); i < end; i++) {
+      if (!Float.isFinite(d[i])) return false;
+    }
+    return true;
   }
 }

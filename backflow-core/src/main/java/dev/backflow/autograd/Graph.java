@@ -1,0 +1,108 @@
+package dev.backflow.autograd;
+
+import dev.backflow.backend.NdArray;
+import dev.backflow.tensor.Tensor;
+import java.util.Arrays;
+
+/**
+ * Where the graph is recorded: every op calls {@link #record} with its value, its backward rule and its
+ * inputs, and gets its result tensor back, with a node attached when grad mode is on and an input requires
+ * grad. This is also where anomaly mode checks forward values, and the extension point for custom
+ * differentiable ops (PyTorch's {@code autograd.Function}): compute a value with the backend's kernels (or
+ * compose tensor ops) and record it with the rule that differentiates it.
+ *
+ * <p>Tensor stays the user's facade: the engine reaches a tensor's storage and gradient bookkeeping through
+ * {@link TensorAccess}, which the tensor class installs once when it loads (the JDK's "shared secrets"
+ * pattern), so none of it is a public member of {@code Tensor}.
+ */
+public final class Graph {
+  private static volatile TensorAccess access;
+
+  private Graph() {}
+
+  /**
+   * The result of op {@code opName}: wraps {@code value} and, when grad mode is on and an input requires
+   * grad, records a node with {@code backward}. {@code backward} may be null for ops that are not
+   * differentiable (comparisons, argmax).
+   */
+  public static Tensor record(String opName, NdArray value, BackwardFn backward, Tensor... inputs) {
+    TensorAccess a = access();
+    Tensor out = a.wrap(value);
+    if (Autograd.isAnomalyEnabled()) checkForward(opName, out, inputs);
+    if (backward != null && Autograd.isGradEnabled()) {
+      for (Tensor in : inputs) {
+        if (in.requiresGrad()) {
+          a.attach(out, new Node(opName, backward, inputs));
+          break;
+        }
+      }
+    }
+    return out;
+  }
+
+  /** A tensor over {@code value} that no op computed (a constant, a gradient from a kernel, loaded data). */
+  public static Tensor constant(NdArray value) {
+    return access().wrap(value);
+  }
+
+  /** The backend array behind {@code t} (shared storage), for ops and kernels. */
+  public static NdArray array(Tensor t) {
+    return access().array(t);
+  }
+
+  /**
+   * Installs the tensor class's accessor; called once by {@code Tensor} when it loads. A second call is
+   * refused, so nothing else can take over tensors' internals.
+   */
+  public static synchronized void install(TensorAccess accessor) {
+    if (access != null) throw new IllegalStateException("Graph: the tensor accessor is installed already");
+    access = accessor;
+  }
+
+  static TensorAccess access() {
+    TensorAccess a = access;
+    if (a == null) {
+      // Loading Tensor runs its static initializer, which installs the accessor.
+      try {
+        Class.forName(Tensor.class.getName(), true, Tensor.class.getClassLoader());
+      } catch (ClassNotFoundException e) {
+        throw new IllegalStateException(e);
+      }
+      a = access;
+    }
+    return a;
+  }
+
+  private static void checkForward(String opName, Tensor out, Tensor[] inputs) {
+    if (out.isFinite()) return;
+    StringBuilder shapes = new StringBuilder();
+    boolean inputsFinite = true;
+    for (Tensor in : inputs) {
+      if (shapes.length() > 0) shapes.append(" and ");
+      shapes.append(Arrays.toString(in.shape()));
+      inputsFinite &= in.isFinite();
+    }
+    throw new AnomalyException(opName + " produced NaN or infinity" + (inputs.length > 0 ? " from inputs of shape "
+        + shapes : "") + (inputsFinite ? " that were all finite" : " (an input was already non-finite)")
+        + "; called at " + CallSite.find());
+  }
+
+  /** What the engine needs of a tensor beyond its public API; implemented inside {@code Tensor}. */
+  public interface TensorAccess {
+    Tensor wrap(NdArray value);
+
+    NdArray array(Tensor t);
+
+    /** Makes {@code out} the output of {@code node}: it requires grad and has node as its grad_fn. */
+    void attach(Tensor out, Node node);
+
+    /** Runs t's gradient hooks on an incoming gradient; a hook's non-null result replaces it. */
+    Tensor runHooks(Tensor t, Tensor g);
+
+    /**
+     * Adds g into t.grad(). {@code owned} says g's storage belongs to nobody else, so it can become the
+     * grad without a copy; otherwise it is copied, so that grads never alias.
+     */
+    void accumulateGrad(Tensor t, Tensor g, boolean owned);
+  }
+}
