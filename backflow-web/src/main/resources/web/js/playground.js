@@ -50,12 +50,34 @@ export function createPlayground(app) {
       const changes = { [el.dataset.key]: el.value };
       if (el.dataset.key === 'dataset') {
         if (el.value === 'regression' && app.setup.loss === 'cross_entropy') changes.loss = 'squared';
-        if (el.value === 'neuron') { changes.layers = ''; changes.act = ''; }
+        if (el.value === 'neuron') { changes.layers = ''; changes.act = ''; changes.features = 'x1,x2'; }
         if (app.setup.dataset === 'neuron' && el.value !== 'neuron') { changes.layers = '4,4'; changes.act = 'tanh,tanh'; }
       }
       app.changeSetup(changes);
     });
   }
+  // The network reads the ticked features of each point (TensorFlow Playground's choice of inputs).
+  for (const box of document.querySelectorAll('#features input')) {
+    box.addEventListener('change', () => {
+      const ticked = [...document.querySelectorAll('#features input:checked')].map((b) => b.value);
+      if (!ticked.length) { box.checked = true; app.showBanner('the network needs at least one input feature'); return; }
+      app.changeSetup({ features: ticked.join(',') });
+    });
+  }
+  // A learner's own points: read and checked here first, so a bad file is explained at once (the server checks
+  // again, since a link can say anything); the points then live in the link like every other setting.
+  $('csv-file').addEventListener('change', async () => {
+    const file = $('csv-file').files[0];
+    if (!file) return;
+    const parsed = file.size > 20000 ? { error: `the file has ${file.size} bytes; a CSV of 200 rows needs far fewer (20 KB at most)` }
+      : parseCsv(await file.text());
+    $('csv-file').value = '';
+    if (parsed.error) { app.showBanner(`The CSV was not loaded: ${parsed.error}.`); return; }
+    const changes = { dataset: 'csv', csv: parsed.csv };
+    if (app.setup.dataset === 'neuron') { changes.layers = '4,4'; changes.act = 'tanh,tanh'; }
+    if (app.setup.loss !== 'cross_entropy' && app.setup.dataset === 'regression') changes.loss = 'cross_entropy';
+    app.changeSetup(changes);
+  });
   $('set-noise').addEventListener('input', () => { $('noise-out').textContent = $('set-noise').value; });
   $('set-train').addEventListener('input', () => { $('train-out').textContent = `${$('set-train').value}%`; });
   $('btn-new-seed').addEventListener('click', () => app.changeSetup({ seed: String(Math.floor(Math.random() * 1e6)) }));
@@ -88,17 +110,23 @@ export function createPlayground(app) {
     $('train-out').textContent = `${setup.train}%`;
     data = view.data;
     classification = data.classification;
-    const generated = !['xor4', 'neuron'].includes(setup.dataset);
-    for (const id of ['set-noise', 'set-points', 'set-train']) $(id).disabled = !generated;
-    $('data-note').textContent = generated
-      ? `${data.train.length} training points, ${data.test.length} test points.`
+    const generated = !['xor4', 'neuron', 'csv'].includes(setup.dataset);
+    for (const id of ['set-noise', 'set-points']) $(id).disabled = !generated;
+    $('set-train').disabled = !generated && setup.dataset !== 'csv';
+    $('data-note').textContent = generated || setup.dataset === 'csv'
+      ? `${data.train.length} training points, ${data.test.length} test points${setup.dataset === 'csv' ? ', from your CSV' : ''}.`
       : `The ${data.train.length === 1 ? 'single example is' : `${data.train.length} rows are`} both the training and the test set.`;
     $('set-loss').querySelector('[value=cross_entropy]').disabled = !classification;
     const { sizes, acts } = layersOf(setup);
     $('layer-count').textContent = `(${sizes.length} hidden layer${sizes.length === 1 ? '' : 's'})`;
     $('btn-add-layer').disabled = sizes.length >= app.limits.maxHiddenLayers || setup.dataset === 'neuron';
     $('btn-remove-layer').disabled = sizes.length === 0;
-    diagram.build([data.inputs, ...sizes, 1], acts, data.inputs === 1 ? ['x'] : ['x1', 'x2']);
+    const features = setup.features ? setup.features.split(',') : [];
+    for (const box of document.querySelectorAll('#features input')) {
+      box.checked = features.includes(box.value);
+      box.disabled = data.inputs === 1;
+    }
+    diagram.build([view.inputNames.length, ...sizes, 1], acts, view.inputNames);
     $('loss-formula').textContent = `Loss: ${view.lossFormula}. Accuracy counts ŷ > 0.5 as class 1.`;
     if (view.rebuilt) history = [];
     drawPoints();
@@ -184,4 +212,25 @@ export function createPlayground(app) {
     onState,
     snapshot: () => lastSnapshot,
   };
+}
+
+// Rows of x1, x2, label from a CSV file: commas, semicolons, tabs or spaces between values; a header line is
+// skipped; labels 0/1 (or -1/1, read as 0/1). Returns { csv } in the link's form "x1,x2,y;…", or { error }.
+export function parseCsv(text) {
+  const lines = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+  const rows = [];
+  for (let i = 0; i < lines.length; i++) {
+    const cells = lines[i].split(/[,;\t ]+/).filter((c) => c !== '');
+    const numbers = cells.map(Number);
+    if (i === 0 && numbers.some((v) => Number.isNaN(v))) continue; // a header
+    if (cells.length !== 3) return { error: `line ${i + 1} has ${cells.length} values; each row is x1, x2, label` };
+    const bad = cells.find((c, k) => !Number.isFinite(numbers[k]));
+    if (bad !== undefined) return { error: `line ${i + 1}: '${bad}' is not a number` };
+    if (numbers.slice(0, 2).some((v) => Math.abs(v) > 1000)) return { error: `line ${i + 1}: coordinates are at most 1000 either way` };
+    const label = numbers[2] === -1 ? 0 : numbers[2];
+    if (label !== 0 && label !== 1) return { error: `line ${i + 1}: the label is ${cells[2]}; labels are 0 or 1` };
+    rows.push(`${numbers[0]},${numbers[1]},${label}`);
+  }
+  if (rows.length < 4 || rows.length > 200) return { error: `the file has ${rows.length} rows; 4 to 200 are needed` };
+  return { csv: rows.join(';') };
 }

@@ -268,7 +268,7 @@ export function createStepper(app) {
     const view = app.stepperStructure;
     if (!view) return;
     const hidden = view.setup.layers ? view.setup.layers.split(',').map(Number) : [];
-    const sizes = [view.data.inputs, ...hidden, 1];
+    const sizes = [view.inputNames.length, ...hidden, 1];
     const pos = layout(sizes);
     const w = lastSnapshot && lastSnapshot.weights;
     const fits = w && w.length === sizes.length - 1

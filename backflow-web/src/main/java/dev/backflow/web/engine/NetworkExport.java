@@ -34,6 +34,9 @@ public final class NetworkExport {
       return "export is for the xor, circles, spirals and moons data sets, which `backflow eval` generates too; this is "
           + s.dataset().id;
     }
+    if (!s.features().equals(dev.backflow.web.setup.Feature.COORDINATES)) {
+      return "export needs the inputs x1, x2 as they are (the toy model of `backflow eval` reads the points themselves)";
+    }
     if (s.hidden().isEmpty()) return "export needs at least one hidden layer (the toy model of `backflow eval` has one)";
     if (s.activations().stream().distinct().count() > 1) {
       return "export needs one activation for every hidden layer (the toy model of `backflow eval` has one), not "

@@ -3,7 +3,9 @@ package dev.backflow.web.engine;
 import dev.backflow.data.TensorDataset;
 import dev.backflow.data.ToyDatasets;
 import dev.backflow.tensor.Tensor;
+import dev.backflow.web.setup.CsvPoints;
 import dev.backflow.web.setup.Setup;
+import java.util.List;
 import java.util.SplittableRandom;
 
 /**
@@ -36,8 +38,10 @@ public final class PlaygroundData {
         Tensor x = Tensor.of(new float[] {2f}, 1, 1), y = Tensor.of(new float[] {1f}, 1, 1);
         return new PlaygroundData(x, y, x, y, new Domain(-4, 4, 0, 0), true);
       }
+      case CSV:
+        return fromCsv(CsvPoints.parse(s.csv()), s.trainPercent(), s.seed());
       default:
-        return split(generate(s), s.trainPercent(), s.seed());
+        return split(generate(s), s.trainPercent(), s.seed(), new Domain(-1.3, 1.3, -1.3, 1.3));
     }
   }
 
@@ -55,7 +59,25 @@ public final class PlaygroundData {
   }
 
   /** A seeded shuffle, then the first trainPercent% train and the rest test. */
-  private static PlaygroundData split(TensorDataset d, int trainPercent, long seed) {
+  /** Uploaded points, split like generated ones; the heatmaps cover them with a margin, on equal axes. */
+  private static PlaygroundData fromCsv(List<float[]> rows, int trainPercent, long seed) {
+    int n = rows.size();
+    float[] x = new float[2 * n], y = new float[n];
+    double lo1 = Double.MAX_VALUE, hi1 = -Double.MAX_VALUE, lo2 = Double.MAX_VALUE, hi2 = -Double.MAX_VALUE;
+    for (int i = 0; i < n; i++) {
+      float[] r = rows.get(i);
+      x[2 * i] = r[0];
+      x[2 * i + 1] = r[1];
+      y[i] = r[2];
+      lo1 = Math.min(lo1, r[0]); hi1 = Math.max(hi1, r[0]);
+      lo2 = Math.min(lo2, r[1]); hi2 = Math.max(hi2, r[1]);
+    }
+    double half = Math.max(1e-3, Math.max(hi1 - lo1, hi2 - lo2)) * 0.6, c1 = (lo1 + hi1) / 2, c2 = (lo2 + hi2) / 2;
+    Domain domain = new Domain(c1 - half, c1 + half, c2 - half, c2 + half);
+    return split(new TensorDataset(Tensor.of(x, n, 2), Tensor.of(y, n)), trainPercent, seed, domain);
+  }
+
+  private static PlaygroundData split(TensorDataset d, int trainPercent, long seed, Domain domain) {
     int n = d.size();
     int[] order = new int[n];
     for (int i = 0; i < n; i++) order[i] = i;
@@ -69,7 +91,7 @@ public final class PlaygroundData {
     int[] train = java.util.Arrays.copyOfRange(order, 0, nTrain), test = java.util.Arrays.copyOfRange(order, nTrain, n);
     Tensor x = d.inputs(), y = d.targets().reshape(n, 1);
     return new PlaygroundData(x.indexSelect(0, train), y.indexSelect(0, train), x.indexSelect(0, test),
-        y.indexSelect(0, test), new Domain(-1.3, 1.3, -1.3, 1.3), false);
+        y.indexSelect(0, test), domain, false);
   }
 
   public int trainSize() {

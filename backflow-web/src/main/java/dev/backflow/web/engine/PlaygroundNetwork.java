@@ -7,6 +7,7 @@ import dev.backflow.nn.Linear;
 import dev.backflow.tensor.Tensor;
 import dev.backflow.web.setup.ActivationKind;
 import dev.backflow.web.setup.Dataset;
+import dev.backflow.web.setup.Feature;
 import dev.backflow.web.setup.InitKind;
 import dev.backflow.web.setup.Setup;
 import java.util.ArrayList;
@@ -16,16 +17,20 @@ import java.util.SplittableRandom;
 /**
  * A fully connected network built from the engine's own {@link Linear} and {@link Activation} modules.
  * It runs its layers one by one rather than as a Sequential so that every layer's z and a can be kept
- * for the page (and their gradients retained for the backprop stepper).
+ * for the page (and their gradients retained for the backprop stepper). Points enter as (x1, x2) and are
+ * turned into the set-up's input features first, so data, heatmaps and traces all pass plain points.
  */
 public final class PlaygroundNetwork {
   private final List<Linear> layers;
   private final List<ActivationKind> activations;
   private final List<Activation> modules = new ArrayList<>();
+  /** The input features computed from each 2-D point; null when the network reads its inputs as they are. */
+  private final List<Feature> features;
 
-  private PlaygroundNetwork(List<Linear> layers, List<ActivationKind> activations) {
+  private PlaygroundNetwork(List<Linear> layers, List<ActivationKind> activations, List<Feature> features) {
     this.layers = List.copyOf(layers);
     this.activations = List.copyOf(activations);
+    this.features = features;
     for (ActivationKind k : activations) modules.add(k.module());
   }
 
@@ -48,7 +53,8 @@ public final class PlaygroundNetwork {
         layers.get(0).bias.fill_(0.1f);
       }
     }
-    return new PlaygroundNetwork(layers, acts);
+    boolean raw = s.dataset().inputs() == 1 || s.features().equals(Feature.COORDINATES);
+    return new PlaygroundNetwork(layers, acts, raw ? null : s.features());
   }
 
   private static void initialize(Linear linear, InitKind init, ActivationKind act, SplittableRandom rng) {
@@ -68,7 +74,8 @@ public final class PlaygroundNetwork {
    */
   public ForwardPass forward(Tensor x, boolean retain) {
     List<Tensor> zs = new ArrayList<>(), as = new ArrayList<>();
-    Tensor a = x;
+    Tensor in = features(x);
+    Tensor a = in;
     for (int l = 0; l < layers.size(); l++) {
       Tensor z = layers.get(l).forward(a);
       if (retain && z.requiresGrad()) z.retainGrad();
@@ -78,7 +85,18 @@ public final class PlaygroundNetwork {
       zs.add(z);
       as.add(a);
     }
-    return new ForwardPass(x, zs, as);
+    return new ForwardPass(in, zs, as);
+  }
+
+  /** The features of points x [examples, 2]: data, not parameters, so they are computed once as plain numbers. */
+  Tensor features(Tensor x) {
+    if (features == null) return x;
+    int n = x.shape(0), k = features.size();
+    float[] p = x.toArray(), out = new float[n * k];
+    for (int i = 0; i < n; i++) {
+      for (int f = 0; f < k; f++) out[i * k + f] = features.get(f).of(p[2 * i], p[2 * i + 1]);
+    }
+    return Tensor.of(out, n, k);
   }
 
   /** A forward pass that records nothing, for evaluation and heatmaps. */

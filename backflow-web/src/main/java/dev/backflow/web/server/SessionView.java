@@ -15,7 +15,7 @@ import java.util.Map;
  * parameters (the page writes them back into its address), the data points to draw, and the state.
  */
 public record SessionView(String id, Map<String, String> setup, boolean rebuilt, Points data, Snapshot state,
-                          String lossFormula, Export export) {
+                          String lossFormula, Export export, List<String> inputNames) {
 
   /** Whether the network can be exported for {@code backflow eval} (refusal null), and the command that evaluates it. */
   public record Export(String refusal, String file, String command) {}
@@ -39,7 +39,8 @@ public record SessionView(String id, Map<String, String> setup, boolean rebuilt,
     String file = "backflow-" + setup.dataset().id + ".safetensors";
     String refusal = NetworkExport.refusal(setup);
     Export export = new Export(refusal, file, refusal == null ? NetworkExport.evalCommand(setup, file) : null);
-    return new SessionView(s.id(), setup.toQuery(), rebuilt, points, state, setup.loss().formula, export);
+    return new SessionView(s.id(), setup.toQuery(), rebuilt, points, state, setup.loss().formula, export,
+        setup.inputNames());
   }
 
   private static List<double[]> rows(float[] x, float[] y, int inputs) {

@@ -16,7 +16,9 @@ public enum Dataset {
   /** A 2-D regression surface: a raised bump and a sunken one. */
   REGRESSION("regression", false),
   /** The worked example: one input x = 2, target 1, for one sigmoid neuron. */
-  NEURON("neuron", true);
+  NEURON("neuron", true),
+  /** A learner's own points, uploaded as CSV and kept in the link (see {@link CsvPoints}). */
+  CSV("csv", true);
 
   public final String id;
   public final boolean classification;
@@ -28,7 +30,7 @@ public enum Dataset {
 
   /** True where the data are generated points (so noise, size and the train/test split apply). */
   public boolean isGenerated() {
-    return this != XOR4 && this != NEURON;
+    return this != XOR4 && this != NEURON && this != CSV;
   }
 
   public int inputs() {

@@ -24,17 +24,30 @@ public record Setup(
     Regularization regularization,
     double regularizationRate,
     InitKind init,
-    LossKind loss) {
+    LossKind loss,
+    List<Feature> features,
+    String csv) {
 
   public Setup {
     hidden = List.copyOf(hidden);
     activations = List.copyOf(activations);
+    features = List.copyOf(features);
+  }
+
+  /** What the network reads: the chosen features of a 2-D point, or the one input of the worked neuron. */
+  public int networkInputs() {
+    return dataset.inputs() == 1 ? 1 : features.size();
+  }
+
+  /** The names of the network's inputs, as the stepper and the diagram label them. */
+  public List<String> inputNames() {
+    return dataset.inputs() == 1 ? List.of("x") : features.stream().map(f -> f.label).collect(Collectors.toList());
   }
 
   /** The network's layer sizes from input to output, e.g. [2, 4, 4, 1]. */
   public int[] layerSizes() {
     int[] sizes = new int[hidden.size() + 2];
-    sizes[0] = dataset.inputs();
+    sizes[0] = networkInputs();
     for (int i = 0; i < hidden.size(); i++) sizes[i + 1] = hidden.get(i);
     sizes[sizes.length - 1] = 1;
     return sizes;
@@ -49,7 +62,8 @@ public record Setup(
   public boolean sameModelAs(Setup other) {
     return dataset == other.dataset && noise == other.noise && points == other.points
         && trainPercent == other.trainPercent && seed == other.seed && hidden.equals(other.hidden)
-        && activations.equals(other.activations) && init == other.init;
+        && activations.equals(other.activations) && init == other.init && features.equals(other.features)
+        && java.util.Objects.equals(csv, other.csv);
   }
 
   /** The set-up as URL query parameters (the names {@link SetupParser} reads), in a stable order. */
@@ -69,6 +83,8 @@ public record Setup(
     q.put("regRate", number(regularizationRate));
     q.put("init", init.id);
     q.put("loss", loss.id);
+    if (dataset == Dataset.CSV) q.put("csv", csv);
+    if (dataset.inputs() == 2) q.put("features", features.stream().map(f -> f.id).collect(Collectors.joining(",")));
     return q;
   }
 

@@ -14,14 +14,15 @@ import java.util.Set;
  */
 public final class SetupParser {
   static final Set<String> KEYS = Set.of("dataset", "noise", "points", "train", "seed", "layers", "act", "opt",
-      "lr", "batch", "reg", "regRate", "init", "loss");
+      "lr", "batch", "reg", "regRate", "init", "loss", "features", "csv");
 
   private SetupParser() {}
 
   /** The page's first set-up: circles, two hidden tanh layers of 4, SGD. */
   public static Setup defaults() {
     return new Setup(Dataset.CIRCLES, 0.05, 400, 70, 1, List.of(4, 4), List.of(ActivationKind.TANH, ActivationKind.TANH),
-        OptimizerKind.SGD, 0.1, 10, Regularization.NONE, 0.001, InitKind.XAVIER, LossKind.CROSS_ENTROPY);
+        OptimizerKind.SGD, 0.1, 10, Regularization.NONE, 0.001, InitKind.XAVIER, LossKind.CROSS_ENTROPY,
+        Feature.COORDINATES, null);
   }
 
   public static Setup parse(JsonNode json) {
@@ -63,7 +64,18 @@ public final class SetupParser {
     if (dataset == Dataset.NEURON && !hidden.isEmpty()) {
       throw new BadRequest("the worked single-neuron example has no hidden layers; set layers to nothing (layers=)");
     }
-    return new Setup(dataset, noise, points, train, seed, hidden, acts, opt, lr, batch, reg, regRate, init, loss);
+    List<Feature> features = json.has("features") ? Feature.parseList(items(json.get("features"))) : Feature.COORDINATES;
+    if (dataset.inputs() == 1 && !features.equals(Feature.COORDINATES)) {
+      throw new BadRequest("input features apply to the 2-D data sets; the worked neuron has the one input x");
+    }
+    String csv = null;
+    if (dataset == Dataset.CSV) {
+      JsonNode n = json.get("csv");
+      if (n != null && !n.isTextual()) throw new BadRequest("csv must be text: rows x1,x2,label separated by ';'");
+      csv = CsvPoints.format(CsvPoints.parse(n == null ? null : n.asText()));
+    }
+    return new Setup(dataset, noise, points, train, seed, hidden, acts, opt, lr, batch, reg, regRate, init, loss, features,
+        csv);
   }
 
   private static List<Integer> layers(JsonNode node) {

@@ -112,13 +112,13 @@ public final class TraceRecorder {
     UpdateTrace update = new UpdateTrace(setup.optimizer().id, setup.optimizer().rule, setup.learningRate());
     List<Integer> examples = new ArrayList<>();
     for (int i = 0; i < shown; i++) examples.add(rows[i]);
-    List<String> inputNames = setup.dataset().inputs() == 1 ? List.of("x") : List.of("x1", "x2");
+    List<String> inputNames = setup.inputNames();
     AfterUpdate after;
     try (var g = Autograd.noGrad()) {
       ForwardPass updated = net.forward(x, false);
       after = new AfterUpdate(TrainingLoss.of(setup.loss(), updated, y).item(), head(rows(updated.output()), shown));
     }
-    return new StepTrace(run.steps(), run.epoch(), rows.length, examples, inputNames, head(rows(x), shown),
+    return new StepTrace(run.steps(), run.epoch(), rows.length, examples, inputNames, head(rows(f.input()), shown),
         head(rows(y), shown), layers, loss, paramTraces, update, after, article(setup, f, olds, rows.length, run.steps()));
   }
 

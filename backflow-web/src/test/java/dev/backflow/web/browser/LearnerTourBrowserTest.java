@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.backflow.web.server.ServerSettings;
 import dev.backflow.web.server.WebServer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -580,5 +581,41 @@ class LearnerTourBrowserTest {
     new Actions(driver).sendKeys(Keys.ENTER).perform();
     waitUntil(d -> text("chain").startsWith("W1[0][1]"), "Enter on a focused edge shows its chain rule");
     assertEquals("polite", byTestId("explain").getAttribute("aria-live"), "the explanation is announced");
+  }
+
+  // ---- beyond the fixes: feature transforms and CSV upload, kept in the link -------------------------------
+
+  @Test
+  void featuresAndAnUploadedCsvRoundTripThroughTheLink(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    open("view=playground&dataset=circles&noise=0&layers=&act=");
+    driver.findElement(By.cssSelector("#features input[value=x1sq]")).click();
+    waitUntil(d -> d.getCurrentUrl().contains("features=x1%2Cx2%2Cx1sq"), "the ticked feature is in the link");
+    driver.findElement(By.cssSelector("#features input[value=x2sq]")).click();
+    waitUntil(d -> d.getCurrentUrl().contains("features=x1%2Cx2%2Cx1sq%2Cx2sq"), "both squares are in the link");
+    driver.get(driver.getCurrentUrl());
+    waitUntil(d -> "true".equals(d.findElement(By.tagName("body")).getAttribute("data-ready")), "reloaded");
+    assertTrue(driver.findElement(By.cssSelector("#features input[value=x2sq]")).isSelected(), "the link restores the features");
+    assertEquals("x1²", driver.findElements(By.cssSelector("#network .node.input")).get(2).getText());
+    driver.findElement(By.id("tab-stepper")).click();
+    next();
+    assertEquals(List.of("x1", "x2", "x1²", "x2²"), js("return [...document.querySelectorAll('#stepper-svg text[font-weight=\"600\"]')]"
+        + ".map((t) => t.textContent).filter((t) => t.startsWith('x'));"), "the stepper's inputs are the features");
+    driver.findElement(By.id("tab-playground")).click();
+
+    Path bad = Files.writeString(dir.resolve("bad.csv"), "x1,x2,label\n0,0,1\n1,1,2\n");
+    driver.findElement(By.id("csv-file")).sendKeys(bad.toString());
+    waitUntil(d -> text("banner").startsWith("The CSV was not loaded: line 3: the label is 2"), "a bad file is explained");
+    StringBuilder rows = new StringBuilder("x1,x2,label\n");
+    for (int i = 0; i < 40; i++) rows.append(i % 7 - 3).append(',').append(i % 5 - 2.5).append(',').append(i % 2).append('\n');
+    Path good = Files.writeString(dir.resolve("points.csv"), rows.toString());
+    driver.findElement(By.id("csv-file")).sendKeys(good.toString());
+    waitUntil(d -> d.getCurrentUrl().contains("dataset=csv&"), "the uploaded points are the data set");
+    assertTrue(driver.getCurrentUrl().contains("csv=-3%2C-2.5%2C0%3B-2%2C-1.5%2C1"), driver.getCurrentUrl());
+    String note = driver.findElement(By.id("data-note")).getText();
+    assertTrue(note.endsWith("from your CSV."), note);
+    driver.get(driver.getCurrentUrl());
+    waitUntil(d -> "true".equals(d.findElement(By.tagName("body")).getAttribute("data-ready")), "reloaded");
+    assertEquals("csv", driver.findElement(By.id("set-dataset")).getAttribute("value"));
+    assertEquals(note, driver.findElement(By.id("data-note")).getText(), "the link reproduces the uploaded points");
   }
 }

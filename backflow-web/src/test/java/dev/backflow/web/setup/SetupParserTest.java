@@ -58,11 +58,11 @@ class SetupParserTest {
 
   @Test
   void refusesWhatItDoesNotKnow() {
-    assertEquals("unknown dataset 'mnist'; choose one of xor4, xor, circles, spirals, blobs, moons, regression, neuron",
+    assertEquals("unknown dataset 'mnist'; choose one of xor4, xor, circles, spirals, blobs, moons, regression, neuron, csv",
         error("{\"dataset\":\"mnist\"}"));
     assertEquals("layer 2 has activation 'softmax'; choose sigmoid, tanh, relu or leaky_relu",
         error("{\"layers\":\"4,4\",\"act\":\"tanh,softmax\"}"));
-    assertEquals("unknown setting 'learningRate'; the settings are act, batch, dataset, init, layers, loss, lr, noise, opt, points, "
+    assertEquals("unknown setting 'learningRate'; the settings are act, batch, csv, dataset, features, init, layers, loss, lr, noise, opt, points, "
         + "reg, regRate, seed, train", error("{\"learningRate\":1}"));
   }
 
