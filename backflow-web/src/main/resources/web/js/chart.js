@@ -4,7 +4,8 @@ import { short } from './format.js';
 // above the plot (so it never covers a curve). Points that are not finite numbers (a diverged run) are
 // left out, breaking the line there; a series that ends before the others ends in a ✕, and a series of a
 // few points is drawn with dots, so a run that diverged at step 2 reads as that and not as a spike.
-// Options: title, xLabel (a plural unit: "steps"), logY, yFromZero, xFromZero, markers, empty.
+// Options: title, xLabel (a plural unit: "steps"), logY, yFromZero, xFromZero, markers, empty. Returns the labels
+// of the series that end early ({ ended }).
 export function drawLineChart(canvas, series, options = {}) {
   const ctx = canvas.getContext('2d');
   const w = canvas.width;
@@ -45,6 +46,7 @@ export function drawLineChart(canvas, series, options = {}) {
     ctx.fillText(options.empty || 'no data yet', pad.left + 4, h / 2);
     return;
   }
+  const lastX = xMax; // where the data end, before the axis is widened
   if (options.xFromZero) xMin = Math.min(0, xMin);
   if (xMax === xMin) xMax = xMin + 1;
   if (log) { yMin = Math.floor(yMin); yMax = Math.ceil(yMax); }
@@ -77,6 +79,7 @@ export function drawLineChart(canvas, series, options = {}) {
   const xMaxLabel = `${short(xMax)}${unit}`;
   ctx.fillText(xMaxLabel, w - pad.right - ctx.measureText(xMaxLabel).width, h - 5);
 
+  const ended = [];
   for (const s of series) {
     ctx.strokeStyle = s.color;
     ctx.fillStyle = s.color;
@@ -102,7 +105,8 @@ export function drawLineChart(canvas, series, options = {}) {
         ctx.fill();
       }
     }
-    if (last && last[0] < xMax) {
+    if (last && last[0] < lastX) {
+      ended.push(s.label || '');
       const [, X, Y] = last; // the series stops here (its later values are not finite): it diverged
       ctx.lineWidth = 2;
       ctx.beginPath();
@@ -119,6 +123,7 @@ export function drawLineChart(canvas, series, options = {}) {
     ctx.fillStyle = '#333';
     ctx.fillText(s.label, x + 14, y);
   }
+  return { ended };
 }
 
 // Vertical bars, one per label, for values in [0, 1] (the dead-ReLU fractions).

@@ -456,7 +456,11 @@ class LearnerTourBrowserTest {
         + "  drawLineChart(c, [{ points: [[1, 0.5]], color: '#000', label: 'training loss' },"
         + "    { points: [[1, 0.6]], color: '#999', label: 'test loss' }], { xLabel: 'steps', yFromZero: true, xFromZero: true });"
         + "  const legend = texts.filter(([t]) => t.endsWith('loss')).map(([, y]) => y);"
-        + "  done({ texts: texts.map(([t]) => t), legendBottom: Math.max(...legend), curveTop: Math.min(...lines) });"
+        + "  const one = drawLineChart(c, [{ points: [[1, 0.5]], color: '#000', label: 'one step' }], { xLabel: 'steps' });"
+        + "  const diverged = drawLineChart(c, [{ points: [[0, 1], [1, 10], [2, Infinity], [3, NaN]], color: '#000', label: 'unclipped' },"
+        + "    { points: [[0, 1], [1, 0.9], [2, 0.8], [3, 0.7]], color: '#999', label: 'clipped' }], { logY: true });"
+        + "  done({ texts: texts.map(([t]) => t), legendBottom: Math.max(...legend), curveTop: Math.min(...lines),"
+        + "    oneEnded: one.ended, divergedEnded: diverged.ended });"
         + "});");
     @SuppressWarnings("unchecked")
     List<String> texts = (List<String>) drawn.get("texts");
@@ -464,6 +468,8 @@ class LearnerTourBrowserTest {
     assertTrue(texts.contains("1 step") && !texts.contains("1 steps"), texts.toString());
     assertTrue(((Number) drawn.get("legendBottom")).doubleValue() < ((Number) drawn.get("curveTop")).doubleValue(),
         "the legend is above every curve: " + drawn);
+    assertEquals(List.of(), drawn.get("oneEnded"), "a single step is not a series that broke off");
+    assertEquals(List.of("unclipped"), drawn.get("divergedEnded"), "a diverged run ends in a ✕, not a one-pixel spike");
   }
 
   // ---- beyond the fixes: flowing values, loss over steps --------------------------------------------------
