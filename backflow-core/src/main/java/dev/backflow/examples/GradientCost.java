@@ -28,8 +28,13 @@ import java.util.SplittableRandom;
  * {@link #epsilonSweep} return; {@link #main} prints the table without charts.
  */
 public final class GradientCost {
-  /** Examples in the batch the loss is computed over (random inputs, random class labels). */
-  public static final int BATCH = 64;
+  /**
+   * Examples in the batch the timed loss is computed over (random inputs, random class labels): large enough
+   * that a pass's arithmetic, not its fixed costs, dominates from a few thousand parameters up.
+   */
+  public static final int BATCH = 512;
+  /** The ε sweep's batch: accuracy does not depend on it, and its double-precision mirror runs in plain loops. */
+  static final int SWEEP_BATCH = 64;
   static final int INPUTS = 32, CLASSES = 10;
 
   private GradientCost() {}
@@ -107,13 +112,19 @@ public final class GradientCost {
     final Sequential model;
     final Tensor x;
     final int[] labels;
+    final int batch;
 
     Problem(Shape shape, long seed) {
+      this(shape, seed, BATCH);
+    }
+
+    Problem(Shape shape, long seed, int batch) {
+      this.batch = batch;
       model = shape.build(seed);
       SplittableRandom rng = new SplittableRandom(seed + 1);
-      x = Tensor.randn(rng, BATCH, INPUTS);
-      labels = new int[BATCH];
-      for (int i = 0; i < BATCH; i++) labels[i] = rng.nextInt(CLASSES);
+      x = Tensor.randn(rng, batch, INPUTS);
+      labels = new int[batch];
+      for (int i = 0; i < batch; i++) labels[i] = rng.nextInt(CLASSES);
     }
 
     Tensor loss() {
@@ -265,7 +276,8 @@ public final class GradientCost {
    * them meet the same quiet and busy moments of the machine.
    */
   static double[] secondsPerCall(double totalSeconds, Runnable... tasks) {
-    long warmUntil = System.nanoTime() + (long) (Math.max(0.05, totalSeconds / 4) * 1e9);
+    // the JIT keeps compiling for a while on each new shape: warm up as long as the timing itself
+    long warmUntil = System.nanoTime() + (long) (Math.max(0.05, totalSeconds) * 1e9);
     while (System.nanoTime() < warmUntil) for (Runnable r : tasks) r.run();
     long[] calls = new long[tasks.length];
     for (int k = 0; k < tasks.length; k++) {
@@ -368,7 +380,7 @@ public final class GradientCost {
   public static final Shape SWEEP_SHAPE = new Shape(8);
 
   public static List<EpsilonPoint> epsilonSweep(long seed) {
-    Problem p = new Problem(SWEEP_SHAPE, seed);
+    Problem p = new Problem(SWEEP_SHAPE, seed, SWEEP_BATCH);
     long n = SWEEP_SHAPE.parameters();
     double[] bp = flatten(p.backprop());
     DoubleMlp d = new DoubleMlp(p);
@@ -412,8 +424,10 @@ public final class GradientCost {
     final int[] widths;
     final double[][] x;
     final int[] labels;
+    final int batch;
 
     DoubleMlp(Problem p) {
+      batch = p.batch;
       List<Tensor> ps = p.model.parameters();
       int layers = ps.size() / 2;
       w = new double[layers][];
@@ -426,8 +440,8 @@ public final class GradientCost {
         widths[l + 1] = b[l].length;
       }
       float[] xs = p.x.toArray();
-      x = new double[BATCH][INPUTS];
-      for (int i = 0; i < BATCH; i++) for (int j = 0; j < INPUTS; j++) x[i][j] = xs[i * INPUTS + j];
+      x = new double[batch][INPUTS];
+      for (int i = 0; i < batch; i++) for (int j = 0; j < INPUTS; j++) x[i][j] = xs[i * INPUTS + j];
       labels = p.labels;
     }
 
@@ -444,8 +458,8 @@ public final class GradientCost {
       a[0] = x;
       for (int l = 0; l < layers; l++) {
         int in = widths[l], out = widths[l + 1];
-        a[l + 1] = new double[BATCH][out];
-        for (int i = 0; i < BATCH; i++) {
+        a[l + 1] = new double[batch][out];
+        for (int i = 0; i < batch; i++) {
           for (int o = 0; o < out; o++) {
             double z = b[l][o];
             for (int j = 0; j < in; j++) z += w[l][o * in + j] * a[l][i][j];
@@ -459,8 +473,8 @@ public final class GradientCost {
     double loss() {
       double[][] logits = forward()[w.length];
       double sum = 0;
-      for (int i = 0; i < BATCH; i++) sum += logSumExp(logits[i]) - logits[i][labels[i]];
-      return sum / BATCH;
+      for (int i = 0; i < batch; i++) sum += logSumExp(logits[i]) - logits[i][labels[i]];
+      return sum / batch;
     }
 
     private static double logSumExp(double[] v) {
@@ -475,19 +489,19 @@ public final class GradientCost {
       double[][][] a = forward();
       int layers = w.length;
       double[][] gw = new double[layers][], gb = new double[layers][];
-      double[][] delta = new double[BATCH][]; // ∂L/∂z of the current layer
-      for (int i = 0; i < BATCH; i++) {
+      double[][] delta = new double[batch][]; // ∂L/∂z of the current layer
+      for (int i = 0; i < batch; i++) {
         double[] z = a[layers][i];
         double lse = logSumExp(z);
         delta[i] = new double[z.length];
-        for (int o = 0; o < z.length; o++) delta[i][o] = (Math.exp(z[o] - lse) - (o == labels[i] ? 1 : 0)) / BATCH;
+        for (int o = 0; o < z.length; o++) delta[i][o] = (Math.exp(z[o] - lse) - (o == labels[i] ? 1 : 0)) / batch;
       }
       for (int l = layers - 1; l >= 0; l--) {
         int in = widths[l], out = widths[l + 1];
         gw[l] = new double[out * in];
         gb[l] = new double[out];
-        double[][] below = new double[BATCH][in];
-        for (int i = 0; i < BATCH; i++) {
+        double[][] below = new double[batch][in];
+        for (int i = 0; i < batch; i++) {
           for (int o = 0; o < out; o++) {
             double d = delta[i][o];
             gb[l][o] += d;
@@ -630,8 +644,8 @@ public final class GradientCost {
   public static String epsilonReport(List<EpsilonPoint> sweep) {
     StringBuilder sb = new StringBuilder();
     sb.append(String.format(Locale.ROOT, "Finite differences against backprop on a %s MLP (%d parameters), as epsilon varies:%n"
-        + "the largest difference between the two gradients, relative to the largest gradient.%n%n", SWEEP_SHAPE.describe(),
-        SWEEP_SHAPE.parameters()));
+        + "the largest difference between the two gradients, relative to the largest gradient (batch of %d).%n%n",
+        SWEEP_SHAPE.describe(), SWEEP_SHAPE.parameters(), SWEEP_BATCH));
     sb.append(String.format(Locale.ROOT, "%9s %16s %16s %16s %16s%n", "epsilon", "float32 one-sided", "float32 central",
         "double one-sided", "double central"));
     for (EpsilonPoint e : sweep) {
