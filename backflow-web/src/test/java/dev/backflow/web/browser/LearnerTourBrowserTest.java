@@ -412,6 +412,15 @@ class LearnerTourBrowserTest {
     }
     open("view=stepper"); // navigating away releases the old page's session too
     waitUntil(d -> server.openSessions() == 1, "a reload leaves one session (open: " + server.openSessions() + ")");
+
+    // A tab that goes without its goodbye (no beacon: a crash, a killed browser) is noticed by its stream.
+    driver.switchTo().newWindow(WindowType.TAB);
+    open("view=playground");
+    waitUntil(d -> server.openSessions() == 2, "two pages, two sessions");
+    js("navigator.sendBeacon = () => true; window.fetch = () => new Promise(() => {});");
+    driver.close();
+    driver.switchTo().window(first);
+    new WebDriverWait(driver, Duration.ofSeconds(30)).until(d -> server.openSessions() == 1);
   }
 
   // ---- 10: the phone -----------------------------------------------------------------------------------------
