@@ -262,15 +262,24 @@ public final class DataParallelTrainer {
     return history;
   }
 
-  /** Epoch {@code e}'s shards: partition p holds, in epoch order, the micro-batches p, p+k, p+2k, ... */
   private JavaRDD<Shard> shard(JavaPairRDD<Long, Example> indexed, int n, int perEpoch, int e) {
+    EpochShards s = shard(sc, indexed, n, perEpoch, e, seed, workers, microBatch);
+    epochPositions = s.positions();
+    return s.shards();
+  }
+
+  /** An epoch's shards (cached) and the broadcast they were placed by (destroy it with the shards). */
+  record EpochShards(JavaRDD<Shard> shards, Broadcast<int[]> positions) {}
+
+  /** Epoch {@code e}'s shards: partition p holds, in epoch order, the micro-batches p, p+k, p+2k, ... */
+  static EpochShards shard(JavaSparkContext sc, JavaPairRDD<Long, Example> indexed, int n, int perEpoch, int e, long seed,
+      int workers, int microBatch) {
     int used = perEpoch * workers * microBatch;
     int[] order = EpochOrder.permutation(seed, e, n);
     int[] position = new int[n];
     Arrays.fill(position, -1);
     for (int pos = 0; pos < used; pos++) position[order[pos]] = pos;
     Broadcast<int[]> positions = sc.broadcast(position);
-    epochPositions = positions;
     int k = workers, mb = microBatch;
     JavaRDD<Shard> shards = indexed
         .flatMapToPair(t -> {
@@ -299,7 +308,7 @@ public final class DataParallelTrainer {
           return List.of(new Shard(ids, examples)).iterator();
         }, true)
         .persist(StorageLevel.MEMORY_AND_DISK());
-    return shards;
+    return new EpochShards(shards, positions);
   }
 
   /** One synchronous step; returns the workers' results in partition order. */

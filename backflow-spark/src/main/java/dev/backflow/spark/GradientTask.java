@@ -93,11 +93,15 @@ final class GradientTask implements Function2<Integer, Iterator<Shard>, Iterator
     }
   }
 
-  /** Test hook: fail a task's first attempt at a given step, to show that Spark's retry changes no bit. */
+  /**
+   * Test hook: fail a task's first attempt at a given step, to show that Spark's retry changes no bit. (A failed
+   * barrier task makes Spark resubmit the whole stage, whose tasks count their attempts from 0 again: only the
+   * first stage attempt fails.)
+   */
   record FaultInjection(long step, int partition) implements java.io.Serializable {
     void maybeFail(long atStep, int atPartition) {
       TaskContext ctx = TaskContext.get();
-      if (atStep == step && atPartition == partition && ctx != null && ctx.attemptNumber() == 0) {
+      if (atStep == step && atPartition == partition && ctx != null && ctx.attemptNumber() == 0 && ctx.stageAttemptNumber() == 0) {
         throw new IllegalStateException("injected failure: step " + step + ", partition " + partition + ", first attempt");
       }
     }

@@ -28,6 +28,13 @@ final class Fixtures {
 
   private Fixtures() {}
 
+  /**
+   * A test configuration: executors run the plain-Java kernels, as the test JVM does (the pom's argLine says why).
+   */
+  static org.apache.spark.SparkConf conf(String master) {
+    return SparkSetup.conf(master, "backflow-spark-test").set("spark.executor.extraJavaOptions", "-Dbackflow.simd=false");
+  }
+
   /** Gaussian blobs, one per class, fixed by seed 7. */
   static TensorDataset data() {
     SplittableRandom rng = new SplittableRandom(7);

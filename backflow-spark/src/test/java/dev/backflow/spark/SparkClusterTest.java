@@ -14,11 +14,11 @@ import org.junit.jupiter.api.Test;
  */
 class SparkClusterTest {
   @Test
-  void twoExecutorJvmsWithARetriedTaskEqualTheTrainerBitForBit() throws Exception {
+  void twoExecutorJvmsWithARetriedTaskAndTheRingModeEqualTheTrainerBitForBit() throws Exception {
     SparkSetup.ensureSparkHome();
     ModelFactory f = Fixtures::mlp;
     Module expected = Fixtures.singleMachine(f, Fixtures::adamW, 2, 8, 31, 2, Fixtures.data());
-    try (JavaSparkContext sc = new JavaSparkContext(SparkSetup.conf("local-cluster[2,1,1024]", "backflow-spark-cluster-test")
+    try (JavaSparkContext sc = new JavaSparkContext(Fixtures.conf("local-cluster[2,1,1024]")
         .set("spark.task.maxFailures", "4"))) {
       sc.setLogLevel("ERROR");
       FailedTasks failures = new FailedTasks();
@@ -31,6 +31,10 @@ class SparkClusterTest {
       assertSameBits(expected, model);
       assertEquals(1, failures.await(1), "the injected failure happened once and its retry succeeded");
       assertEquals(3, sc.sc().getExecutorMemoryStatus().size(), "the driver and two executor JVMs");
+      // the ring all-reduce mode: the two executors exchange gradients over their own sockets
+      AllReduceTrainer ring = new AllReduceTrainer(sc, f, Fixtures::adamW, TrainingLoss.crossEntropy()).workers(2).microBatch(8).seed(31);
+      ring.fit(Fixtures.rdd(sc), 2);
+      assertSameBits(expected, ring.model());
     }
   }
 }

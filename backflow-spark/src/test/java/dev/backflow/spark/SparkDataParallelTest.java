@@ -32,7 +32,7 @@ class SparkDataParallelTest {
 
   @BeforeAll
   static void start() {
-    sc = new JavaSparkContext(SparkSetup.conf("local[2,4]", "backflow-spark-test"));
+    sc = new JavaSparkContext(Fixtures.conf("local[2,4]"));
     sc.setLogLevel("ERROR");
   }
 
@@ -145,6 +145,25 @@ class SparkDataParallelTest {
     assertArrayEquals(java.util.Arrays.copyOfRange(a, 128, 192), java.util.Arrays.copyOfRange(b, 64, 128)); // example 42
     assertFalse(java.util.Arrays.equals(java.util.Arrays.copyOfRange(a, 0, 64), java.util.Arrays.copyOfRange(c, 0, 64)));
     assertThrows(IllegalStateException.class, () -> d.forward(ones), "no keys bound: refused, not silently unkeyed");
+  }
+
+  @Test
+  void theRingAllReduceModeInABarrierStageGivesTheSameBitsEvenWhenTheStageIsRetried() throws Exception {
+    ModelFactory f = Fixtures::mlp;
+    Module expected = Fixtures.singleMachine(f, Fixtures::adamW, 2, 8, 6, 2, Fixtures.data());
+    AllReduceTrainer ring = new AllReduceTrainer(sc, f, Fixtures::adamW, TrainingLoss.crossEntropy()).workers(2).microBatch(8).seed(6);
+    ring.fit(Fixtures.rdd(sc), 2);
+    assertEquals(20, ring.steps());
+    assertSameBits(expected, ring.model());
+    // a rank that fails mid-epoch fails the barrier stage; Spark reruns the whole epoch, from the same start
+    FailedTasks failures = new FailedTasks();
+    sc.sc().addSparkListener(failures);
+    AllReduceTrainer retried = new AllReduceTrainer(sc, f, Fixtures::adamW, TrainingLoss.crossEntropy()).workers(2).microBatch(8).seed(6)
+        .failFirstAttempt(13, 1);
+    retried.fit(Fixtures.rdd(sc), 2);
+    assertSameBits(expected, retried.model());
+    assertTrue(failures.await(1) >= 1, "the injected failure happened");
+    sc.sc().removeSparkListener(failures);
   }
 
   @Test
