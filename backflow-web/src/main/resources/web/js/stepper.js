@@ -1,7 +1,8 @@
 import { fixed, factor, moved } from './format.js';
-import { WEIGHT_POSITIVE, WEIGHT_NEGATIVE, GRADIENT } from './colors.js';
+import { WEIGHT_POSITIVE, WEIGHT_NEGATIVE } from './colors.js';
 import { explainPhase, neuronName, paramName } from './stepper-text.js';
-import { drawLineChart } from './chart.js';
+import { animateFlow } from './stepper-flow.js';
+import { renderProgress } from './stepper-progress.js';
 
 const $ = (id) => document.getElementById(id);
 const SVG_NS = 'http://www.w3.org/2000/svg';
@@ -11,7 +12,6 @@ const RADIUS = 40;
 const SLOT = 2 * RADIUS + 40;
 /** The diagram is laid out at least this wide; a narrower screen scrolls it sideways. */
 const MIN_WIDTH = 560;
-const FLOW_MILLIS = 700;
 
 // The set-ups behind the presets: the worked single neuron exactly as the article has it, and the classic
 // 2-2-1 sigmoid XOR network on the 4-row truth table.
@@ -51,6 +51,7 @@ export function createStepper(app) {
   let busy = false;
   let lossHistory = []; // [step, batch loss before the update, after it], for the loss-over-steps plot
   let shown = null; // the (trace, phase) last drawn, so a flow is animated once per phase change
+  let lastPos = null; // the neuron centres the diagram was last drawn with
 
   const trace = () => (t >= 0 ? traces[t] : null);
   const phases = () => (trace() ? phasesOf(trace()) : []);
@@ -198,7 +199,7 @@ export function createStepper(app) {
       $('quantities').innerHTML = '';
       $('chain').textContent = 'Click a weight (an edge) or a neuron (its bias) to see its chain-rule product once the backward pass reaches it.';
       $('article-box').hidden = true;
-      renderProgress(null);
+      renderProgress(null, lossHistory, false, false);
       shown = null;
       return;
     }
@@ -210,9 +211,9 @@ export function createStepper(app) {
     renderQuantities(tr);
     renderChain(tr);
     renderArticle(tr);
-    renderProgress(tr);
+    renderProgress(tr, lossHistory, updateDone(), useArticle(tr));
     const now = `${tr.step}:${p}`;
-    if (shown !== now) animateFlow(tr, phase);
+    if (shown !== now) animateFlow($('stepper-svg'), tr, phase, row, lastPos, RADIUS);
     shown = now;
   }
 
@@ -306,6 +307,7 @@ export function createStepper(app) {
     const n = tr.layers.length;
     const sizes = [tr.inputNames.length, ...tr.layers.map((l) => l.z[0].length)];
     const pos = layout(sizes);
+    lastPos = pos;
     const phase = phases()[p];
     const v = shownValues(tr);
     const weights = tr.params.filter((q) => q.from >= 0);
@@ -424,52 +426,6 @@ export function createStepper(app) {
     }
     if (keep) { taken.push(box(text)); return; }
     text.remove();
-  }
-
-  // Gradients visibly flowing: on a forward phase each edge into the layer carries its w·a towards the
-  // neuron; on a backward phase each edge carries w·∂L/∂z back to the neuron it came from (and ∂L/∂ŷ
-  // leaves the loss for the output). Skipped when the reader asks for reduced motion; the phase's numbers
-  // are on the diagram either way.
-  function animateFlow(tr, phase) {
-    const svg = $('stepper-svg');
-    const layer = svg.querySelector('g.flows');
-    if (!layer || (phase.kind !== 'forward' && phase.kind !== 'backward')) { svg.dataset.flow = 'none'; return; }
-    if (window.matchMedia('(prefers-reduced-motion: reduce)').matches) { svg.dataset.flow = 'reduced'; return; }
-    const sizes = [tr.inputNames.length, ...tr.layers.map((x) => x.z[0].length)];
-    const pos = layout(sizes);
-    const l = phase.layer;
-    const into = tr.params.filter((q) => q.layer === l && q.from >= 0);
-    const forward = phase.kind === 'forward';
-    const labelled = into.length <= 4; // more labels in flight would only cover each other
-    let count = 0;
-    for (const q of into) {
-      const src = pos[l - 1][q.from], dst = pos[l][q.to];
-      const [from, to] = forward ? [src, dst] : [dst, src];
-      const input = l === 1 ? tr.inputs[row][q.from] : tr.layers[l - 2].a[row][q.from];
-      const value = forward ? q.old * input : q.old * tr.layers[l - 1].dLdz[row][q.to];
-      launch(layer, from, to, forward, labelled ? fixed(value, 3) : null, forward ? q.to : q.from);
-      count++;
-    }
-    if (!forward && l === tr.layers.length) {
-      const out = pos[l][0];
-      launch(layer, { x: out.x, y: out.y - RADIUS - 14 }, out, false, null, 0);
-      count++;
-    }
-    svg.dataset.flow = `${phase.kind}:${count}`;
-  }
-
-  // One value on its way; k staggers the departures so values leaving one neuron do not cover each other.
-  function launch(layer, from, to, forward, label, k) {
-    const dot = el('g', { class: `flow ${forward ? 'forward' : 'backward'}` });
-    dot.appendChild(el('circle', { cx: from.x, cy: from.y, r: 5, fill: forward ? '#1d3557' : GRADIENT }));
-    if (label !== null) dot.appendChild(el('text', { x: from.x, y: from.y - 8, 'text-anchor': 'middle', class: forward ? '' : 'grad' }, label));
-    layer.appendChild(dot);
-    const flight = dot.animate([
-      { transform: 'translate(0px, 0px)', opacity: 1 },
-      { transform: `translate(${to.x - from.x}px, ${to.y - from.y}px)`, opacity: 1, offset: 0.85 },
-      { transform: `translate(${to.x - from.x}px, ${to.y - from.y}px)`, opacity: 0 },
-    ], { duration: FLOW_MILLIS, delay: 150 * (k % 4), easing: 'ease-in-out', fill: 'forwards' });
-    flight.onfinish = () => dot.remove();
   }
 
   function isSelected(q) {
@@ -617,46 +573,6 @@ export function createStepper(app) {
       + `L = ${fixed(a.loss)}, ∂L/∂w = ${fixed(a.dLdw)} and w → ${fixed(a.newW, 5)} because it rounds ŷ to ${fixed(a.yHat, 2)} `
       + `before the backward pass: then ∂L/∂ŷ = ${fixed(a.dLdyHat, 1)} and ∂ŷ/∂z = ${fixed(a.dyHatdz)} exactly. `
       + 'Neither is wrong; the difference is only that early rounding.';
-  }
-
-  // Predictions improving: the batch's loss before and after each traced update, and at the update the
-  // network's outputs for the batch before and after it.
-  function renderProgress(tr) {
-    const chart = $('stepper-loss-chart');
-    drawLineChart(chart, [
-      { points: lossHistory.map((h) => [h[0], h[1]]), color: '#9aa5b1', label: 'before the update', dash: [4, 3] },
-      { points: lossHistory.map((h) => [h[0], h[2]]), color: '#1f2933', label: 'after it' },
-    ], { xLabel: 'steps', yFromZero: true, markers: true, title: 'loss on each step’s batch', empty: 'the loss of each step appears here' });
-    const box = $('step-outcome');
-    box.innerHTML = '';
-    if (!tr || !updateDone()) {
-      box.textContent = tr ? 'After the update (the last phase) this shows the batch’s loss and outputs before and after the step.' : '';
-      return;
-    }
-    const art = useArticle(tr) ? tr.article : null;
-    const before = tr.loss.data, after = tr.after.loss;
-    const verdict = after < before ? 'lower: the step helped' : after > before ? 'higher: the step overshot (try a smaller η)' : 'unchanged';
-    const line = document.createElement('p');
-    const span = document.createElement('b');
-    span.setAttribute('data-testid', 'loss-after');
-    span.textContent = `${fixed(before)} → ${fixed(after)}`;
-    line.append('Loss on this batch: ', span, ` (${verdict}).`);
-    box.appendChild(line);
-    const table = document.createElement('table');
-    table.className = 'quantities';
-    table.setAttribute('data-testid', 'outputs-before-after');
-    const head = document.createElement('tr');
-    for (const h of ['example', 'y', 'ŷ before', 'ŷ after']) { const th = document.createElement('th'); th.textContent = h; head.appendChild(th); }
-    table.appendChild(head);
-    const n = tr.layers.length;
-    tr.examples.slice(0, 8).forEach((e, r) => {
-      const rowEl = document.createElement('tr');
-      const cells = [String(e), fixed(tr.targets[r][0], 2), fixed(tr.layers[n - 1].a[r][0]), fixed(tr.after.outputs[r][0])];
-      for (const c of cells) { const td = document.createElement('td'); td.className = 'value'; td.textContent = c; rowEl.appendChild(td); }
-      table.appendChild(rowEl);
-    });
-    box.appendChild(table);
-    if (art) box.appendChild(document.createTextNode('(The engine’s exact numbers; the article’s rounding changes only the printed step.)'));
   }
 
   return { showSetup, onState, render };
