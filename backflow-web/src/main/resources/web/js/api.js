@@ -71,7 +71,8 @@ export const api = {
     source.addEventListener('state', (e) => onState(JSON.parse(e.data), performance.now()));
     source.addEventListener('failure', (e) => {
       source.close();
-      onFailure(JSON.parse(e.data).error);
+      const failure = JSON.parse(e.data);
+      onFailure(failure.error, failure.status);
     });
     return source;
   },

@@ -34,6 +34,10 @@ const app = {
       if (!onError) showBanner('');
       return result;
     } catch (e) {
+      if (e instanceof ApiError && e.status === 404 && e.message.startsWith('session ')) {
+        await startOver();
+        return null;
+      }
       const message = e instanceof ApiError ? e.message : String(e);
       if (onError) onError(message); else showBanner(message);
       return null;
@@ -57,6 +61,7 @@ const app = {
 };
 
 let playground, stepper, graph, health, cost;
+window.__backflow_session = () => app.id; // for tests and tools: this tab's session
 
 function onSessionView(view) {
   app.setup = view.setup;
@@ -113,7 +118,6 @@ async function start() {
   app.id = view.id;
   // Leaving the page ends its session and closes its stream at once: an open stream would hold one of
   // the browser's six connections to this server even while the page sits in the back-forward cache.
-  let source = null;
   window.addEventListener('pagehide', () => {
     if (source) source.close();
     api.close(app.id);
@@ -121,12 +125,36 @@ async function start() {
   window.addEventListener('pageshow', (e) => { if (e.persisted) window.location.reload(); });
   onSessionView(view);
   setView(app.view);
-  // Ready once the stream delivers its first state: from then on every command's result will arrive.
+  listen();
+}
+
+// Ready once the stream delivers its first state: from then on every command's result will arrive.
+let source = null;
+function listen() {
+  if (source) source.close();
   source = api.stream(app.id, (state, receivedAt) => {
     playground.onState(state, receivedAt);
     stepper.onState(state);
     document.body.dataset.ready = 'true';
-  }, (message) => showBanner(message));
+  }, (message, status) => {
+    if (status === 404) startOver(); else showBanner(message);
+  });
+}
+
+// The server ends a session whose page was away too long (a phone that suspended the tab, a laptop
+// asleep). The page then opens a new one with the same set-up, which reproduces the data and the initial
+// weights, and says so.
+async function startOver() {
+  try {
+    const view = await api.createSession(app.setup);
+    app.id = view.id;
+    onSessionView(view);
+    listen();
+    showBanner('This page was away long enough for the server to end its session: it started again from the '
+      + 'set-up’s initial weights.');
+  } catch (e) {
+    showBanner(e instanceof ApiError ? e.message : String(e));
+  }
 }
 
 start();

@@ -423,6 +423,21 @@ class LearnerTourBrowserTest {
     new WebDriverWait(driver, Duration.ofSeconds(30)).until(d -> server.openSessions() == 1);
   }
 
+  @Test
+  void aPageWhoseSessionEndedStartsOverWithItsSetup() {
+    open("view=playground&dataset=moons&layers=3&act=relu");
+    driver.findElement(By.id("btn-step")).click();
+    waitUntil(d -> text("step-count").equals("1"), "a step");
+    String before = byTestId("edge-1-0-0").getAttribute("data-weight");
+    js("fetch('/api/sessions/' + window.__backflow_session() + '/close', { method: 'POST' });"); // as if away too long
+    waitUntil(d -> text("banner").startsWith("This page was away long enough"), "the page noticed and started over");
+    assertEquals("0", text("step-count"));
+    assertTrue(driver.getCurrentUrl().contains("dataset=moons") && driver.getCurrentUrl().contains("layers=3"), "the same set-up");
+    driver.findElement(By.id("btn-step")).click();
+    waitUntil(d -> text("step-count").equals("1"), "it trains again");
+    assertEquals(before, byTestId("edge-1-0-0").getAttribute("data-weight"), "the same data and initial weights, the same first step");
+  }
+
   // ---- 10: the phone -----------------------------------------------------------------------------------------
 
   @Test
