@@ -1,5 +1,6 @@
 package dev.backflow.nn;
 
+import dev.backflow.Backflow;
 import dev.backflow.ops.Indexing;
 import dev.backflow.tensor.Tensor;
 import java.util.random.RandomGenerator;
@@ -8,6 +9,23 @@ import java.util.random.RandomGenerator;
 public final class Embedding extends Module {
   public final Tensor weight;
 
+  /**
+   * A table initialized from the default generator ({@link Backflow#manualSeed}).
+   *
+   * @param count the number of rows (vocabulary size)
+   * @param dim the size of each row
+   */
+  public Embedding(int count, int dim) {
+    this(count, dim, Backflow.generator());
+  }
+
+  /**
+   * A table initialized from {@code rng}.
+   *
+   * @param count the number of rows (vocabulary size)
+   * @param dim the size of each row
+   * @param rng the generator of the initial values
+   */
   public Embedding(int count, int dim, RandomGenerator rng) {
     if (count <= 0 || dim <= 0) throw new IllegalArgumentException("Embedding: sizes must be positive, got " + count + ", " + dim);
     this.weight = registerParameter("weight", Tensor.randn(rng, count, dim));
