@@ -445,6 +445,10 @@ public final class Tensor {
   public Tensor le(Tensor o) { return Arithmetic.compare("le", BinaryOp.LE, this, o); }
   public Tensor gt(float s) { return gt(scalar(s)); }
   public Tensor lt(float s) { return lt(scalar(s)); }
+  /** 1 where this equals {@code s}, else 0 (e.g. {@code pred.eq(3f)}). */
+  public Tensor eq(float s) { return eq(scalar(s)); }
+  public Tensor ge(float s) { return ge(scalar(s)); }
+  public Tensor le(float s) { return le(scalar(s)); }
 
   // =====================================================================================================
   // Activations (ops/Activations)
@@ -500,6 +504,8 @@ public final class Tensor {
   public Tensor view(int... shape) { return Views.view(this, shape); }
   public Tensor flatten() { return Views.flatten(this, 0, -1); }
   public Tensor flatten(int startDim, int endDim) { return Views.flatten(this, startDim, endDim); }
+  /** Flattens dims {@code startDim} to the last, as {@code torch.flatten(x, start_dim)}: {@code x.flatten(1)} for [N, C*H*W]. */
+  public Tensor flatten(int startDim) { return Views.flatten(this, startDim, -1); }
   public Tensor squeeze() { return Views.squeeze(this); }
   public Tensor squeeze(int dim) { return Views.squeeze(this, dim); }
   public Tensor unsqueeze(int dim) { return Views.unsqueeze(this, dim); }
