@@ -1,5 +1,6 @@
 package dev.backflow.autograd;
 
+import dev.backflow.backend.NdArray;
 import dev.backflow.tensor.Tensor;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -17,45 +18,128 @@ public final class BackwardEngine {
   private BackwardEngine() {}
 
   public static void run(Tensor root, Tensor seed, boolean retainGraph) {
+    run(root, seed, retainGraph, false);
+  }
+
+  /**
+   * Backpropagates from {@code root} into the .grad of every leaf (and retained non-leaf) below it. With
+   * {@code createGraph} the rules run with grad mode on, so the gradients are themselves recorded and can be
+   * differentiated again; the graph they record refers to this one, so keep it with {@code retainGraph}.
+   */
+  public static void run(Tensor root, Tensor seed, boolean retainGraph, boolean createGraph) {
     if (!root.requiresGrad()) {
       throw new IllegalStateException("backward: this tensor does not require grad and has no grad_fn; "
           + "mark an input with requiresGrad(true) before computing it (or you are inside Autograd.noGrad())");
     }
+    seed = seedFor("backward", root, seed, createGraph);
+    sweep(List.of(root), List.of(seed), retainGraph, createGraph, null);
+  }
+
+  /**
+   * d(outputs)/d(inputs) contracted with {@code gradOutputs} (null: ones for one-element outputs), returned
+   * instead of accumulated: no tensor's .grad changes (PyTorch's torch.autograd.grad). An input the outputs
+   * do not depend on gets null with {@code allowUnused}, and an error without it.
+   */
+  public static Tensor[] grad(Tensor[] outputs, Tensor[] inputs, Tensor[] gradOutputs, boolean createGraph,
+                              boolean retainGraph, boolean allowUnused) {
+    if (outputs.length == 0) throw new IllegalArgumentException("grad: no outputs to differentiate");
+    if (gradOutputs != null && gradOutputs.length != outputs.length) {
+      throw new IllegalArgumentException("grad: " + gradOutputs.length + " gradOutputs for " + outputs.length + " outputs");
+    }
+    List<Tensor> roots = new ArrayList<>(), seeds = new ArrayList<>();
+    for (int i = 0; i < outputs.length; i++) {
+      if (!outputs[i].requiresGrad()) {
+        throw new IllegalStateException("grad: output " + i + " does not require grad and has no grad_fn; it does not "
+            + "depend on any tensor that requires grad (or was computed inside Autograd.noGrad())");
+      }
+      roots.add(outputs[i]);
+      seeds.add(seedFor("grad", outputs[i], gradOutputs == null ? null : gradOutputs[i], createGraph));
+    }
+    IdentityHashMap<Tensor, Tensor> wanted = new IdentityHashMap<>();
+    for (int i = 0; i < inputs.length; i++) {
+      if (!inputs[i].requiresGrad()) {
+        throw new IllegalArgumentException("grad: input " + i + " (shape " + Arrays.toString(inputs[i].shape())
+            + ") does not require grad, so it has no gradient; mark it with requiresGrad(true) before computing the outputs");
+      }
+      wanted.put(inputs[i], inputs[i]);
+    }
+    IdentityHashMap<Tensor, Tensor> captured = sweep(roots, seeds, retainGraph, createGraph, wanted);
+    Tensor[] out = new Tensor[inputs.length];
+    for (int i = 0; i < inputs.length; i++) {
+      out[i] = captured.get(inputs[i]);
+      if (out[i] == null && !allowUnused) {
+        throw new IllegalStateException("grad: input " + i + " (shape " + Arrays.toString(inputs[i].shape()) + ") is not "
+            + "used in computing the outputs; pass allowUnused=true to get null for it");
+      }
+    }
+    return out;
+  }
+
+  private static Tensor seedFor(String what, Tensor root, Tensor seed, boolean createGraph) {
     if (seed == null) {
       if (root.numel() != 1) {
-        throw new IllegalArgumentException("backward: grad can be implicitly created only for scalar outputs, "
+        throw new IllegalArgumentException(what + ": grad can be implicitly created only for scalar outputs, "
             + "but this tensor has shape " + Arrays.toString(root.shape())
             + "; call backward(seed) with a gradient of that shape, or reduce it first (sum(), mean())");
       }
-      seed = Tensor.onesLike(root);
-    } else if (!Arrays.equals(seed.shape(), root.shape())) {
-      throw new IllegalArgumentException("backward: seed shape " + Arrays.toString(seed.shape())
+      return Tensor.onesLike(root);
+    }
+    if (!Arrays.equals(seed.shape(), root.shape())) {
+      throw new IllegalArgumentException(what + ": seed shape " + Arrays.toString(seed.shape())
           + " does not match the output shape " + Arrays.toString(root.shape()));
     }
+    // With createGraph a seed that requires grad stays in the graph (a gradient of a gradient may depend on it).
+    return createGraph ? seed : seed.detach();
+  }
+
+  /**
+   * The reverse sweep. {@code wanted} null: accumulate into .grad (backward). Otherwise: return the gradients
+   * of the wanted tensors and touch no .grad, propagating only along paths that reach a wanted tensor.
+   */
+  private static IdentityHashMap<Tensor, Tensor> sweep(List<Tensor> roots, List<Tensor> seeds, boolean retainGraph,
+                                                        boolean createGraph, IdentityHashMap<Tensor, Tensor> wanted) {
     Graph.TensorAccess tensors = Graph.access();
-    List<Tensor> order = topologicalOrder(root);
+    List<Tensor> order = topologicalOrder(roots);
+    IdentityHashMap<Tensor, Boolean> reaches = wanted == null ? null : reachingWanted(order, wanted);
+    IdentityHashMap<Tensor, Tensor> captured = wanted == null ? null : new IdentityHashMap<>();
     IdentityHashMap<Tensor, Tensor> pending = new IdentityHashMap<>();
-    pending.put(root, seed.detach());
     // Storage already handed to a leaf's grad (or owned by the caller, like the seed): a leaf that would
     // receive it again gets a copy, so no two grads ever share memory.
     IdentityHashMap<float[], Boolean> handedOut = new IdentityHashMap<>();
-    handedOut.put(Graph.array(seed).data(), Boolean.TRUE);
-    try (var noGrad = Autograd.noGrad()) {
+    for (int i = 0; i < roots.size(); i++) {
+      pending.merge(roots.get(i), seeds.get(i), Tensor::add);
+      handedOut.put(Graph.array(seeds.get(i)).data(), Boolean.TRUE);
+    }
+    try (var mode = createGraph ? Autograd.enableGrad() : Autograd.noGrad()) {
       for (int i = order.size() - 1; i >= 0; i--) {
         Tensor t = order.get(i);
         Tensor g = pending.remove(t);
         if (g == null) continue;
         g = tensors.runHooks(t, g);
         Node node = t.gradFn();
-        if (node == null || t.retainsGrad()) {
-          boolean owned = g.isContiguous() && Graph.array(g).data().length == g.numel()
-              && handedOut.put(Graph.array(g).data(), Boolean.TRUE) == null;
-          tensors.accumulateGrad(t, g, owned);
+        if (wanted != null) {
+          if (wanted.containsKey(t)) captured.put(t, g);
+        } else if (node == null || t.retainsGrad()) {
+          if (createGraph) {
+            accumulateRecorded(t, g, handedOut);
+          } else {
+            boolean owned = g.isContiguous() && Graph.array(g).data().length == g.numel()
+                && handedOut.put(Graph.array(g).data(), Boolean.TRUE) == null;
+            tensors.accumulateGrad(t, g, owned);
+          }
         }
         if (node == null) continue;
         Tensor[] inputs = node.inputs();
         boolean[] needs = new boolean[inputs.length];
-        for (int k = 0; k < inputs.length; k++) needs[k] = inputs[k].requiresGrad();
+        boolean any = false;
+        for (int k = 0; k < inputs.length; k++) {
+          needs[k] = inputs[k].requiresGrad() && (reaches == null || reaches.containsKey(inputs[k]));
+          any |= needs[k];
+        }
+        if (!any) {
+          if (!retainGraph) node.free();
+          continue;
+        }
         Tensor[] grads;
         try {
           grads = node.apply(g, needs);
@@ -73,17 +157,65 @@ public final class BackwardEngine {
         if (!retainGraph) node.free();
       }
     }
+    return captured;
+  }
+
+  /**
+   * .grad += g as recorded ops (createGraph), so the accumulated gradient can itself be differentiated. A
+   * gradient whose storage someone else holds is first copied by a recorded clone, so grads never alias.
+   */
+  private static void accumulateRecorded(Tensor t, Tensor g, IdentityHashMap<float[], Boolean> handedOut) {
+    Tensor prev = t.grad();
+    if (prev != null) {
+      t.setGrad(prev.add(g));
+      return;
+    }
+    boolean owned = g.isContiguous() && Graph.array(g).data().length == g.numel()
+        && handedOut.put(Graph.array(g).data(), Boolean.TRUE) == null;
+    if (!owned || g.gradFn() == null && g.requiresGrad()) {
+      NdArray copy = dev.backflow.backend.Backends.current().storage().copy(Graph.array(g));
+      handedOut.put(copy.data(), Boolean.TRUE);
+      g = Graph.record("clone", copy, (gg, n) -> new Tensor[] {gg}, g);
+    }
+    t.setGrad(g);
+  }
+
+  /** Tensors of {@code order} from which some wanted tensor can be reached (inputs come before their users). */
+  private static IdentityHashMap<Tensor, Boolean> reachingWanted(List<Tensor> order, IdentityHashMap<Tensor, Tensor> wanted) {
+    IdentityHashMap<Tensor, Boolean> reaches = new IdentityHashMap<>();
+    for (Tensor t : order) {
+      boolean r = wanted.containsKey(t);
+      Node node = t.gradFn();
+      if (!r && node != null) {
+        for (Tensor in : node.inputs()) {
+          if (reaches.containsKey(in)) {
+            r = true;
+            break;
+          }
+        }
+      }
+      if (r) reaches.put(t, Boolean.TRUE);
+    }
+    return reaches;
   }
 
   /** Post-order DFS with an explicit stack: inputs come before the tensors computed from them. */
-  private static List<Tensor> topologicalOrder(Tensor root) {
+  private static List<Tensor> topologicalOrder(List<Tensor> roots) {
     List<Tensor> order = new ArrayList<>();
     IdentityHashMap<Tensor, Boolean> seen = new IdentityHashMap<>();
     ArrayDeque<Tensor> stack = new ArrayDeque<>();
     ArrayDeque<int[]> next = new ArrayDeque<>();
-    seen.put(root, Boolean.TRUE);
-    stack.push(root);
-    next.push(new int[] {0});
+    for (Tensor root : roots) {
+      if (seen.put(root, Boolean.TRUE) != null) continue;
+      stack.push(root);
+      next.push(new int[] {0});
+      visit(order, seen, stack, next);
+    }
+    return order;
+  }
+
+  private static void visit(List<Tensor> order, IdentityHashMap<Tensor, Boolean> seen, ArrayDeque<Tensor> stack,
+                            ArrayDeque<int[]> next) {
     while (!stack.isEmpty()) {
       Tensor t = stack.peek();
       int[] cursor = next.peek();
@@ -101,7 +233,6 @@ public final class BackwardEngine {
         order.add(t);
       }
     }
-    return order;
   }
 
   private static void check(Node node, Tensor input, Tensor grad) {

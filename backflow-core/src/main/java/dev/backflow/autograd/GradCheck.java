@@ -1,7 +1,9 @@
 package dev.backflow.autograd;
 
 import dev.backflow.tensor.Tensor;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.Function;
 
@@ -95,6 +97,113 @@ public final class GradCheck {
     return new Result(maxAbs, maxRel, worst);
   }
 
+  /** {@link #gradgradcheck(Function, double, Tensor...)} with the default step. */
+  public static Result gradgradcheck(Function<Tensor[], Tensor> f, Tensor... inputs) {
+    return gradgradcheck(f, 1e-2, inputs);
+  }
+
+  /** Throws with the report when the worst relative error of the second derivatives exceeds {@code relTol}. */
+  public static Result assertGradGradPasses(double relTol, Function<Tensor[], Tensor> f, Tensor... inputs) {
+    Result r = gradgradcheck(f, inputs);
+    if (!r.passes(relTol)) throw new AssertionError("gradgradcheck failed (tolerance " + relTol + "): " + r);
+    return r;
+  }
+
+  /**
+   * Checks second derivatives (a gradient of a gradient, createGraph) against central finite differences of
+   * the first-order gradient, as PyTorch's gradgradcheck. With L = Σ r·f(x), r a fixed random output
+   * gradient, and M = Σ_i Σ v_i·(dL/dx_i), v fixed random weights, one double backward gives dM/dx_i and
+   * dM/dr exactly; each element is then nudged by ±eps and M recomputed from an ordinary first-order
+   * backward. The result has one entry per input that requires grad, in order, then one for r (the
+   * output gradient: differentiable rules must be differentiable in it too). Sums are formed in double.
+   */
+  public static Result gradgradcheck(Function<Tensor[], Tensor> f, double eps, Tensor... inputs) {
+    Tensor[] leaves = new Tensor[inputs.length];
+    List<Integer> vars = new ArrayList<>();
+    for (int i = 0; i < inputs.length; i++) {
+      leaves[i] = Tensor.of(inputs[i].toArray(), inputs[i].shape()).requiresGrad(inputs[i].requiresGrad());
+      if (inputs[i].requiresGrad()) vars.add(i);
+    }
+    Tensor out = f.apply(leaves);
+    float[] rw = projection(out.numel(), 12345);
+    Tensor r = Tensor.of(rw, out.shape()).requiresGrad(true);
+    float[][] v = new float[inputs.length][];
+    for (int i : vars) v[i] = projection(inputs[i].numel(), 777 + i);
+
+    // analytic: dM/d(inputs and r) by a backward through the recorded backward pass
+    Tensor[] differentiated = new Tensor[vars.size() + 1];
+    for (int k = 0; k < vars.size(); k++) differentiated[k] = leaves[vars.get(k)];
+    differentiated[vars.size()] = r;
+    float[][] analytic = new float[differentiated.length][];
+    Tensor[] grads = out.requiresGrad()
+        ? Autograd.grad(new Tensor[] {out}, Arrays.copyOf(differentiated, vars.size()), new Tensor[] {r}, true, true, true)
+        : new Tensor[vars.size()];
+    Tensor m = null;
+    for (int k = 0; k < vars.size(); k++) {
+      if (grads[k] == null || !grads[k].requiresGrad()) continue;
+      Tensor term = grads[k].mul(Tensor.of(v[vars.get(k)], grads[k].shape())).sum();
+      m = m == null ? term : m.add(term);
+    }
+    Tensor[] second = m == null ? new Tensor[differentiated.length]
+        : Autograd.grad(new Tensor[] {m}, differentiated, null, false, false, true);
+    for (int k = 0; k < differentiated.length; k++) {
+      analytic[k] = second[k] == null ? new float[differentiated[k].numel()] : second[k].toArray();
+    }
+
+    // numeric: central differences of M, each M from a fresh first-order backward
+    int n = differentiated.length;
+    double[] maxAbs = new double[n], maxRel = new double[n];
+    String[] worst = new String[n];
+    Arrays.fill(worst, "");
+    double scale = 0;
+    for (float[] a : analytic) for (float x : a) scale = Math.max(scale, Math.abs(x));
+    for (int k = 0; k < n; k++) {
+      float[] base = k < vars.size() ? leaves[vars.get(k)].toArray() : rw;
+      for (int j = 0; j < base.length; j++) {
+        double step = eps * Math.max(1.0, Math.abs(base[j]));
+        float up = (float) (base[j] + step), down = (float) (base[j] - step);
+        double plus = firstOrderProjection(f, leaves, vars, v, rw, k, j, up);
+        double minus = firstOrderProjection(f, leaves, vars, v, rw, k, j, down);
+        double numeric = (plus - minus) / ((double) up - (double) down);
+        double abs = Math.abs(numeric - analytic[k][j]);
+        double rel = abs / Math.max(Math.max(Math.abs(numeric), Math.abs(analytic[k][j])), Math.max(1e-3, 1e-2 * scale));
+        if (rel > maxRel[k]) {
+          maxRel[k] = rel;
+          worst[k] = (k < vars.size() ? "" : "(output gradient) ") + "at element " + j + ": analytic " + analytic[k][j]
+              + ", numeric " + (float) numeric;
+        }
+        maxAbs[k] = Math.max(maxAbs[k], abs);
+      }
+    }
+    return new Result(maxAbs, maxRel, worst);
+  }
+
+  /** M = Σ_i Σ v_i·(dL/dx_i) with L = Σ r·f(x), element j of variable k moved to {@code value}. */
+  private static double firstOrderProjection(Function<Tensor[], Tensor> f, Tensor[] leaves, List<Integer> vars, float[][] v,
+                                             float[] rw, int k, int j, float value) {
+    Tensor[] args = new Tensor[leaves.length];
+    for (int i = 0; i < leaves.length; i++) {
+      float[] data = leaves[i].toArray();
+      if (k < vars.size() && vars.get(k) == i) data[j] = value;
+      args[i] = Tensor.of(data, leaves[i].shape()).requiresGrad(leaves[i].requiresGrad());
+    }
+    float[] r = rw.clone();
+    if (k == vars.size()) r[j] = value;
+    Tensor out = f.apply(args);
+    if (!out.requiresGrad()) return 0;
+    Tensor[] xs = new Tensor[vars.size()];
+    for (int q = 0; q < xs.length; q++) xs[q] = args[vars.get(q)];
+    Tensor[] grads = Autograd.grad(new Tensor[] {out}, xs, new Tensor[] {Tensor.of(r, out.shape())}, false, false, true);
+    double sum = 0;
+    for (int q = 0; q < xs.length; q++) {
+      if (grads[q] == null) continue;
+      float[] gq = grads[q].toArray();
+      float[] vq = v[vars.get(q)];
+      for (int e = 0; e < gq.length; e++) sum += (double) gq[e] * vq[e];
+    }
+    return sum;
+  }
+
   private static double evaluate(Function<Tensor[], Tensor> f, Tensor[] leaves, int i, float[] base, int j,
                                  float value, float[] weights) {
     float[] moved = base.clone();
@@ -112,7 +221,11 @@ public final class GradCheck {
 
   /** Fixed pseudo-random weights in [0.5, 1.5) with random signs: no symmetric cancellation hides an error. */
   private static float[] projection(int n) {
-    SplittableRandom rng = new SplittableRandom(12345);
+    return projection(n, 12345);
+  }
+
+  private static float[] projection(int n, long seed) {
+    SplittableRandom rng = new SplittableRandom(seed);
     float[] w = new float[n];
     for (int k = 0; k < n; k++) w[k] = (float) ((0.5 + rng.nextDouble()) * (rng.nextBoolean() ? 1 : -1));
     return w;

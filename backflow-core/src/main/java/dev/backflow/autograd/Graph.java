@@ -45,6 +45,17 @@ public final class Graph {
     return access().wrap(value);
   }
 
+  /**
+   * Called by a backward rule that has only a first-order kernel: under createGraph (grad mode on inside a
+   * backward pass) it fails by name instead of returning a gradient that silently cannot be differentiated.
+   */
+  public static void requireFirstOrder(String opName) {
+    if (Autograd.isGradEnabled()) {
+      throw new UnsupportedOperationException(opName + ": its backward rule is a first-order kernel only, so its "
+          + "gradient cannot be differentiated again (createGraph); use the composite of primitive ops instead");
+    }
+  }
+
   /** The backend array behind {@code t} (shared storage), for ops and kernels. */
   public static NdArray array(Tensor t) {
     return access().array(t);

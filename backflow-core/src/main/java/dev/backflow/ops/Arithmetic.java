@@ -81,14 +81,14 @@ public final class Arithmetic {
   // d(sqrt x)/dx = 1 / (2 sqrt x)
   public static Tensor sqrt(Tensor x) {
     Tensor[] out = new Tensor[1];
-    out[0] = unary("sqrt", SQRT, x, 0, 0, (g, n) -> new Tensor[] {g.div(out[0].detach()).mul(0.5f)});
+    out[0] = unary("sqrt", SQRT, x, 0, 0, (g, n) -> new Tensor[] {g.div(out[0]).mul(0.5f)});
     return out[0];
   }
 
   // d(e^x)/dx = e^x
   public static Tensor exp(Tensor x) {
     Tensor[] out = new Tensor[1];
-    out[0] = unary("exp", EXP, x, 0, 0, (g, n) -> new Tensor[] {g.mul(out[0].detach())});
+    out[0] = unary("exp", EXP, x, 0, 0, (g, n) -> new Tensor[] {g.mul(out[0])});
     return out[0];
   }
 

@@ -1,5 +1,6 @@
 package dev.backflow.ops;
 
+import dev.backflow.autograd.Autograd;
 import dev.backflow.autograd.Graph;
 import dev.backflow.backend.Backends;
 import dev.backflow.backend.NdArray;
@@ -16,6 +17,7 @@ public final class Attention {
     NdArray[] r = Backends.current().attention().attention(Graph.array(q), Graph.array(k), Graph.array(v), scale, causal);
     NdArray weights = r[1];
     return Graph.record("scaledDotProductAttention", r[0], (g, need) -> {
+      if (Autograd.isGradEnabled()) return differentiableGrads(g, q, k, v, scale, causal);
       NdArray[] grads = Backends.current().attention().attentionBackward(Graph.array(g), Graph.array(q), Graph.array(k), Graph.array(v), weights, scale, causal);
       return new Tensor[] {Graph.constant(grads[0]), Graph.constant(grads[1]), Graph.constant(grads[2])};
     }, q, k, v);
@@ -31,7 +33,38 @@ public final class Attention {
     float scale = (float) (1 / Math.sqrt(qkv.shape(2) / 3 / heads));
     NdArray[] r = Backends.current().attention().selfAttention(Graph.array(qkv), heads, scale, causal);
     NdArray weights = r[1];
-    return Graph.record("selfAttention", r[0], (g, need) -> new Tensor[] {
-        Graph.constant(Backends.current().attention().selfAttentionBackward(Graph.array(g), Graph.array(qkv), weights, heads, scale, causal))}, qkv);
+    return Graph.record("selfAttention", r[0], (g, need) -> {
+      if (!Autograd.isGradEnabled()) {
+        return new Tensor[] {Graph.constant(Backends.current().attention().selfAttentionBackward(Graph.array(g), Graph.array(qkv), weights, heads, scale, causal))};
+      }
+      int b = qkv.shape(0), t = qkv.shape(1), c = qkv.shape(2) / 3;
+      Tensor[] qkvHeads = new Tensor[3];
+      for (int i = 0; i < 3; i++) qkvHeads[i] = qkv.narrow(2, i * c, c).reshape(b, t, heads, c / heads).permute(0, 2, 1, 3);
+      Tensor gHeads = g.reshape(b, t, heads, c / heads).permute(0, 2, 1, 3);
+      Tensor[] d = differentiableGrads(gHeads, qkvHeads[0], qkvHeads[1], qkvHeads[2], scale, causal);
+      for (int i = 0; i < 3; i++) d[i] = d[i].permute(0, 2, 1, 3).reshape(b, t, c);
+      return new Tensor[] {Tensor.cat(2, d)};
+    }, qkv);
+  }
+
+  /**
+   * The backward pass in tensor ops, for createGraph (the fused kernel's is first-order only): with P
+   * recomputed from Q and K, dV = Pᵀ G, dS = P ⊙ (G Vᵀ - rowsum(G Vᵀ ⊙ P)), dQ = dS K s, dK = dSᵀ Q s.
+   */
+  private static Tensor[] differentiableGrads(Tensor g, Tensor q, Tensor k, Tensor v, float scale, boolean causal) {
+    Tensor scores = q.matmul(k.mT()).mul(scale);
+    if (causal) {
+      int tq = q.shape(-2), tk = k.shape(-2);
+      float[] mask = new float[tq * tk];
+      for (int i = 0; i < tq; i++) for (int j = i + 1; j < tk; j++) mask[i * tk + j] = Float.NEGATIVE_INFINITY;
+      scores = scores.add(Tensor.of(mask, tq, tk));
+    }
+    Tensor p = scores.softmax(-1);
+    Tensor dp = g.matmul(v.mT());
+    Tensor ds = p.mul(dp.sub(dp.mul(p).sum(new int[] {-1}, true)));
+    return new Tensor[] {
+        ds.matmul(k).mul(scale).sumTo(q.shape()),
+        ds.mT().matmul(q).mul(scale).sumTo(k.shape()),
+        p.mT().matmul(g).sumTo(v.shape())};
   }
 }

@@ -53,10 +53,38 @@ public final class Convolutions {
     // The bias is added inside the kernel, per output plane while it is in cache; its gradient sums G over N, H, W.
     NdArray value = b().convolution().conv2d(Graph.array(x), Graph.array(w), bias == null ? null : Graph.array(bias), spec);
     BackwardFn back = (g, n) -> new Tensor[] {
-        n[0] ? Graph.constant(b().convolution().conv2dBackwardInput(Graph.array(g), Graph.array(w), xs, spec)) : null,
-        n[1] ? Graph.constant(b().convolution().conv2dBackwardWeight(Graph.array(g), Graph.array(x), ws, spec)) : null,
+        n[0] ? inputGrad(g, w, xs, spec) : null,
+        n[1] ? weightGrad(g, x, ws, spec) : null,
         n.length > 2 && n[2] ? g.sum(new int[] {0, 2, 3}, false) : null};
     return bias == null ? Graph.record("conv2d", value, back, x, w) : Graph.record("conv2d", value, back, x, w, bias);
+  }
+
+  // The two gradient kernels as ops, so that a gradient of a gradient exists. Both are bilinear, and since
+  // <conv(x, W), G> = <x, dX(G, W)> = <dW(G, x), W>, each one's derivative is one of the other two:
+  // dX(G, W) contracted with GG (x's shape): in G, conv(GG, W); in W, dW(G, GG).
+  private static Tensor inputGrad(Tensor g, Tensor w, int[] xs, Conv2dSpec spec) {
+    int[] ws = w.shape();
+    return Graph.record("conv2dBackwardInput", b().convolution().conv2dBackwardInput(Graph.array(g), Graph.array(w), xs, spec),
+        (gg, n) -> new Tensor[] {
+            n[0] ? convolve(gg, w, spec) : null,
+            n[1] ? weightGrad(g, gg, ws, spec) : null}, g, w);
+  }
+
+  // dW(G, x) contracted with GG (W's shape): in G, conv(x, GG); in x, dX(G, GG).
+  private static Tensor weightGrad(Tensor g, Tensor x, int[] ws, Conv2dSpec spec) {
+    int[] xs = x.shape();
+    return Graph.record("conv2dBackwardWeight", b().convolution().conv2dBackwardWeight(Graph.array(g), Graph.array(x), ws, spec),
+        (gg, n) -> new Tensor[] {
+            n[0] ? convolve(x, gg, spec) : null,
+            n[1] ? inputGrad(g, gg, xs, spec) : null}, g, x);
+  }
+
+  // conv2d without bias or argument checks (shapes come from a convolution already checked)
+  private static Tensor convolve(Tensor x, Tensor w, Conv2dSpec spec) {
+    int[] xs = x.shape(), ws = w.shape();
+    return Graph.record("conv2d", b().convolution().conv2d(Graph.array(x), Graph.array(w), null, spec), (g, n) -> new Tensor[] {
+        n[0] ? inputGrad(g, w, xs, spec) : null,
+        n[1] ? weightGrad(g, x, ws, spec) : null}, x, w);
   }
 
   public static Tensor maxPool2d(Tensor x, int kernel) {
@@ -68,8 +96,23 @@ public final class Convolutions {
     Pool2dSpec spec = poolSpec("maxPool2d", x, kernel, stride, padding, dilation, true);
     PoolResult r = b().pooling().maxPool2d(Graph.array(x), spec);
     int[] xs = x.shape();
-    return Graph.record("maxPool2d", r.values(),
-        (g, n) -> new Tensor[] {Graph.constant(b().pooling().maxPool2dBackward(Graph.array(g), r.argmax(), xs))}, x);
+    return Graph.record("maxPool2d", r.values(), (g, n) -> new Tensor[] {maxPoolGrad(g, r.argmax(), xs)}, x);
+  }
+
+  // Scatters g to the window maxima; linear in g, so its own gradient gathers gg back from those positions
+  // (and the second derivative in x is 0 almost everywhere).
+  private static Tensor maxPoolGrad(Tensor g, int[] argmax, int[] xs) {
+    return Graph.record("maxPool2dBackward", b().pooling().maxPool2dBackward(Graph.array(g), argmax, xs), (gg, n) -> {
+      float[] at = new float[argmax.length], keep = new float[argmax.length];
+      boolean padOnly = false;
+      for (int i = 0; i < argmax.length; i++) {
+        at[i] = Math.max(argmax[i], 0);
+        keep[i] = argmax[i] >= 0 ? 1f : 0f;
+        padOnly |= argmax[i] < 0;
+      }
+      Tensor picked = gg.reshape(-1).gather(0, Tensor.of(at)).reshape(g.shape());
+      return new Tensor[] {padOnly ? picked.mul(Tensor.of(keep, g.shape())) : picked};
+    }, g);
   }
 
   public static Tensor avgPool2d(Tensor x, int kernel) {
@@ -79,9 +122,19 @@ public final class Convolutions {
   // each input element receives the window-averaged gradient of every window that covers it
   public static Tensor avgPool2d(Tensor x, int kernel, int stride, int padding, boolean countIncludePad) {
     Pool2dSpec spec = poolSpec("avgPool2d", x, kernel, stride, padding, 1, countIncludePad);
+    return avgPool(x, spec);
+  }
+
+  private static Tensor avgPool(Tensor x, Pool2dSpec spec) {
     int[] xs = x.shape();
     return Graph.record("avgPool2d", b().pooling().avgPool2d(Graph.array(x), spec),
-        (g, n) -> new Tensor[] {Graph.constant(b().pooling().avgPool2dBackward(Graph.array(g), xs, spec))}, x);
+        (g, n) -> new Tensor[] {avgPoolGrad(g, xs, spec)}, x);
+  }
+
+  // Spreads g over the windows; linear, and its adjoint is average pooling itself.
+  private static Tensor avgPoolGrad(Tensor g, int[] xs, Pool2dSpec spec) {
+    return Graph.record("avgPool2dBackward", b().pooling().avgPool2dBackward(Graph.array(g), xs, spec),
+        (gg, n) -> new Tensor[] {avgPool(gg, spec)}, g);
   }
 
   private static Pool2dSpec poolSpec(String op, Tensor x, int kernel, int stride, int padding, int dilation,

@@ -20,7 +20,19 @@ public final class Indexing {
     int[] shape = x.shape();
     int[] idx = index.clone();
     return Graph.record("indexSelect", b().indexing().indexSelect(Graph.array(x), d, idx),
-        (g, n) -> new Tensor[] {Graph.constant(b().indexing().indexAdd(shape, d, idx, Graph.array(g)))}, x);
+        (g, n) -> new Tensor[] {indexAdd(g, shape, d, idx)}, x);
+  }
+
+  // The scatter that is indexSelect's gradient, as an op: linear in g, and its adjoint is indexSelect.
+  private static Tensor indexAdd(Tensor g, int[] shape, int d, int[] idx) {
+    return Graph.record("indexAdd", b().indexing().indexAdd(shape, d, idx, Graph.array(g)),
+        (gg, n) -> new Tensor[] {indexSelect(gg, d, idx)}, g);
+  }
+
+  // gather's gradient, as an op: linear in g, and its adjoint is gather with the same index.
+  private static Tensor scatterAdd(Tensor g, int[] shape, int d, Tensor idx) {
+    return Graph.record("scatterAdd", b().indexing().scatterAdd(shape, d, Graph.array(idx), Graph.array(g)),
+        (gg, n) -> new Tensor[] {gg.gather(d, idx)}, g);
   }
 
   public static Tensor indexSelect(Tensor x, int dim, Tensor index) {
@@ -41,7 +53,7 @@ public final class Indexing {
     int[] shape = x.shape();
     Tensor idx = index.detach();
     return Graph.record("gather", b().indexing().gather(Graph.array(x), d, Graph.array(idx)),
-        (g, n) -> new Tensor[] {Graph.constant(b().indexing().scatterAdd(shape, d, Graph.array(idx), Graph.array(g))), null}, x, index);
+        (g, n) -> new Tensor[] {scatterAdd(g, shape, d, idx), null}, x, index);
   }
 
   /** Rows of {@code weight} [vocab, dim] at the given indices: the result has shape indices.shape + [dim]. */

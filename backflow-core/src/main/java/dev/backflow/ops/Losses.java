@@ -1,5 +1,6 @@
 package dev.backflow.ops;
 
+import dev.backflow.autograd.Autograd;
 import dev.backflow.autograd.Graph;
 import static dev.backflow.backend.UnaryOp.SIGMOID;
 
@@ -57,9 +58,15 @@ public final class Losses {
     Tensor log1mP = pv.rsub(1f).log().clamp(-100f, Float.MAX_VALUE);
     Tensor value = t.mul(logP).add(t.rsub(1f).mul(log1mP)).neg();
     // PyTorch's rule, finite even at p = 0 or 1: dL/dp = (p - t) / max(p(1 - p), 1e-12); dL/dt = log(1-p) - log(p).
-    Tensor perElement = Graph.record("binaryCrossEntropy", Graph.array(value), (g, n) -> new Tensor[] {
-        n[0] ? g.mul(pv.sub(t).div(pv.mul(pv.rsub(1f)).maximum(Tensor.scalar(1e-12f)))) : null,
-        n[1] ? g.mul(log1mP.sub(logP)) : null}, p, target);
+    Tensor perElement = Graph.record("binaryCrossEntropy", Graph.array(value), (g, n) -> {
+      // Under createGraph the rule is written in the live p and target, so that it is differentiable in them.
+      boolean live = Autograd.isGradEnabled();
+      Tensor pp = live ? p : pv, tt = live ? target : t;
+      return new Tensor[] {
+          n[0] ? g.mul(pp.sub(tt).div(pp.mul(pp.rsub(1f)).maximum(Tensor.scalar(1e-12f)))) : null,
+          n[1] ? g.mul(live ? pp.rsub(1f).log().clamp(-100f, Float.MAX_VALUE).sub(pp.log().clamp(-100f, Float.MAX_VALUE))
+              : log1mP.sub(logP)) : null};
+    }, p, target);
     return reduce(perElement, reduction);
   }
 
@@ -75,9 +82,14 @@ public final class Losses {
     sameShape("binaryCrossEntropyWithLogits", logits, target);
     Tensor x = logits.detach(), t = target.detach();
     Tensor value = x.relu().sub(x.mul(t)).add(x.abs().neg().softplus());
-    Tensor perElement = Graph.record("binaryCrossEntropyWithLogits", Graph.array(value), (g, n) -> new Tensor[] {
-        n[0] ? g.mul(Graph.constant(Backends.current().elementwise().unary(SIGMOID, Graph.array(x), 0, 0)).sub(t)) : null,
-        n[1] ? g.mul(x).neg() : null}, logits, target);
+    Tensor perElement = Graph.record("binaryCrossEntropyWithLogits", Graph.array(value), (g, n) -> {
+      if (Autograd.isGradEnabled()) {
+        return new Tensor[] {n[0] ? g.mul(logits.sigmoid().sub(target)) : null, n[1] ? g.mul(logits).neg() : null};
+      }
+      return new Tensor[] {
+          n[0] ? g.mul(Graph.constant(Backends.current().elementwise().unary(SIGMOID, Graph.array(x), 0, 0)).sub(t)) : null,
+          n[1] ? g.mul(x).neg() : null};
+    }, logits, target);
     return reduce(perElement, reduction);
   }
 
@@ -126,8 +138,22 @@ public final class Losses {
     int[] t = targets.clone();
     dev.backflow.backend.NdArray[] r = dev.backflow.backend.Backends.current().losses().crossEntropy(Graph.array(logits), t, ignoreIndex);
     dev.backflow.backend.NdArray probs = r[1];
-    return Graph.record("crossEntropy", r[0], (g, need) -> new Tensor[] {
-        Graph.constant(dev.backflow.backend.Backends.current().losses().crossEntropyBackward(probs, t, ignoreIndex, Graph.array(g)))}, logits);
+    return Graph.record("crossEntropy", r[0], (g, need) -> {
+      if (!Autograd.isGradEnabled()) {
+        return new Tensor[] {Graph.constant(dev.backflow.backend.Backends.current().losses().crossEntropyBackward(probs, t, ignoreIndex, Graph.array(g)))};
+      }
+      // createGraph: the same (softmax(x) - onehot(t)) g / n in tensor ops, differentiable in x and g
+      float[] onehot = new float[rows * classes], keep = new float[rows];
+      int counted = 0;
+      for (int i = 0; i < rows; i++) {
+        if (t[i] == ignoreIndex) continue;
+        onehot[i * classes + t[i]] = 1f;
+        keep[i] = 1f;
+        counted++;
+      }
+      return new Tensor[] {logits.softmax(1).sub(Tensor.of(onehot, rows, classes)).mul(Tensor.of(keep, rows, 1))
+          .mul(g.div((float) counted))};
+    }, logits);
   }
 
   /** Negative log-likelihood of log-probabilities [N, C] against class indices. */

@@ -1,5 +1,6 @@
 package dev.backflow.ops;
 
+import dev.backflow.autograd.Autograd;
 import dev.backflow.autograd.Graph;
 import dev.backflow.backend.Backends;
 import dev.backflow.backend.NdArray;
@@ -28,11 +29,36 @@ public final class Normalization {
     Tensor[] inputs = weight == null && bias == null ? new Tensor[] {x}
         : weight == null ? new Tensor[] {x, bias} : bias == null ? new Tensor[] {x, weight} : new Tensor[] {x, weight, bias};
     return Graph.record("layerNorm", r[0], (g, need) -> {
-      NdArray[] grads = Backends.current().normalization().layerNormBackward(Graph.array(g), Graph.array(x), mean, rstd, gamma);
-      Tensor dx = Graph.constant(grads[0]), dw = Graph.constant(grads[1]), db = Graph.constant(grads[2]);
+      Tensor dx, dw, db;
+      if (Autograd.isGradEnabled()) {
+        Tensor[] grads = differentiableGrads(g, x, weight, eps);
+        dx = grads[0];
+        dw = grads[1];
+        db = grads[2];
+      } else {
+        NdArray[] grads = Backends.current().normalization().layerNormBackward(Graph.array(g), Graph.array(x), mean, rstd, gamma);
+        dx = Graph.constant(grads[0]);
+        dw = Graph.constant(grads[1]);
+        db = Graph.constant(grads[2]);
+      }
       if (inputs.length == 1) return new Tensor[] {dx};
       if (inputs.length == 3) return new Tensor[] {dx, dw, db};
       return new Tensor[] {dx, weight == null ? db : dw};
     }, inputs);
+  }
+
+  /**
+   * The same gradients in tensor ops, for createGraph (the fused kernel's are first-order only), with the
+   * statistics recomputed from x so that their dependence on x is differentiated too.
+   */
+  private static Tensor[] differentiableGrads(Tensor g, Tensor x, Tensor weight, float eps) {
+    int[] last = {-1};
+    int d = x.shape(-1);
+    Tensor centered = x.sub(x.mean(last, true));
+    Tensor rstd = centered.mul(centered).mean(last, true).add(eps).pow(-0.5f);
+    Tensor xHat = centered.mul(rstd);
+    Tensor gHat = weight == null ? g : g.mul(weight);
+    Tensor dx = rstd.mul(gHat.sub(gHat.mean(last, true)).sub(xHat.mul(gHat.mul(xHat).mean(last, true))));
+    return new Tensor[] {dx, g.mul(xHat).reshape(-1, d).sum(0), g.reshape(-1, d).sum(0)};
   }
 }

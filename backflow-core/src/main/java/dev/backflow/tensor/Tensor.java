@@ -355,6 +355,14 @@ public final class Tensor {
     BackwardEngine.run(this, seed, retainGraph);
   }
 
+  /**
+   * As backward(seed, retainGraph); with createGraph the pass records its own graph, so the gradients left
+   * in grad() require grad and can be differentiated again (seed null: ones, for a one-element tensor).
+   */
+  public void backward(Tensor seed, boolean retainGraph, boolean createGraph) {
+    BackwardEngine.run(this, seed, retainGraph, createGraph);
+  }
+
   /** The same values (shared storage) outside the graph. */
   public Tensor detach() {
     return new Tensor(array);
