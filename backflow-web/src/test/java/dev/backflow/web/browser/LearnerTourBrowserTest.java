@@ -441,6 +441,16 @@ class LearnerTourBrowserTest {
   // ---- 10: the phone -----------------------------------------------------------------------------------------
 
   @Test
+  void onADesktopNoControlOrChartOverlapsAnother() {
+    for (String view : new String[] {"playground", "stepper", "graph"}) {
+      open("view=" + view + "&dataset=spirals&layers=6,6&act=tanh,tanh");
+      if (view.equals("stepper")) next();
+      if (view.equals("graph")) waitUntil(d -> !d.findElements(By.cssSelector("[data-label='sigmoid']")).isEmpty(), "the graph is drawn");
+      assertEquals(List.of(), layoutProblems(), view + " at 1400×900");
+    }
+  }
+
+  @Test
   void onAPhoneEveryViewFitsTheScreenWithoutOverlap() throws Exception {
     phone();
     open("view=playground&dataset=spirals&layers=6,6&act=tanh,tanh");
