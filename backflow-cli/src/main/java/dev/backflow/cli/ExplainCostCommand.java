@@ -33,6 +33,10 @@ final class ExplainCostCommand implements Callable<Integer> {
   @Option(names = "--seed", description = "seed of the weights and the batch; default: ${DEFAULT-VALUE}")
   long seed = 0;
 
+  @Option(names = "--threads", description = "kernel threads (default: all cores); 1 keeps the times steady on a machine"
+      + " shared with other work, where threads that wait for each other lose their turns")
+  Integer threads;
+
   @Override
   public Integer call() throws Exception {
     long smallest = GradientCost.ladder().get(0).parameters();
@@ -40,6 +44,10 @@ final class ExplainCostCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--max-parameters must be at least " + smallest + " (the smallest network), got " + maxParameters);
     }
     if (!(budget > 0) || !Double.isFinite(budget)) throw new IllegalArgumentException("--budget must be a positive number of seconds, got " + budget);
+    if (threads != null) {
+      if (threads < 1) throw new IllegalArgumentException("--threads must be at least 1, got " + threads);
+      dev.backflow.backend.cpu.Parallel.setThreads(threads);
+    }
     PrintWriter o = spec.commandLine().getOut();
     Files.createDirectories(out);
     o.println("timing finite differences and backprop on " + GradientCost.ladder().stream()
@@ -50,7 +58,8 @@ final class ExplainCostCommand implements Callable<Integer> {
     Path cost = out.resolve("cost.png"), epsilon = out.resolve("epsilon.png");
     CostCharts.cost(study, cost);
     CostCharts.epsilon(sweep, epsilon);
-    String report = GradientCost.report(study) + "chart: " + cost + "\n\n" + GradientCost.epsilonReport(sweep) + "chart: " + epsilon + "\n";
+    String report = GradientCost.report(study).replaceFirst("\\. Date: ",
+        ", " + dev.backflow.backend.cpu.Parallel.threads() + " kernel thread(s). Date: ") + "chart: " + cost + "\n\n" + GradientCost.epsilonReport(sweep) + "chart: " + epsilon + "\n";
     Files.writeString(out.resolve("report.txt"), report, StandardCharsets.UTF_8);
     o.print(report);
     o.printf("report: %s%n", out.resolve("report.txt"));
