@@ -1,15 +1,22 @@
 package dev.backflow.data;
 
+import java.lang.ref.WeakReference;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Mini-batches over a dataset, as torch.utils.data.DataLoader: optional shuffling from a seed (a new
  * permutation each epoch, derived from the seed and the epoch number, so a resumed run sees the same
  * order), drop-last, and background prefetch of the next batches on a daemon thread so batch assembly
  * overlaps the training step.
+ *
+ * <p>An epoch counts when its iteration runs to the end: {@code loader.iterator().next()} (a look at one
+ * batch) neither moves the loader to the next epoch's order nor starts a thread, and an iterator left
+ * half-way replays that epoch's order the next time. The prefetch thread starts at the second batch and
+ * ends with its epoch, or soon after its iterator is dropped.
  */
 public final class DataLoader implements Iterable<Batch> {
   private final Dataset dataset;
@@ -44,27 +51,35 @@ public final class DataLoader implements Iterable<Batch> {
     return dataset;
   }
 
-  /** The epoch the next iteration will shuffle for (set it when resuming). */
-  public void setEpoch(int epoch) {
+  /**
+   * The epoch the next iteration will shuffle for (set it when resuming).
+   *
+   * @param epoch the number of epochs already done
+   */
+  public synchronized void setEpoch(int epoch) {
     this.epoch = epoch;
   }
 
-  public int epoch() {
+  /**
+   * The epoch the next iteration will shuffle for: the epochs run to the end so far, plus {@link #setEpoch}.
+   *
+   * @return the epoch number, from 0
+   */
+  public synchronized int epoch() {
     return epoch;
   }
 
-  /** The example order of the next epoch. */
-  private int[] nextOrder() {
-    int n = dataset.size();
-    int[] order = shuffle ? EpochOrder.permutation(seed, epoch, n) : EpochOrder.identity(n);
-    epoch++;
-    return order;
-  }
-
-  /** Each call is one epoch. */
+  /**
+   * One epoch: the batches in the order of epoch {@link #epoch()}; running it to the end moves the loader
+   * to the next epoch.
+   *
+   * @return an iterator over this epoch's batches
+   */
   @Override
   public Iterator<Batch> iterator() {
-    int[] order = nextOrder();
+    int thisEpoch = epoch();
+    int n = dataset.size();
+    int[] order = shuffle ? EpochOrder.permutation(seed, thisEpoch, n) : EpochOrder.identity(n);
     int batches = batchesPerEpoch();
     Iterator<Batch> direct = new Iterator<>() {
       int next;
@@ -82,37 +97,89 @@ public final class DataLoader implements Iterable<Batch> {
         return dataset.batch(java.util.Arrays.copyOfRange(order, from, to));
       }
     };
-    return prefetch == 0 ? direct : new Prefetching(direct, prefetch);
+    Iterator<Batch> batchesOut = prefetch == 0 ? direct : new Prefetching(direct, prefetch);
+    // counted on the consumer's side: the epoch is done when its last batch has been taken
+    return new Iterator<>() {
+      boolean counted;
+
+      @Override
+      public boolean hasNext() {
+        boolean more = batchesOut.hasNext();
+        if (!more && !counted) {
+          counted = true;
+          synchronized (DataLoader.this) {
+            if (epoch == thisEpoch) epoch = thisEpoch + 1;
+          }
+        }
+        return more;
+      }
+
+      @Override
+      public Batch next() {
+        if (!hasNext()) throw new NoSuchElementException();
+        return batchesOut.next();
+      }
+    };
   }
 
-  /** Runs the source iterator on a daemon thread, {@code depth} batches ahead. */
+  /**
+   * Runs the source iterator on a daemon thread, {@code depth} batches ahead. The first batch is made on
+   * the caller's thread and the thread starts at the second, so a look at one batch starts none; the
+   * thread holds its consumer weakly and ends once the consumer is unreachable.
+   */
   private static final class Prefetching implements Iterator<Batch> {
     private static final Object END = new Object();
-    private final BlockingQueue<Object> queue;
+    private final Iterator<Batch> source;
+    private final int depth;
+    private BlockingQueue<Object> queue;
+    private boolean firstServed;
     private Object head;
 
     Prefetching(Iterator<Batch> source, int depth) {
+      this.source = source;
+      this.depth = depth;
+    }
+
+    private void start() {
       queue = new ArrayBlockingQueue<>(depth);
-      Thread t = new Thread(() -> {
-        try {
-          while (source.hasNext()) queue.put(source.next());
-          queue.put(END);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-          try {
-            queue.put(e);
-          } catch (InterruptedException ie) {
-            Thread.currentThread().interrupt();
-          }
-        }
-      }, "backflow-prefetch");
+      Thread t = new Thread(produce(source, queue, new WeakReference<>(this)), "backflow-prefetch");
       t.setDaemon(true);
       t.start();
     }
 
+    // static: the thread must not hold its consumer strongly, or an abandoned iterator would never be freed
+    private static Runnable produce(Iterator<Batch> source, BlockingQueue<Object> queue, WeakReference<Prefetching> owner) {
+      return () -> {
+        try {
+          while (source.hasNext()) {
+            if (!put(queue, source.next(), owner)) return;
+          }
+          put(queue, END, owner);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+          try {
+            put(queue, e, owner);
+          } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+          }
+        }
+      };
+    }
+
+    /** Waits for room; false once the consumer is gone. */
+    private static boolean put(BlockingQueue<Object> queue, Object item, WeakReference<Prefetching> owner)
+        throws InterruptedException {
+      while (!queue.offer(item, 100, TimeUnit.MILLISECONDS)) {
+        if (owner.get() == null) return false;
+      }
+      return true;
+    }
+
     @Override
     public boolean hasNext() {
+      if (!firstServed) return source.hasNext();
+      if (queue == null) start();
       if (head == null) {
         try {
           head = queue.take();
@@ -127,6 +194,11 @@ public final class DataLoader implements Iterable<Batch> {
 
     @Override
     public Batch next() {
+      if (!firstServed) {
+        if (!source.hasNext()) throw new NoSuchElementException();
+        firstServed = true;
+        return source.next();
+      }
       if (!hasNext()) throw new NoSuchElementException();
       Batch b = (Batch) head;
       head = null;

@@ -1,5 +1,7 @@
 package dev.backflow.optim;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.LongToDoubleFunction;
 
 /**
@@ -17,6 +19,29 @@ public final class LrScheduler {
     this.factor = factor;
     this.baseLrs = optimizer.paramGroups().stream().mapToDouble(ParamGroup::lr).toArray();
     apply();
+  }
+
+  /**
+   * lr · factor(step), as PyTorch's {@code LambdaLR(opt, lr_lambda)}: any schedule as a function of the
+   * step count (0 before the first {@link #step()}).
+   *
+   * <pre>{@code
+   * LrScheduler warm = LrScheduler.lambdaLr(opt, s -> Math.min(1.0, (s + 1) / 100.0));
+   * }</pre>
+   *
+   * @param opt the optimizer whose groups' learning rates are set (their current ones are the base)
+   * @param factor the multiplier of each group's base learning rate at a step
+   * @return a scheduler that has already applied factor(0)
+   */
+  public static LrScheduler lambdaLr(Optimizer opt, LongToDoubleFunction factor) {
+    if (factor == null) throw new IllegalArgumentException("lambdaLr: the factor function is null");
+    return new LrScheduler(opt, s -> {
+      double f = factor.applyAsDouble(s);
+      if (!(f >= 0) || !Double.isFinite(f)) {
+        throw new IllegalArgumentException("lambdaLr: the factor at step " + s + " is " + f + "; it must be a finite number >= 0");
+      }
+      return f;
+    });
   }
 
   /** lr · γ^⌊step / stepSize⌋ (StepLR). */
@@ -55,6 +80,7 @@ public final class LrScheduler {
     }
   }
 
+  /** Advances the schedule by one step (one batch or one epoch, as designed) and sets the new rates. */
   public void step() {
     step++;
     apply();
@@ -65,7 +91,32 @@ public final class LrScheduler {
     for (int i = 0; i < baseLrs.length; i++) optimizer.paramGroups().get(i).setLr(baseLrs[i] * f);
   }
 
+  /**
+   * The learning rate of the first group (see {@link #lastLr()} for all groups).
+   *
+   * @return the rate set by the last step
+   */
   public double currentLr() {
     return optimizer.paramGroups().get(0).lr();
+  }
+
+  /**
+   * The learning rate of each group as the last step set it, as PyTorch's {@code get_last_lr()}.
+   *
+   * @return one rate per parameter group, in group order
+   */
+  public List<Double> lastLr() {
+    List<Double> out = new ArrayList<>();
+    for (ParamGroup g : optimizer.paramGroups()) out.add(g.lr());
+    return List.copyOf(out);
+  }
+
+  /**
+   * The number of {@link #step()} calls so far, as PyTorch's {@code last_epoch}.
+   *
+   * @return the step count
+   */
+  public long stepCount() {
+    return step;
   }
 }
