@@ -53,6 +53,9 @@ public final class AllReduceTrainer {
   private int epoch;
   private long step;
   private GradientTask.FaultInjection fault;
+  private dev.backflow.optim.LrScheduler scheduler;
+  private java.nio.file.Path checkpointFile;
+  private java.util.function.Consumer<DataParallelTrainer.EpochStats> onEpoch;
 
   /** {@code model} and {@code optimizer} are the driver's copies (built by the factories), updated after every epoch. */
   public AllReduceTrainer(JavaSparkContext sc, ModelFactory modelFactory, OptimizerFactory optimizerFactory, TrainingLoss loss) {
@@ -90,6 +93,27 @@ public final class AllReduceTrainer {
     return this;
   }
 
+  /**
+   * Stepped on the driver's optimizer at the end of every epoch, as by {@code Trainer}; the next epoch's workers get
+   * its learning rates with the optimizer state. Build it over {@link #optimizer()}.
+   */
+  public AllReduceTrainer scheduler(dev.backflow.optim.LrScheduler s) {
+    this.scheduler = s;
+    return this;
+  }
+
+  /** Save model, optimizer state and progress to {@code file} (atomically) at the end of every epoch. */
+  public AllReduceTrainer checkpoint(java.nio.file.Path file) {
+    this.checkpointFile = file;
+    return this;
+  }
+
+  /** Called on the driver after every epoch with its training loss and accuracy. */
+  public AllReduceTrainer onEpoch(java.util.function.Consumer<DataParallelTrainer.EpochStats> listener) {
+    this.onEpoch = listener;
+    return this;
+  }
+
   /** Test hook: the first attempt of {@code partition}'s task fails at {@code step}. */
   AllReduceTrainer failFirstAttempt(long step, int partition) {
     this.fault = new GradientTask.FaultInjection(step, partition);
@@ -112,10 +136,14 @@ public final class AllReduceTrainer {
   record RankResult(int rank, double lossSum, long correct, long seen, float[] parameters, OptimizerSnapshot optimizer)
       implements Serializable {}
 
-  /** Trains until {@code epochs} epochs are complete; returns the mean training loss of each epoch run. */
-  public List<Double> fit(JavaRDD<Example> data, int epochs) {
-    JavaPairRDD<Long, Example> indexed = data.zipWithIndex().mapToPair(t -> new Tuple2<>(t._2, t._1))
-        .persist(StorageLevel.MEMORY_AND_DISK());
+  /** Trains until {@code epochs} epochs are complete; returns each epoch's training loss and accuracy. */
+  public List<DataParallelTrainer.EpochStats> fit(JavaRDD<Example> data, int epochs) throws IOException {
+    return fitIndexed(data.zipWithIndex().mapToPair(t -> new Tuple2<>(t._2, t._1)), epochs);
+  }
+
+  /** As {@link #fit}, for examples keyed by their dataset index 0..N-1 (as {@link SparkData} gives them). */
+  public List<DataParallelTrainer.EpochStats> fitIndexed(JavaPairRDD<Long, Example> examples, int epochs) throws IOException {
+    JavaPairRDD<Long, Example> indexed = examples.persist(StorageLevel.MEMORY_AND_DISK());
     try {
       int n = (int) indexed.count();
       int perEpoch = n / (workers * microBatch);
@@ -124,15 +152,64 @@ public final class AllReduceTrainer {
             + microBatch + " = " + workers * microBatch);
       }
       if (inputShape == null) inputShape = new int[] {indexed.first()._2.size()};
-      List<Double> losses = new ArrayList<>();
-      while (epoch < epochs) losses.add(runEpoch(indexed, n, perEpoch));
-      return losses;
+      List<DataParallelTrainer.EpochStats> history = new ArrayList<>();
+      while (epoch < epochs) {
+        long start = System.nanoTime();
+        List<RankResult> ranks = runEpoch(indexed, n, perEpoch);
+        double lossSum = 0;
+        long correct = 0, seen = 0;
+        for (RankResult r : ranks) {
+          lossSum += r.lossSum();
+          correct += r.correct();
+          seen += r.seen();
+        }
+        if (scheduler != null) scheduler.step();
+        if (checkpointFile != null) save();
+        DataParallelTrainer.EpochStats stats = new DataParallelTrainer.EpochStats(epoch, lossSum / seen, (double) correct / seen, seen,
+            (System.nanoTime() - start) / 1e9);
+        history.add(stats);
+        if (onEpoch != null) onEpoch.accept(stats);
+      }
+      return history;
     } finally {
       indexed.unpersist(false);
     }
   }
 
-  private double runEpoch(JavaPairRDD<Long, Example> indexed, int n, int perEpoch) {
+  /**
+   * Continues from an epoch-end checkpoint of the same seed, k and n (from either mode: both write the same
+   * progress fields, and their runs are the same run); the scheduler, if any, is stepped over the epochs done.
+   */
+  public java.util.Map<String, String> resume(java.nio.file.Path file) throws IOException {
+    java.util.Map<String, String> meta = dev.backflow.train.Checkpoint.load(file, model, optimizer);
+    for (String[] kv : new String[][] {{"seed", Long.toString(seed)}, {"workers", Integer.toString(workers)},
+        {"micro_batch", Integer.toString(microBatch)}, {"step_in_epoch", "0"}}) {
+      String saved = meta.get(kv[0]);
+      if (!kv[1].equals(saved)) {
+        throw new IOException(file + ": written with " + kv[0] + " = " + saved + " but this run needs " + kv[1]
+            + (kv[0].equals("step_in_epoch") ? " (the all-reduce mode resumes at an epoch's end)" : ""));
+      }
+    }
+    epoch = Integer.parseInt(meta.get("epoch"));
+    step = Long.parseLong(meta.get("step"));
+    if (scheduler != null) for (int e = 0; e < epoch; e++) scheduler.step();
+    return meta;
+  }
+
+  private void save() throws IOException {
+    java.util.Map<String, String> progress = new java.util.LinkedHashMap<>();
+    progress.put("epoch", Integer.toString(epoch));
+    progress.put("step_in_epoch", "0");
+    progress.put("step", Long.toString(step));
+    progress.put("seed", Long.toString(seed));
+    progress.put("workers", Integer.toString(workers));
+    progress.put("micro_batch", Integer.toString(microBatch));
+    java.nio.file.Path parent = checkpointFile.toAbsolutePath().getParent();
+    if (parent != null) java.nio.file.Files.createDirectories(parent);
+    dev.backflow.train.Checkpoint.save(checkpointFile, model, optimizer, progress);
+  }
+
+  private List<RankResult> runEpoch(JavaPairRDD<Long, Example> indexed, int n, int perEpoch) {
     DataParallelTrainer.EpochShards s = DataParallelTrainer.shard(sc, indexed, n, perEpoch, epoch, seed, workers, microBatch);
     Broadcast<ParameterVersion> params = sc.broadcast(new ParameterVersion("allreduce", step, flatten(model)));
     Broadcast<OptimizerSnapshot> opt = sc.broadcast(OptimizerSnapshot.of(model, optimizer));
@@ -166,13 +243,7 @@ public final class AllReduceTrainer {
     first.optimizer().restore(model, optimizer);
     epoch++;
     step += perEpoch;
-    double lossSum = 0;
-    long seen = 0;
-    for (RankResult r : results) {
-      lossSum += r.lossSum();
-      seen += r.seen();
-    }
-    return lossSum / seen;
+    return results;
   }
 
   static float[] flatten(Module m) {

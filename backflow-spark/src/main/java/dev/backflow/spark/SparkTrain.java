@@ -29,7 +29,7 @@ public final class SparkTrain {
   private static final String USAGE = """
       usage: spark-train [--master local[2]] [--data DIR] [--workers 2] [--micro-batch 32] [--epochs 5]
                          [--optimizer adam|adamw|sgd] [--lr 1e-3] [--schedule cosine|constant] [--seed 0]
-                         [--limit N] [--out runs/spark] [--resume]
+                         [--limit N] [--out runs/spark] [--resume] [--mode gather|ring]
         --master      Spark master; default local[2], or whatever spark-submit set
         --data        a directory (any Hadoop path: file:, hdfs:, s3a:) holding Fashion-MNIST's four .gz IDX files;
                       default file:/usr/share/datasets/fashion-mnist (Debian's dataset-fashion-mnist)
@@ -38,6 +38,8 @@ public final class SparkTrain {
         --limit       train on the first N training examples only
         --out         directory of checkpoint.safetensors, written atomically every 200 steps and each epoch
         --resume      continue from OUT/checkpoint.safetensors
+        --mode        gather (default): the driver collects the k gradients each step; ring: the k tasks of a barrier
+                      stage sum them among themselves over sockets (all k must fit in the cluster's task slots)
       """;
 
   private SparkTrain() {}
@@ -73,6 +75,11 @@ public final class SparkTrain {
         case "sgd" -> new Sgd(model.parameters(), lr, 0.9, 0, 0, false);
         default -> throw new IllegalArgumentException("--optimizer must be adam, adamw or sgd");
       };
+      if (o.getOrDefault("mode", "gather").equals("ring")) {
+        ring(sc, o, factory, train, test, workers, micro, epochs, lr, seed, schedule, out);
+        return;
+      }
+      if (!o.getOrDefault("mode", "gather").equals("gather")) throw new IllegalArgumentException("--mode must be gather or ring");
       DataParallelTrainer trainer = new DataParallelTrainer(sc, factory, model, opt, TrainingLoss.crossEntropy())
           .workers(workers).microBatch(micro).seed(seed).checkpoint(out.resolve("checkpoint.safetensors"), 200);
       if (schedule.equals("cosine")) trainer.scheduler(LrScheduler.cosine(opt, Math.max(1, epochs), 0.0));
@@ -100,6 +107,32 @@ public final class SparkTrain {
       System.out.printf(Locale.ROOT, "test accuracy %.2f%% after %d steps; checkpoint %s%n", 100 * m.accuracy(), trainer.steps(),
           Files.exists(out.resolve("checkpoint.safetensors")) ? out.resolve("checkpoint.safetensors") : "(none)");
     }
+  }
+
+  /** --mode ring: the same training with gradients summed by a ring all-reduce among barrier tasks. */
+  private static void ring(JavaSparkContext sc, Map<String, String> o, ModelFactory factory, JavaPairRDD<Long, Example> train,
+      TensorDataset test, int workers, int micro, int epochs, double lr, long seed, String schedule, Path out) throws Exception {
+    String name = o.getOrDefault("optimizer", "adam");
+    OptimizerFactory optimizers = switch (name) {
+      case "adam" -> m -> new Adam(m.parameters(), lr);
+      case "adamw" -> m -> new AdamW(m.parameters(), lr);
+      case "sgd" -> m -> new Sgd(m.parameters(), lr, 0.9, 0, 0, false);
+      default -> throw new IllegalArgumentException("--optimizer must be adam, adamw or sgd");
+    };
+    AllReduceTrainer trainer = new AllReduceTrainer(sc, factory, optimizers, TrainingLoss.crossEntropy())
+        .workers(workers).microBatch(micro).seed(seed).checkpoint(out.resolve("checkpoint.safetensors"));
+    if (schedule.equals("cosine")) trainer.scheduler(LrScheduler.cosine(trainer.optimizer(), Math.max(1, epochs), 0.0));
+    if (o.containsKey("resume")) trainer.resume(out.resolve("checkpoint.safetensors"));
+    System.out.printf(Locale.ROOT, "Fashion-MNIST MLP on Spark %s, ring all-reduce over %d barrier tasks x micro-batch %d = batch %d, %s lr %g%n",
+        sc.version(), workers, micro, workers * micro, name, lr);
+    trainer.onEpoch(e -> {
+      Metrics m = Trainer.evaluate(trainer.model(), new DataLoader(test, 1000, false, 0), TrainingLoss.crossEntropy());
+      System.out.printf(Locale.ROOT, "epoch %d: train loss %.4f acc %.2f%%  test loss %.4f acc %.2f%%  (%.1f s)%n", e.epoch(), e.loss(),
+          100 * e.accuracy(), m.loss(), 100 * m.accuracy(), e.seconds());
+    });
+    trainer.fitIndexed(train, epochs);
+    Metrics m = Trainer.evaluate(trainer.model(), new DataLoader(test, 1000, false, 0), TrainingLoss.crossEntropy());
+    System.out.printf(Locale.ROOT, "test accuracy %.2f%% after %d steps%n", 100 * m.accuracy(), trainer.steps());
   }
 
   private static Map<String, String> parse(String[] args) {

@@ -32,7 +32,9 @@ final class Fixtures {
    * A test configuration: executors run the plain-Java kernels, as the test JVM does (the pom's argLine says why).
    */
   static org.apache.spark.SparkConf conf(String master) {
-    return SparkSetup.conf(master, "backflow-spark-test").set("spark.executor.extraJavaOptions", "-Dbackflow.simd=false");
+    return SparkSetup.conf(master, "backflow-spark-test").set("spark.executor.extraJavaOptions", "-Dbackflow.simd=false")
+        // a rerun barrier stage waits for its slots to come free: check every second, not every 15
+        .set("spark.scheduler.barrier.maxConcurrentTasksCheck.interval", "1s");
   }
 
   /** Gaussian blobs, one per class, fixed by seed 7. */

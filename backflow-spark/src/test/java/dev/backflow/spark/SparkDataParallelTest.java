@@ -148,13 +148,21 @@ class SparkDataParallelTest {
   }
 
   @Test
-  void theRingAllReduceModeInABarrierStageGivesTheSameBitsEvenWhenTheStageIsRetried() throws Exception {
+  void theRingAllReduceModeInABarrierStageGivesTheSameBitsEvenWhenTheStageIsRetriedOrResumed(@TempDir Path dir) throws Exception {
     ModelFactory f = Fixtures::mlp;
     Module expected = Fixtures.singleMachine(f, Fixtures::adamW, 2, 8, 6, 2, Fixtures.data());
     AllReduceTrainer ring = new AllReduceTrainer(sc, f, Fixtures::adamW, TrainingLoss.crossEntropy()).workers(2).microBatch(8).seed(6);
     ring.fit(Fixtures.rdd(sc), 2);
     assertEquals(20, ring.steps());
     assertSameBits(expected, ring.model());
+    // a driver that stops after epoch 1 and a new one resuming from its checkpoint
+    Path file = dir.resolve("ring.safetensors");
+    new AllReduceTrainer(sc, f, Fixtures::adamW, TrainingLoss.crossEntropy()).workers(2).microBatch(8).seed(6).checkpoint(file)
+        .fit(Fixtures.rdd(sc), 1);
+    AllReduceTrainer resumed = new AllReduceTrainer(sc, f, Fixtures::adamW, TrainingLoss.crossEntropy()).workers(2).microBatch(8).seed(6);
+    assertEquals("10", resumed.resume(file).get("step"));
+    resumed.fit(Fixtures.rdd(sc), 2);
+    assertSameBits(expected, resumed.model());
     // a rank that fails mid-epoch fails the barrier stage; Spark reruns the whole epoch, from the same start
     FailedTasks failures = new FailedTasks();
     sc.sc().addSparkListener(failures);
