@@ -71,7 +71,10 @@ public final class DataParallelTrainer {
   /** Called on the driver after every step (and, optionally, after every epoch). */
   @FunctionalInterface
   public interface StepListener {
-    /** {@code step} counts the steps taken (1 after the first); {@code loss} is the mean of the workers' losses. */
+    /**
+     * {@code step} counts the steps taken (1 after the first), {@code epoch} the epochs completed before this step
+     * (0 in the first), and {@code loss} is the mean of the workers' micro-batch losses.
+     */
     void onStep(long step, int epoch, double loss);
 
     default void onEpochEnd(EpochStats stats) {}

@@ -92,8 +92,8 @@ public final class SparkData {
 
   /**
    * A numeric CSV file or directory of part files (one example per line; the label in column
-   * {@code labelColumn}, 0-based, -1 for the last; blank lines skipped), split by Spark over its blocks. Errors
-   * name the file and the line.
+   * {@code labelColumn}, 0-based, -1 for the last; blank lines skipped; with {@code header}, the first line of
+   * the first file is the header), split by Spark over its blocks. Errors name the path and the line.
    */
   public static JavaPairRDD<Long, Example> csv(JavaSparkContext sc, String path, boolean header, int labelColumn) {
     JavaPairRDD<String, Long> lines = sc.textFile(path).zipWithIndex();
