@@ -7,8 +7,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.XYSeries.XYSeriesRenderStyle;
+import org.knowm.xchart.style.Styler.LegendPosition;
 import org.knowm.xchart.style.lines.SeriesLines;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
@@ -19,9 +21,10 @@ final class CostCharts {
   /** Time against parameters on log–log axes: measured points, and the fitted lines with their slopes. */
   static void cost(GradientCost.Study study, Path png) throws IOException {
     System.setProperty("java.awt.headless", "true");
-    XYChart c = DoctorCharts.logChart("All gradients: finite differences against one forward + backward pass",
-        "parameters", "seconds");
-    c.getStyler().setXAxisLogarithmic(true);
+    XYChart c = new XYChartBuilder().width(900).height(640).title("All gradients: finite differences against one forward +"
+        + " backward pass").xAxisTitle("parameters").yAxisTitle("seconds").build();
+    c.getStyler().setXAxisLogarithmic(true).setYAxisLogarithmic(true).setLegendPosition(LegendPosition.InsideNW)
+        .setMarkerSize(9);
     List<GradientCost.Measurement> sizes = study.sizes();
     points(c, "finite differences, one-sided, every weight", sizes, true, GradientCost.Measurement::oneSided);
     points(c, "finite differences, one-sided, sampled and scaled", sizes, false, GradientCost.Measurement::oneSided);

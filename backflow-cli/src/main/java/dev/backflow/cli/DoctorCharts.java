@@ -113,13 +113,14 @@ final class DoctorCharts {
   /** Writes the panels one above the other, through a temporary file, so a reader never sees half a PNG. */
   static void stack(Path png, Chart<?, ?>... charts) throws IOException {
     List<BufferedImage> images = new ArrayList<>();
-    int height = 0;
+    int height = 0, width = 0;
     for (Chart<?, ?> c : charts) {
       BufferedImage img = BitmapEncoder.getBufferedImage(c);
       images.add(img);
       height += img.getHeight();
+      width = Math.max(width, img.getWidth());
     }
-    BufferedImage all = new BufferedImage(W, height, BufferedImage.TYPE_INT_RGB);
+    BufferedImage all = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = all.createGraphics();
     int y = 0;
     for (BufferedImage img : images) {

@@ -629,14 +629,15 @@ public final class GradientCost {
         + " backward pass takes %s. Speedup %,.0fx one-sided, %,.0fx central.%n", top.parameters(), time(top.oneSided()),
         time(top.central()), time(top.forwardBackward()), top.speedup(), top.centralSpeedup()));
     double r = top.backwardOverForward(), count = top.parameters() / (1 + r);
+    double perWeight = top.oneSided() / top.parameters() / top.recordingForward();
     sb.append(String.format(Locale.ROOT, "The articles say 500,000x for 1,000,000 weights: n forward passes against \"1 forward + 1"
         + " backward\", counted as two passes, so n/2. But a backward pass costs more than a forward one: it computes two"
         + " products per layer (the gradient of the weights and the gradient passed to the layer below) for the forward's"
         + " one, about two forward passes; here it measured %.2f. So the honest count is n/(1 + %.2f) = %,.0fx for one-sided"
-        + " differences, twice that (%,.0fx) for central ones, which need two passes per weight. Measured: %,.0fx and %,.0fx."
-        + " What is left between count and measurement is that finite differences' forward passes record no graph (%.2f of"
-        + " a recording forward's time here) and that every pass pays fixed costs the count leaves out.%n", r, r, count,
-        2 * count, top.speedup(), top.centralSpeedup(), top.forward() / top.recordingForward()));
+        + " differences, twice that (%,.0fx) for central ones, which need two passes per weight. Measured: %,.0fx and %,.0fx,"
+        + " %.0f%% from the count: one weight's finite difference cost %.2f recording forward passes here (a forward pass"
+        + " without a graph, plus nudging and restoring the weight), not exactly one.%n", r, r, count, 2 * count, top.speedup(),
+        top.centralSpeedup(), 100 * Math.abs(top.speedup() / count - 1), perWeight));
     return sb.toString();
   }
 
