@@ -92,6 +92,8 @@ public final class MixedPrecisionSequential extends Module {
 
   /** Walks the layers in reverse; gradients come out in the order of the node's inputs (x, then parameters). */
   private Tensor[] backward(Tensor grad, List<Bf16Saved> saved, int[] xShape, boolean[] need) {
+    // the saved activations are bf16 constants: the gradient cannot be differentiated again
+    Graph.requireFirstOrder("mixedPrecision");
     List<Tensor> params = parameters();
     Tensor[] out = new Tensor[1 + params.size()];
     Tensor g = grad.reshape(-1, grad.shape(-1));

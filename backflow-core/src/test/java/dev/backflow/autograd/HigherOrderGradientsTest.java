@@ -61,6 +61,17 @@ class HigherOrderGradientsTest {
   }
 
   @Test
+  void aFirstOrderOnlyBackwardFailsByNameUnderCreateGraph() {
+    Module mixed = new dev.backflow.amp.MixedPrecisionSequential(
+        new Sequential(new Linear(2, 3, new SplittableRandom(0)), Activation.relu()));
+    Tensor x = Tensor.of(new float[] {0.5f, -1f}, 1, 2).requiresGrad(true);
+    UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
+        () -> Autograd.grad(mixed.forward(x).sum(), true, x));
+    assertTrue(e.getMessage().startsWith("mixedPrecision:"), e.getMessage());
+    assertEquals(2, Autograd.grad(mixed.forward(x).sum(), x)[0].numel()); // first order still works
+  }
+
+  @Test
   void fourDerivativesOfTanhInClosedForm() {
     // tanh to fourth order: every derivative is a polynomial in t = tanh x, checked in closed form
     Tensor x = Tensor.scalar(0.4f).requiresGrad(true);
