@@ -23,33 +23,97 @@ import java.util.zip.CRC32;
  * shape and byte range, then the raw little-endian data), so weights move to and from PyTorch
  * ({@code safetensors.torch.load_file}). Writes go to a temporary file that is renamed into place, so a
  * crash never leaves a half-written file; a CRC-32 of the data in the metadata is verified on load.
+ *
+ * <p>Every dtype PyTorch writes is read: F32, F64, F16, BF16, I64, I32, I16, I8, U8 and BOOL are
+ * converted to float32 (the integer types exactly up to 2²⁴, which covers counters and labels), and the
+ * stored dtype of each tensor is kept in {@link Contents#dtypes()}. Entries of a dtype Backflow cannot
+ * hold (float8, complex, ...) are skipped and listed by name in {@link Contents#skipped()}. Files are
+ * written with permissions rw-r--r--, as {@code torch.save} leaves them under the usual umask.
  */
 public final class SafeTensors {
   private static final long MAX_HEADER = 100L << 20;
 
   private SafeTensors() {}
 
-  /** Tensors and string metadata read from a file. */
-  public record Contents(Map<String, Tensor> tensors, Map<String, String> metadata) {}
+  /**
+   * Tensors and string metadata read from a file.
+   *
+   * @param tensors the tensors Backflow can hold, as float32, in file order
+   * @param metadata the string metadata (without the checksum)
+   * @param dtypes the stored dtype of each tensor of {@code tensors} ("F32", "I64", ...)
+   * @param skipped name to dtype of the entries that were not read (a dtype Backflow cannot hold)
+   */
+  public record Contents(Map<String, Tensor> tensors, Map<String, String> metadata, Map<String, String> dtypes,
+                         Map<String, String> skipped) {
+    /**
+     * Contents with every tensor stored as F32 and nothing skipped.
+     *
+     * @param tensors the tensors
+     * @param metadata the metadata
+     */
+    public Contents(Map<String, Tensor> tensors, Map<String, String> metadata) {
+      this(tensors, metadata, Map.of(), Map.of());
+    }
+  }
 
+  /** The dtypes read, with their byte widths. */
+  private static final Map<String, Integer> WIDTHS = Map.of("F64", 8, "F32", 4, "F16", 2, "BF16", 2, "I64", 8,
+      "I32", 4, "I16", 2, "I8", 1, "U8", 1, "BOOL", 1);
+
+  /**
+   * Writes tensors as F32 with string metadata.
+   *
+   * @param file the destination, replaced atomically
+   * @param tensors tensors by name, in the order to write
+   * @param metadata string metadata (a "crc32" entry is added)
+   * @throws IOException when the file cannot be written
+   */
   public static void save(Path file, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
+    save(file, tensors, metadata, Map.of());
+  }
+
+  /**
+   * Writes tensors with a chosen dtype per name (F32 where none is given), e.g. "I64" for BatchNorm's
+   * {@code num_batches_tracked} so PyTorch reads it as it wrote it.
+   *
+   * @param file the destination, replaced atomically, permissions rw-r--r--
+   * @param tensors tensors by name, in the order to write
+   * @param metadata string metadata (a "crc32" entry is added)
+   * @param dtypes name to one of F32, F64, F16, BF16, I64, I32, U8, BOOL
+   * @throws IOException when the file cannot be written
+   * @throws IllegalArgumentException for an unknown dtype, or a non-integer value stored as an integer dtype
+   */
+  public static void save(Path file, Map<String, Tensor> tensors, Map<String, String> metadata, Map<String, String> dtypes)
+      throws IOException {
     Map<String, Object> header = new LinkedHashMap<>();
     List<float[]> data = new ArrayList<>();
+    List<String> types = new ArrayList<>();
     long offset = 0;
     CRC32 crc = new CRC32();
     for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
       float[] v = e.getValue().toArray();
+      String dtype = dtypes.getOrDefault(e.getKey(), "F32");
+      Integer width = WIDTHS.get(dtype);
+      if (width == null || dtype.equals("I16") || dtype.equals("I8")) {
+        throw new IllegalArgumentException("SafeTensors.save: '" + e.getKey() + "' has dtype " + dtype
+            + "; Backflow writes F32, F64, F16, BF16, I64, I32, U8 and BOOL");
+      }
       data.add(v);
+      types.add(dtype);
       Map<String, Object> info = new LinkedHashMap<>();
-      info.put("dtype", "F32");
+      info.put("dtype", dtype);
       info.put("shape", e.getValue().shape());
-      info.put("data_offsets", List.of(offset, offset + 4L * v.length));
+      info.put("data_offsets", List.of(offset, offset + (long) width * v.length));
       header.put(e.getKey(), info);
-      offset += 4L * v.length;
+      offset += (long) width * v.length;
     }
     byte[] body = new byte[(int) offset];
     ByteBuffer bb = ByteBuffer.wrap(body).order(ByteOrder.LITTLE_ENDIAN);
-    for (float[] v : data) for (float f : v) bb.putFloat(f);
+    int k = 0;
+    for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
+      String dtype = types.get(k);
+      for (float f : data.get(k++)) put(bb, dtype, f, e.getKey());
+    }
     crc.update(body);
     Map<String, String> meta = new LinkedHashMap<>(metadata);
     meta.put("crc32", Long.toHexString(crc.getValue()));
@@ -64,6 +128,12 @@ public final class SafeTensors {
     if (dir != null) Files.createDirectories(dir);
     Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
     try {
+      try {
+        // createTempFile makes the file private (0600); a model file is meant to be shared, as torch.save's are
+        Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+      } catch (UnsupportedOperationException e) {
+        // not a POSIX file system: its defaults apply
+      }
       try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE);
            OutputStream out = java.nio.channels.Channels.newOutputStream(ch)) {
         out.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(head.length).array());
@@ -82,6 +152,43 @@ public final class SafeTensors {
     }
   }
 
+  private static void put(ByteBuffer bb, String dtype, float f, String name) {
+    switch (dtype) {
+      case "F32": bb.putFloat(f); return;
+      case "F64": bb.putDouble(f); return;
+      case "F16": bb.putShort(HalfFloat.fromFloat(f)); return;
+      case "BF16": {
+        int bits = Float.floatToRawIntBits(f);
+        // round to nearest even on the 16 dropped bits (NaN stays NaN)
+        int rounded = Float.isNaN(f) ? (bits | 0x400000) : bits + 0x7fff + ((bits >>> 16) & 1);
+        bb.putShort((short) (rounded >>> 16));
+        return;
+      }
+      default:
+        break;
+    }
+    if (f != Math.rint(f) || !Float.isFinite(f)) {
+      throw new IllegalArgumentException("SafeTensors.save: '" + name + "' holds " + f + ", which " + dtype + " cannot store");
+    }
+    switch (dtype) {
+      case "I64": bb.putLong((long) f); return;
+      case "I32": bb.putInt((int) f); return;
+      case "U8":
+        if (f < 0 || f > 255) throw new IllegalArgumentException("SafeTensors.save: '" + name + "' holds " + f + ", outside U8's 0..255");
+        bb.put((byte) (int) f);
+        return;
+      case "BOOL": bb.put((byte) (f != 0 ? 1 : 0)); return;
+      default: throw new IllegalStateException(dtype);
+    }
+  }
+
+  /**
+   * Reads a file written by Backflow, PyTorch ({@code safetensors.torch.save_file}) or any other writer.
+   *
+   * @param file the file
+   * @return its tensors (as float32), metadata, stored dtypes and skipped entries
+   * @throws IOException naming the file and the problem when it is missing, truncated, corrupt or inconsistent
+   */
   public static Contents load(Path file) throws IOException {
     if (!Files.isRegularFile(file)) throw new IOException(file + ": no such file");
     long size = Files.size(file);
@@ -110,6 +217,7 @@ public final class SafeTensors {
       body.flip();
       Map<String, String> metadata = new LinkedHashMap<>();
       Map<String, Tensor> tensors = new LinkedHashMap<>();
+      Map<String, String> dtypes = new LinkedHashMap<>(), skipped = new LinkedHashMap<>();
       for (Map.Entry<?, ?> e : header.entrySet()) {
         String name = String.valueOf(e.getKey());
         if (name.equals("__metadata__")) {
@@ -117,7 +225,13 @@ public final class SafeTensors {
           ((Map<?, ?>) e.getValue()).forEach((k, v) -> metadata.put(String.valueOf(k), String.valueOf(v)));
           continue;
         }
-        tensors.put(name, tensor(file, name, e.getValue(), body, dataLen));
+        Tensor t = tensor(file, name, e.getValue(), body, dataLen);
+        String dtype = String.valueOf(((Map<?, ?>) e.getValue()).get("dtype"));
+        if (t == null) skipped.put(name, dtype);
+        else {
+          tensors.put(name, t);
+          dtypes.put(name, dtype);
+        }
       }
       String crc = metadata.remove("crc32");
       if (crc != null) {
@@ -128,7 +242,7 @@ public final class SafeTensors {
               + "): the file is corrupt");
         }
       }
-      return new Contents(tensors, metadata);
+      return new Contents(tensors, metadata, dtypes, skipped);
     }
   }
 
@@ -157,10 +271,16 @@ public final class SafeTensors {
     Object b0 = ((List<?>) offs).get(0), b1 = ((List<?>) offs).get(1);
     if (!(b0 instanceof Long) || !(b1 instanceof Long)) throw new IOException(file + ": entry '" + name + "' has invalid data_offsets");
     long begin = (Long) b0, end = (Long) b1;
-    int width;
-    if ("F32".equals(dtype)) width = 4;
-    else if ("F16".equals(dtype) || "BF16".equals(dtype)) width = 2;
-    else throw new IOException(file + ": entry '" + name + "' has dtype " + dtype + "; Backflow reads F32, F16 and BF16");
+    Integer w = WIDTHS.get(String.valueOf(dtype));
+    if (w == null) {
+      if (!(dtype instanceof String)) throw new IOException(file + ": entry '" + name + "' has no dtype");
+      if (begin < 0 || end < begin || end > dataLen) {
+        throw new IOException(file + ": entry '" + name + "' declares bytes [" + begin + ", " + end + ") outside the "
+            + dataLen + "-byte data section");
+      }
+      return null; // a dtype Backflow cannot hold: skipped by name
+    }
+    int width = w;
     if (begin < 0 || end < begin || end > dataLen || end - begin != count * width) {
       throw new IOException(file + ": entry '" + name + "' declares bytes [" + begin + ", " + end + ") for shape "
           + java.util.Arrays.toString(shape) + " of " + dtype + ", which does not fit the " + dataLen + "-byte data section");
@@ -168,9 +288,18 @@ public final class SafeTensors {
     float[] v = new float[(int) count];
     for (int i = 0; i < v.length; i++) {
       int at = (int) (begin + (long) i * width);
-      if (width == 4) v[i] = body.getFloat(at);
-      else if ("BF16".equals(dtype)) v[i] = Float.intBitsToFloat((body.getShort(at) & 0xffff) << 16);
-      else v[i] = HalfFloat.toFloat(body.getShort(at));
+      switch ((String) dtype) {
+        case "F32": v[i] = body.getFloat(at); break;
+        case "F64": v[i] = (float) body.getDouble(at); break;
+        case "BF16": v[i] = Float.intBitsToFloat((body.getShort(at) & 0xffff) << 16); break;
+        case "F16": v[i] = HalfFloat.toFloat(body.getShort(at)); break;
+        case "I64": v[i] = (float) body.getLong(at); break;
+        case "I32": v[i] = (float) body.getInt(at); break;
+        case "I16": v[i] = body.getShort(at); break;
+        case "I8": v[i] = body.get(at); break;
+        case "U8": v[i] = body.get(at) & 0xff; break;
+        default: v[i] = body.get(at) != 0 ? 1f : 0f; break; // BOOL
+      }
     }
     return Tensor.of(v, shape);
   }

@@ -24,6 +24,8 @@ public abstract class BatchNorm extends Module {
     this.bias = registerParameter("bias", Tensor.zeros(features));
     registerBuffer("running_mean", Tensor.zeros(features));
     registerBuffer("running_var", Tensor.ones(features));
+    // PyTorch's counter of training batches, saved as I64 so that state dicts match name for name
+    registerIntegerBuffer("num_batches_tracked", Tensor.scalar(0f));
   }
 
   public Tensor runningMean() {
@@ -55,6 +57,7 @@ public abstract class BatchNorm extends Module {
         Tensor unbiased = var.detach().reshape(features).mul(n / (float) Math.max(1, n - 1));
         runningMean().mul_(1 - momentum).add_(mean.detach().reshape(features).mul(momentum));
         runningVar().mul_(1 - momentum).add_(unbiased.mul(momentum));
+        namedBuffers().get("num_batches_tracked").add_(Tensor.scalar(1f));
       }
     } else {
       mean = runningMean().reshape(shape);

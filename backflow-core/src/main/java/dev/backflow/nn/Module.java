@@ -48,6 +48,7 @@ public abstract class Module {
   private final Map<String, Tensor> parameters = new LinkedHashMap<>();
   private final Map<String, Tensor> buffers = new LinkedHashMap<>();
   private final Map<String, Module> children = new LinkedHashMap<>();
+  private final java.util.Set<String> integerBuffers = new java.util.HashSet<>();
   private boolean training = true;
 
   /** Per class: the fields that may hold a module or a parameter, superclass fields first. */
@@ -110,6 +111,38 @@ public abstract class Module {
     checkName(name);
     buffers.put(name, value);
     return value;
+  }
+
+  /**
+   * Registers a buffer that holds integer counts (BatchNorm's {@code num_batches_tracked}): kept as float32
+   * here, saved as I64 as PyTorch does (see {@link #stateDictDtypes()}), and left as it is when a state dict
+   * from before it existed lacks it.
+   *
+   * @param name the buffer's name, without dots
+   * @param value its initial value (integer-valued)
+   * @return {@code value}
+   */
+  protected Tensor registerIntegerBuffer(String name, Tensor value) {
+    registerBuffer(name, value);
+    integerBuffers.add(name);
+    return value;
+  }
+
+  /**
+   * The safetensors dtype of each state-dict entry that is not F32: "I64" for integer buffers, by dotted path.
+   *
+   * @return a new map, empty for most models
+   */
+  public Map<String, String> stateDictDtypes() {
+    Map<String, String> out = new LinkedHashMap<>();
+    collectDtypes("", out);
+    return out;
+  }
+
+  private void collectDtypes(String prefix, Map<String, String> out) {
+    if (prefix.isEmpty()) registerFields();
+    for (String b : buffers.keySet()) if (integerBuffers.contains(b)) out.put(prefix + b, "I64");
+    for (var c : children.entrySet()) c.getValue().collectDtypes(prefix + c.getKey() + ".", out);
   }
 
   /**
@@ -329,7 +362,9 @@ public abstract class Module {
     List<String> missing = new ArrayList<>(), unexpected = new ArrayList<>();
     for (String k : mine.keySet()) if (!state.containsKey(k)) missing.add(k);
     for (String k : state.keySet()) if (!mine.containsKey(k)) unexpected.add(k);
-    if (strict && (!missing.isEmpty() || !unexpected.isEmpty())) {
+    // integer counters (num_batches_tracked) are absent from state dicts saved before they existed
+    boolean onlyCounters = stateDictDtypes().keySet().containsAll(missing);
+    if (strict && (!onlyCounters || !unexpected.isEmpty())) {
       StringBuilder msg = new StringBuilder("loadStateDict:");
       if (!missing.isEmpty()) msg.append(keyList(" missing key", missing));
       if (!unexpected.isEmpty()) msg.append(missing.isEmpty() ? "" : ";").append(keyList(" unexpected key", unexpected));

@@ -62,7 +62,11 @@ class SafeTensorsRobustnessTest {
   void entriesThatDoNotFitTheDataAreNamed() throws IOException {
     assertTrue(error(file("{\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}", 4))
         .contains("entry 'w' declares bytes [0, 8) for shape [2] of F32, which does not fit the 4-byte data section"));
-    assertTrue(error(file("{\"w\":{\"dtype\":\"I64\",\"shape\":[1],\"data_offsets\":[0,8]}}", 8)).contains("dtype I64"));
+    // I64 is read now (PyTorch's num_batches_tracked); its 8-byte width is what the range is checked against
+    assertTrue(error(file("{\"w\":{\"dtype\":\"I64\",\"shape\":[2],\"data_offsets\":[0,8]}}", 8))
+        .contains("entry 'w' declares bytes [0, 8) for shape [2] of I64, which does not fit the 8-byte data section"));
+    assertTrue(error(file("{\"w\":{\"dtype\":\"F8_E4M3\",\"shape\":[2],\"data_offsets\":[0,9]}}", 8))
+        .contains("entry 'w' declares bytes [0, 9) outside the 8-byte data section"));
     assertTrue(error(file("{\"w\":{\"dtype\":\"F32\",\"shape\":[-1],\"data_offsets\":[0,4]}}", 4)).contains("invalid shape"));
     String overflow = "{\"w\":{\"dtype\":\"F32\",\"shape\":[2147483647,2147483647,2147483647],\"data_offsets\":[0,4]}}";
     assertTrue(error(file(overflow, 4)).contains("more values than the 4-byte data section holds"));

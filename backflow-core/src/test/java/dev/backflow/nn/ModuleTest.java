@@ -52,8 +52,8 @@ class ModuleTest {
   void batchNormKeepsRunningStatisticsAsBuffersNotParameters() {
     Sequential s = new Sequential(new Linear(3, 4, rng(1)), new BatchNorm1d(4));
     assertEquals(List.of("0.weight", "0.bias", "1.weight", "1.bias"), List.copyOf(s.namedParameters().keySet()));
-    assertEquals(List.of("1.running_mean", "1.running_var"), List.copyOf(s.namedBuffers().keySet()));
-    assertEquals(List.of("0.weight", "0.bias", "1.weight", "1.bias", "1.running_mean", "1.running_var"),
+    assertEquals(List.of("1.running_mean", "1.running_var", "1.num_batches_tracked"), List.copyOf(s.namedBuffers().keySet()));
+    assertEquals(List.of("0.weight", "0.bias", "1.weight", "1.bias", "1.running_mean", "1.running_var", "1.num_batches_tracked"),
         List.copyOf(s.stateDict().keySet()));
   }
 
