@@ -2,13 +2,84 @@ package dev.backflow.backend.cpu;
 
 import dev.backflow.backend.UnaryOp;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
-/** Vector API versions of the fused kernels: the same arithmetic, one vector of lanes at a time. */
+/**
+ * Vector API versions of the fused kernels: the same arithmetic, one vector of lanes at a time.
+ *
+ * <p>Every result here is a pure function of the inputs, whatever the JIT has compiled: the Vector API's own
+ * transcendentals ({@code lanewise(EXP)}, {@code TANH}) give different last bits interpreted and compiled,
+ * and a float {@code reduceLanes(ADD)} leaves its order unspecified, so a training step's bits would depend
+ * on how warm its JVM is (two Spark executors, or a solo and a concurrent run, would disagree). So exp and
+ * tanh are written out in adds, multiplies and exact conversions ({@link #exp}), and lanes are summed in lane
+ * order ({@link #sumLanes}).
+ */
 final class PanamaFusedKernels implements FusedKernels {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+
+  // Cephes' expf: e^x = 2^n · e^r, n = round(x · log2 e), r = x - n ln 2 (in two parts, so r is exact
+  // enough), e^r by a degree-7 polynomial on |r| <= ln2/2 (about 1 ulp); 2^n as two exact powers so that
+  // n up to 128 neither overflows early nor loses the subnormal range. Inputs are clamped to [-104, 89]:
+  // beyond them the result is 0 or infinity anyway; NaN stays NaN.
+  private static final float LOG2E = 1.44269504088896341f, ROUND = 12582912f, LN2_HI = 0.693359375f,
+      LN2_LO = -2.12194440e-4f, E0 = 1.9875691500e-4f, E1 = 1.3981999507e-3f, E2 = 8.3334519073e-3f,
+      E3 = 4.1665795894e-2f, E4 = 1.6666665459e-1f, E5 = 5.0000001201e-1f;
+  // tanh x = x + x^3 (T3 + x^2 (T5 + x^2 (T7 + x^2 T9))) below |x| = 0.25 (the next term is ~1e-8 relative),
+  // 1 - 2 / (e^{2|x|} + 1) with the sign restored above.
+  private static final float T3 = -1f / 3, T5 = 2f / 15, T7 = -17f / 315, T9 = 62f / 2835, TANH_SMALL = 0.25f;
+
+  /** e^x lane by lane, bit for bit the same as {@link #exp(float)} on each lane. */
+  static FloatVector exp(FloatVector x) {
+    x = x.max(-104f).min(89f);
+    FloatVector n = x.mul(LOG2E).add(ROUND).sub(ROUND);
+    FloatVector r = x.sub(n.mul(LN2_HI)).sub(n.mul(LN2_LO));
+    FloatVector z = r.mul(r);
+    FloatVector y = r.mul(E0).add(E1).mul(r).add(E2).mul(r).add(E3).mul(r).add(E4).mul(r).add(E5).mul(z).add(r).add(1f);
+    IntVector ni = (IntVector) n.convert(VectorOperators.F2I, 0);
+    IntVector half = ni.lanewise(VectorOperators.ASHR, 1);
+    FloatVector a = half.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+    FloatVector b = ni.sub(half).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+    return y.mul(a).mul(b);
+  }
+
+  /** The scalar twin of {@link #exp(FloatVector)}: the same operations in the same order. */
+  static float exp(float x) {
+    x = Math.min(Math.max(x, -104f), 89f);
+    float n = x * LOG2E + ROUND - ROUND;
+    float r = x - n * LN2_HI - n * LN2_LO;
+    float z = r * r;
+    float y = (((((r * E0 + E1) * r + E2) * r + E3) * r + E4) * r + E5) * z + r + 1f;
+    int ni = (int) n, half = ni >> 1;
+    return y * Float.intBitsToFloat((half + 127) << 23) * Float.intBitsToFloat((ni - half + 127) << 23);
+  }
+
+  /** tanh lane by lane, bit for bit the same as {@link #tanh(float)}. */
+  static FloatVector tanh(FloatVector x) {
+    FloatVector a = x.abs(), x2 = x.mul(x);
+    FloatVector small = x2.mul(T9).add(T7).mul(x2).add(T5).mul(x2).add(T3).mul(x2).mul(x).add(x);
+    FloatVector big = FloatVector.broadcast(S, 1f).sub(FloatVector.broadcast(S, 2f).div(exp(a.add(a)).add(1f)));
+    big = big.blend(big.neg(), x.lt(0f));
+    return big.blend(small, a.lt(TANH_SMALL));
+  }
+
+  static float tanh(float x) {
+    float a = Math.abs(x), x2 = x * x;
+    if (a < TANH_SMALL) return (((x2 * T9 + T7) * x2 + T5) * x2 + T3) * x2 * x + x;
+    float big = 1f - 2f / (exp(a + a) + 1f);
+    return x < 0f ? -big : big;
+  }
+
+  /** The lanes' sum in lane order (a float reduceLanes leaves its order, and so its bits, to the JIT). */
+  private static float sumLanes(FloatVector v) {
+    float[] lanes = new float[S.length()];
+    v.intoArray(lanes, 0);
+    float s = 0f;
+    for (float f : lanes) s += f;
+    return s;
+  }
 
   // Abramowitz & Stegun 7.1.26: erf(a) = 1 - t(a1 + t(a2 + t(a3 + t(a4 + t a5)))) e^{-a^2}, t = 1/(1 + p a),
   // a >= 0, absolute error below 1.5e-7: enough for float32 GELU, and one exp per element.
@@ -38,7 +109,7 @@ final class PanamaFusedKernels implements FusedKernels {
       FloatVector t = one.div(a.mul(P).add(1f));
       // Horner: ((((a5 t + a4) t + a3) t + a2) t + a1) t
       FloatVector poly = t.mul(A5).add(A4).mul(t).add(A3).mul(t).add(A2).mul(t).add(A1).mul(t);
-      FloatVector e = a.mul(a).neg().lanewise(VectorOperators.EXP); // e^{-x^2/2}
+      FloatVector e = exp(a.mul(a).neg()); // e^{-x^2/2}
       FloatVector erfAbs = one.sub(poly.mul(e));
       VectorMask<Float> negative = v.lt(0f);
       FloatVector erf = erfAbs.blend(erfAbs.neg(), negative);
@@ -47,18 +118,23 @@ final class PanamaFusedKernels implements FusedKernels {
       out.intoArray(y, yo + i);
     }
     for (; i < n; i++) {
-      double v = x[xo + i];
-      double cdf = 0.5 * (1.0 + Erf.erf(v * INV_SQRT2));
-      y[yo + i] = (float) (derivative ? cdf + v * INV_SQRT_2PI * Math.exp(-0.5 * v * v) : v * cdf);
+      // The same arithmetic as the lanes, so an element's value does not depend on where it falls in the row.
+      float v = x[xo + i], a = Math.abs(v * INV_SQRT2);
+      float t = 1f / (a * P + 1f);
+      float poly = ((((t * A5 + A4) * t + A3) * t + A2) * t + A1) * t;
+      float e = exp(-(a * a));
+      float erfAbs = 1f - poly * e;
+      float cdf = ((v < 0f ? -erfAbs : erfAbs) + 1f) * 0.5f;
+      y[yo + i] = derivative ? cdf + v * e * INV_SQRT_2PI : v * cdf;
     }
   }
 
   private static void tanh(float[] x, int xo, float[] y, int yo, int n) {
     int i = 0;
     for (int bound = S.loopBound(n); i < bound; i += S.length()) {
-      FloatVector.fromArray(S, x, xo + i).lanewise(VectorOperators.TANH).intoArray(y, yo + i);
+      tanh(FloatVector.fromArray(S, x, xo + i)).intoArray(y, yo + i);
     }
-    for (; i < n; i++) y[yo + i] = (float) Math.tanh(x[xo + i]);
+    for (; i < n; i++) y[yo + i] = tanh(x[xo + i]);
   }
 
   @Override
@@ -80,13 +156,13 @@ final class PanamaFusedKernels implements FusedKernels {
     FloatVector acc = FloatVector.zero(S);
     int i = 0;
     for (int bound = S.loopBound(n); i < bound; i += S.length()) {
-      FloatVector e = FloatVector.fromArray(S, x, xo + i).mul(scale).sub(shift).lanewise(VectorOperators.EXP);
+      FloatVector e = exp(FloatVector.fromArray(S, x, xo + i).mul(scale).sub(shift));
       e.intoArray(y, yo + i);
       acc = acc.add(e);
     }
-    double sum = acc.reduceLanes(VectorOperators.ADD);
+    double sum = sumLanes(acc);
     for (; i < n; i++) {
-      float e = (float) Math.exp(x[xo + i] * scale - shift);
+      float e = exp(x[xo + i] * scale - shift);
       y[yo + i] = e;
       sum += e;
     }
@@ -98,7 +174,7 @@ final class PanamaFusedKernels implements FusedKernels {
     FloatVector acc = FloatVector.zero(S);
     int j = 0;
     for (int bound = S.loopBound(n); j < bound; j += S.length()) acc = acc.add(FloatVector.fromArray(S, x, off + j));
-    double s = acc.reduceLanes(VectorOperators.ADD);
+    double s = sumLanes(acc);
     for (; j < n; j++) s += x[off + j];
     return s;
   }
@@ -111,7 +187,7 @@ final class PanamaFusedKernels implements FusedKernels {
       FloatVector c = FloatVector.fromArray(S, x, off + j).sub(mu);
       acc = c.fma(c, acc);
     }
-    double s = acc.reduceLanes(VectorOperators.ADD);
+    double s = sumLanes(acc);
     for (; j < n; j++) {
       double c = x[off + j] - mu;
       s += c * c;
@@ -149,7 +225,7 @@ final class PanamaFusedKernels implements FusedKernels {
       gj.fma(xhat, FloatVector.fromArray(S, dg, j)).intoArray(dg, j);
       gj.add(FloatVector.fromArray(S, db, j)).intoArray(db, j);
     }
-    double sumG = accG.reduceLanes(VectorOperators.ADD), sumGx = accGx.reduceLanes(VectorOperators.ADD);
+    double sumG = sumLanes(accG), sumGx = sumLanes(accGx);
     for (int t = j; t < n; t++) {
       float xhat = (x[xo + t] - m) * rs, gt = gy[gyo + t];
       float ghat = g == null ? gt : gt * g[go + t];
@@ -203,9 +279,9 @@ final class PanamaFusedKernels implements FusedKernels {
     int i = 0;
     for (int bound = S.loopBound(n); i < bound; i += S.length()) {
       FloatVector v = FloatVector.fromArray(S, x, xo + i);
-      one.div(v.neg().lanewise(VectorOperators.EXP).add(1f)).intoArray(y, yo + i);
+      one.div(exp(v.neg()).add(1f)).intoArray(y, yo + i);
     }
-    for (; i < n; i++) y[yo + i] = Elementwise.sigmoid(x[xo + i]);
+    for (; i < n; i++) y[yo + i] = 1f / (exp(-x[xo + i]) + 1f);
   }
 
   @Override
