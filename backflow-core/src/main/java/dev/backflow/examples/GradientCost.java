@@ -247,17 +247,20 @@ public final class GradientCost {
 
   /**
    * Finite differences over every {@code stride}-th weight, in chunks of about {@link #CHUNK_SECONDS}; the pass
-   * is repeated while the repeats fit in the budget (the first untimed when it is short, so the JIT has compiled
-   * it). Returns the fastest chunk's time per weight: each weight costs the same passes.
+   * is repeated while the repeats fit in half the budget (after untimed passes when it is short, so the JIT has
+   * compiled it). Returns the fastest chunk's time per weight: each weight costs the same passes.
    */
   private static double secondsPerWeight(Problem p, boolean central, long n, long stride, double forward, double budgetSeconds) {
     double perWeight = forward * (central ? 2 : 1);
     long count = (n + stride - 1) / stride;
     long chunk = Math.min(count, Math.max(1, (long) Math.ceil(CHUNK_SECONDS / perWeight))); // a short pass is one chunk
     double pass = perWeight * count;
-    if (pass * 4 <= budgetSeconds) finiteDifferences(p, central, 1e-3f, 0, n, stride);
+    if (pass * 4 <= budgetSeconds) { // untimed passes until the JIT has compiled the loop: at least one, for up to 0.3 s
+      long until = System.nanoTime() + (long) (Math.min(0.3, budgetSeconds / 4) * 1e9);
+      do finiteDifferences(p, central, 1e-3f, 0, n, stride); while (System.nanoTime() < until);
+    }
     double base = p.lossValue(), best = Double.POSITIVE_INFINITY, spent = 0;
-    for (int rep = 0; rep < 5 && (rep == 0 || spent + pass <= budgetSeconds); rep++) {
+    for (int rep = 0; rep < 20 && (rep == 0 || spent + pass <= budgetSeconds / 2); rep++) {
       for (long from = 0; from < n; from += chunk * stride) {
         long to = Math.min(n, from + chunk * stride);
         long t0 = System.nanoTime();
