@@ -157,6 +157,10 @@ public final class BackwardEngine {
         if (!retainGraph) node.free();
       }
     }
+    if (wanted != null) {
+      // In the graph but every path's rule gave nothing (relu'' = 0): a zero gradient, not an unused input.
+      for (Tensor t : wanted.keySet()) if (reaches.containsKey(t) && !captured.containsKey(t)) captured.put(t, Tensor.zerosLike(t));
+    }
     return captured;
   }
 

@@ -50,6 +50,15 @@ class HigherOrderGradientsTest {
   }
 
   @Test
+  void anInputInTheGraphWhoseDerivativeVanishesGetsZerosNotAnError() {
+    Tensor x = Tensor.of(0.5f, -1f).requiresGrad(true);
+    Tensor slope = Autograd.grad(x.leakyRelu(0.1f).sum(), true, x)[0]; // leaky'(x), recorded as a function of x
+    Tensor[] second = Autograd.grad(slope.mul(x.detach()).sum(), x);     // leaky'' = 0 wherever it is defined
+    assertEquals(0f, second[0].get(0));
+    assertEquals(0f, second[0].get(1));
+  }
+
+  @Test
   void backwardWithCreateGraphLeavesDifferentiableGrads() {
     Tensor x = Tensor.of(0.5f, -1f).requiresGrad(true);
     x.pow(3f).sum().backward(null, true, true); // grad = 3x²
