@@ -215,6 +215,21 @@ class GradGradCheckTest {
   }
 
   @Test
+  void gradgradcheckCatchesARuleThatIsNotDifferentiable() {
+    // tanh whose rule uses a detached output, as every rule here did before createGraph: right first
+    // derivatives, silently wrong second ones. gradcheck passes it; gradgradcheck must not.
+    Function<Tensor[], Tensor> detachedTanh = x -> {
+      Tensor y = x[0].detach().tanh();
+      return dev.backflow.autograd.Graph.record("detachedTanh", dev.backflow.autograd.Graph.array(y),
+          (g, n) -> new Tensor[] {g.mul(y.mul(y).rsub(1f))}, x[0]);
+    };
+    Tensor x = Gen.smooth(new SplittableRandom(1), 5);
+    assertTrue(GradCheck.check(detachedTanh, x).passes(TOL));
+    assertFalse(GradCheck.gradgradcheck(detachedTanh, x).passes(TOL));
+    assertTrue(GradCheck.gradgradcheck(t -> t[0].tanh(), x).passes(TOL));
+  }
+
+  @Test
   void gradientsOfGradientsRequireGradOnlyWithCreateGraph() {
     Tensor x = Tensor.of(0.3f, -1.2f, 2f).requiresGrad(true);
     Tensor y = x.tanh().mul(x).sum();
