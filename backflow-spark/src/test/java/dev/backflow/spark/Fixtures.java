@@ -28,11 +28,9 @@ final class Fixtures {
 
   private Fixtures() {}
 
-  /**
-   * A test configuration: executors run the plain-Java kernels, as the test JVM does (the pom's argLine says why).
-   */
+  /** A test configuration: executors run the SIMD kernels, as the test JVM does. */
   static org.apache.spark.SparkConf conf(String master) {
-    return SparkSetup.conf(master, "backflow-spark-test").set("spark.executor.extraJavaOptions", "-Dbackflow.simd=false")
+    return SparkSetup.conf(master, "backflow-spark-test")
         // a rerun barrier stage waits for its slots to come free: check every second, not every 15
         .set("spark.scheduler.barrier.maxConcurrentTasksCheck.interval", "1s");
   }

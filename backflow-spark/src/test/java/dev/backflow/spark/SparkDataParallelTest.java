@@ -181,7 +181,10 @@ class SparkDataParallelTest {
     for (int i = 0; i < n; i++) ids[i] = i;
     DataLoader loader = new DataLoader(new TensorDataset(Tensor.of(ids, n, 1), Tensor.of(ids, n)), n, true, false, 17, 0);
     for (int epoch = 0; epoch < 3; epoch++) {
-      float[] seen = loader.iterator().next().targets().toArray();
+      // One whole epoch (a single batch of n): an epoch counts when its iteration runs to the end.
+      var it = loader.iterator();
+      float[] seen = it.next().targets().toArray();
+      assertFalse(it.hasNext());
       int[] order = EpochOrder.permutation(17, epoch, n);
       for (int i = 0; i < n; i++) assertEquals(order[i], (int) seen[i]);
       assertArrayEquals(order, EpochOrder.permutation(17, epoch, n));
