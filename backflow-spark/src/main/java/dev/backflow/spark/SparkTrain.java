@@ -4,11 +4,9 @@ import dev.backflow.data.DataLoader;
 import dev.backflow.data.TensorDataset;
 import dev.backflow.nn.Models;
 import dev.backflow.nn.Module;
-import dev.backflow.optim.Adam;
-import dev.backflow.optim.AdamW;
 import dev.backflow.optim.LrScheduler;
 import dev.backflow.optim.Optimizer;
-import dev.backflow.optim.Sgd;
+import dev.backflow.optim.Optimizers;
 import dev.backflow.train.Metrics;
 import dev.backflow.train.Trainer;
 import java.nio.file.Files;
@@ -28,7 +26,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 public final class SparkTrain {
   private static final String USAGE = """
       usage: spark-train [--master local[2]] [--data DIR] [--workers 2] [--micro-batch 32] [--epochs 5]
-                         [--optimizer adam|adamw|sgd] [--lr 1e-3] [--schedule cosine|constant] [--seed 0]
+                         [--optimizer sgd|momentum|nesterov|rmsprop|adam|adamw] [--lr 1e-3] [--schedule cosine|constant] [--seed 0]
                          [--limit N] [--out runs/spark] [--resume] [--mode gather|ring]
         --master      Spark master; default local[2], or whatever spark-submit set
         --data        a directory (any Hadoop path: file:, hdfs:, s3a:) holding Fashion-MNIST's four .gz IDX files;
@@ -69,12 +67,8 @@ public final class SparkTrain {
 
       ModelFactory factory = () -> Models.fashionMlp(seed);
       Module model = factory.create();
-      Optimizer opt = switch (o.getOrDefault("optimizer", "adam")) {
-        case "adam" -> new Adam(model.parameters(), lr);
-        case "adamw" -> new AdamW(model.parameters(), lr);
-        case "sgd" -> new Sgd(model.parameters(), lr, 0.9, 0, 0, false);
-        default -> throw new IllegalArgumentException("--optimizer must be adam, adamw or sgd");
-      };
+      // The one registry the CLI and the page use: the same names mean the same optimizers everywhere.
+      Optimizer opt = Optimizers.create(o.getOrDefault("optimizer", "adam"), model.parameters(), lr);
       if (o.getOrDefault("mode", "gather").equals("ring")) {
         ring(sc, o, factory, train, test, workers, micro, epochs, lr, seed, schedule, out);
         return;
@@ -113,12 +107,8 @@ public final class SparkTrain {
   private static void ring(JavaSparkContext sc, Map<String, String> o, ModelFactory factory, JavaPairRDD<Long, Example> train,
       TensorDataset test, int workers, int micro, int epochs, double lr, long seed, String schedule, Path out) throws Exception {
     String name = o.getOrDefault("optimizer", "adam");
-    OptimizerFactory optimizers = switch (name) {
-      case "adam" -> m -> new Adam(m.parameters(), lr);
-      case "adamw" -> m -> new AdamW(m.parameters(), lr);
-      case "sgd" -> m -> new Sgd(m.parameters(), lr, 0.9, 0, 0, false);
-      default -> throw new IllegalArgumentException("--optimizer must be adam, adamw or sgd");
-    };
+    Optimizers.factory(name); // an unknown name is refused here, naming the choices
+    OptimizerFactory optimizers = m -> Optimizers.create(name, m.parameters(), lr);
     AllReduceTrainer trainer = new AllReduceTrainer(sc, factory, optimizers, TrainingLoss.crossEntropy())
         .workers(workers).microBatch(micro).seed(seed).checkpoint(out.resolve("checkpoint.safetensors"));
     if (schedule.equals("cosine")) trainer.scheduler(LrScheduler.cosine(trainer.optimizer(), Math.max(1, epochs), 0.0));
