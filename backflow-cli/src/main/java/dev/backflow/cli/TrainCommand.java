@@ -22,9 +22,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -41,9 +38,9 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--optimizer", description = "sgd, momentum, nesterov, rmsprop, adam, adamw; default: ${DEFAULT-VALUE}")
   String optimizer = "adam";
 
-  @Option(names = "--lr", description = "learning rate; default: ${DEFAULT-VALUE}") double lr = 1e-3;
+  @Option(names = "--lr", description = "learning rate; default: 1e-3, or 0.01 for the toy model") Double lr;
   @Option(names = "--weight-decay", description = "weight decay; default: ${DEFAULT-VALUE}") double weightDecay = 0;
-  @Option(names = "--batch-size", description = "mini-batch size; default: ${DEFAULT-VALUE}") int batchSize = 64;
+  @Option(names = "--batch-size", description = "mini-batch size; default: 64, or 32 for the toy model") Integer batchSize;
   @Option(names = "--epochs", description = "epochs; default: ${DEFAULT-VALUE}") int epochs = 5;
   @Option(names = "--clip", description = "clip the global gradient norm (0 = off)") double clip;
   @Option(names = "--schedule", description = "learning-rate schedule per epoch: constant or cosine (to 0 at the last epoch); default: ${DEFAULT-VALUE}")
@@ -54,13 +51,19 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--amp", description = "mixed precision: bfloat16 activations, float32 master weights, loss scaling (mlp and toy models)")
   boolean amp;
   @Option(names = "--threads", description = "kernel threads (default: all cores)") Integer threads;
-  @Option(names = "--no-progress", description = "print one line per epoch instead of a progress bar") boolean noProgress;
+  @Option(names = "--no-progress", description = "print one line per epoch, even on a terminal (a pipe or file never gets a progress bar)")
+  boolean noProgress;
 
   @Override
   public Integer call() throws Exception {
     if (threads != null) dev.backflow.backend.cpu.Parallel.setThreads(threads);
     if (epochs < 0) throw new IllegalArgumentException("--epochs must be 0 or more, got " + epochs);
     PrintWriter o = spec.commandLine().getOut();
+    // The toy MLP learns the 2-D sets (spirals included: ~95% in 3 epochs) at a larger rate and smaller
+    // batches than the image models; with theirs, a few epochs ended at chance.
+    boolean toy = setup.model.equals("toy");
+    if (lr == null) lr = toy ? 0.01 : 1e-3;
+    if (batchSize == null) batchSize = toy ? 32 : 64;
     Dataset train = setup.trainSet(), test = setup.testSet();
     Module built = setup.buildModel(train);
     if (amp && !(built instanceof dev.backflow.nn.Sequential)) throw new IllegalArgumentException("--amp needs an mlp or toy model");
@@ -89,7 +92,8 @@ final class TrainCommand implements Callable<Integer> {
     }
     Files.createDirectories(out);
     List<EpochResult> history = new ArrayList<>();
-    trainer.listener(new ProgressListener(noProgress)).listener(TrainingListener.eachEpoch(r -> {
+    if (!noProgress && ProgressLine.isTerminal()) trainer.listener(new ProgressLine(o, epochs, 250));
+    trainer.listener(TrainingListener.eachEpoch(r -> {
       history.add(r);
       o.printf(Locale.ROOT, "epoch %d: train loss %.4f acc %.4f | test loss %.4f acc %.4f | %.0f samples/s%n", r.epoch(),
           r.train().loss(), r.train().accuracy(), r.validation().loss(), r.validation().accuracy(), r.samplesPerSecond());
@@ -111,47 +115,13 @@ final class TrainCommand implements Callable<Integer> {
     meta.put("epoch", Integer.toString(r.epoch()));
     meta.put("model", setup.model);
     meta.put("dataset", setup.dataset);
+    meta.putAll(setup.architecture());
     meta.put("test_accuracy", Double.toString(r.validation().accuracy()));
     try {
       Checkpoint.save(ckpt, model, opt, meta);
       Charts.trainingCurves(history, out.resolve("curves.png"));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    }
-  }
-
-  /** A terminal progress bar per epoch (me.tongfei:progressbar) with samples/s and ETA. */
-  private static final class ProgressListener implements TrainingListener {
-    private final boolean quiet;
-    private ProgressBar bar;
-    private long samples, start;
-
-    ProgressListener(boolean quiet) {
-      this.quiet = quiet;
-    }
-
-    @Override
-    public void onEpochStart(int epoch, int batches) {
-      if (quiet) return;
-      samples = 0;
-      start = System.nanoTime();
-      bar = new ProgressBarBuilder().setTaskName("epoch").setInitialMax(batches).setStyle(ProgressBarStyle.ASCII)
-          .setUpdateIntervalMillis(250).continuousUpdate().build();
-    }
-
-    @Override
-    public void onStep(long step, double loss, int n) {
-      if (bar == null) return;
-      samples += n;
-      double secs = (System.nanoTime() - start) / 1e9;
-      bar.step();
-      bar.setExtraMessage(String.format(Locale.ROOT, "loss %.4f, %.0f samples/s", loss, samples / Math.max(secs, 1e-9)));
-    }
-
-    @Override
-    public void onEpochEnd(EpochResult result) {
-      if (bar != null) bar.close();
-      bar = null;
     }
   }
 }

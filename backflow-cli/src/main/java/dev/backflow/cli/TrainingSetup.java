@@ -34,6 +34,26 @@ final class TrainingSetup {
   @Option(names = "--activation", description = "activation of the toy MLP; default: ${DEFAULT-VALUE}")
   String activation = "relu";
 
+  /**
+   * What a checkpoint must record to rebuild this model and its test split: the toy MLP's hidden sizes and
+   * activation, and the seed (the toy data sets' test split is drawn from it).
+   */
+  java.util.Map<String, String> architecture() {
+    java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+    if (model.equals("toy")) {
+      out.put("hidden", hiddenText(hidden));
+      out.put("activation", activation);
+    }
+    out.put("seed", Long.toString(seed));
+    return out;
+  }
+
+  static String hiddenText(int[] sizes) {
+    StringBuilder sb = new StringBuilder();
+    for (int h : sizes) sb.append(sb.length() == 0 ? "" : ",").append(h);
+    return sb.toString();
+  }
+
   boolean isImageModel() {
     return model.equals("cnn");
   }
@@ -42,8 +62,14 @@ final class TrainingSetup {
     return dataset.equals("fashion-mnist");
   }
 
+  /**
+   * Examples per epoch of a 2-D data set: they cost nothing to draw, and at 1,000 a few epochs were too few
+   * steps for spirals (3 epochs ended at chance); 8,000 learn it to ~95% test accuracy in 3 epochs.
+   */
+  static final int TOY_TRAIN_SIZE = 8000;
+
   Dataset trainSet() throws IOException {
-    Dataset d = isFashion() ? FashionMnist.train(dataDir, isImageModel()) : ToyDatasets.named(dataset, 1000, 0.05, seed);
+    Dataset d = isFashion() ? FashionMnist.train(dataDir, isImageModel()) : ToyDatasets.named(dataset, TOY_TRAIN_SIZE, 0.05, seed);
     return limit > 0 ? d.head(limit) : d;
   }
 
