@@ -3,12 +3,19 @@ package dev.backflow.nn;
 import dev.backflow.autograd.Graph;
 import dev.backflow.autograd.Autograd;
 import dev.backflow.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Gradient checkpointing (torch.utils.checkpoint): the wrapped block runs its forward pass without
  * recording, so none of its intermediate activations are kept; during backward it runs the forward again
- * with recording on and backpropagates through that copy. Memory falls from all of the block's activations
- * to its input alone, at the cost of one more forward pass of the block.
+ * with recording on and differentiates that copy. Memory falls from all of the block's activations to its
+ * input alone, at the cost of one more forward pass of the block.
+ *
+ * <p>The replay's gradients for the input and for every parameter are returned to the engine as this node's
+ * own (PyTorch's non-reentrant checkpoint), not written into {@code .grad} by a nested backward: so
+ * {@code Autograd.grad} through a checkpointed block leaves {@code .grad} alone, and with {@code createGraph}
+ * the replay is recorded and its gradients can be differentiated again.
  *
  * <p>The block must compute the same thing twice: no dropout (or other randomness) inside it.
  */
@@ -26,24 +33,32 @@ public final class Checkpointed extends Module {
     try (var g = Autograd.noGrad()) {
       out = block.forward(x);
     }
-    Tensor saved = x.detach();
-    boolean inputNeedsGrad = x.requiresGrad();
-    // The node's only input is x: the graph keeps x, not the block's activations.
+    List<Tensor> params = block.parameters();
+    Tensor[] inputs = new Tensor[params.size() + 1];
+    inputs[0] = x;
+    for (int i = 0; i < params.size(); i++) inputs[i + 1] = params.get(i);
+    // The node's inputs are x and the parameters: the graph keeps x, not the block's activations.
     return Graph.record("checkpoint", Graph.array(out), (grad, needs) -> {
-      Tensor replayIn = Graph.constant(Graph.array(saved)).requiresGrad(inputNeedsGrad);
+      // Under createGraph the engine runs this rule with recording on: replay from x itself, so the
+      // gradients stay functions of x and the parameters; otherwise from a detached copy of x.
+      boolean createGraph = Autograd.isGradEnabled();
+      Tensor replayIn = createGraph || !x.requiresGrad() ? x : x.detach().requiresGrad(true);
+      List<Tensor> wanted = new ArrayList<>();
+      if (needs[0] && replayIn.requiresGrad()) wanted.add(replayIn);
+      for (int i = 1; i < needs.length; i++) if (needs[i]) wanted.add(inputs[i]);
+      Tensor[] result = new Tensor[inputs.length];
+      if (wanted.isEmpty()) return result;
+      Tensor replayOut;
       try (var on = Autograd.enableGrad()) {
-        Tensor replayOut = block.forward(replayIn);
-        if (replayOut.requiresGrad()) replayOut.backward(grad);
+        replayOut = block.forward(replayIn);
       }
-      return new Tensor[] {inputNeedsGrad ? replayIn.grad() : null, null};
-    }, x, anyParameter());
-  }
-
-  /**
-   * The node must be recorded even when x needs no gradient (the block's parameters do), so one parameter
-   * is listed as a nominal input; its gradient arrives through the replay's own backward, hence null here.
-   */
-  private Tensor anyParameter() {
-    return block.parameters().isEmpty() ? Tensor.scalar(0f) : block.parameters().get(0);
+      if (!replayOut.requiresGrad()) return result;
+      Tensor[] grads = Autograd.grad(new Tensor[] {replayOut}, wanted.toArray(new Tensor[0]), new Tensor[] {grad},
+          createGraph, createGraph, true);
+      int k = 0;
+      if (needs[0] && replayIn.requiresGrad()) result[0] = grads[k++];
+      for (int i = 1; i < needs.length; i++) if (needs[i]) result[i] = grads[k++];
+      return result;
+    }, inputs);
   }
 }
