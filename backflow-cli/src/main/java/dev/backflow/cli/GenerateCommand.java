@@ -33,8 +33,23 @@ final class GenerateCommand implements Callable<Integer> {
     Gpt model = new Gpt(vocab.length(), Integer.parseInt(meta.get("context")), Integer.parseInt(meta.get("d_model")),
         Integer.parseInt(meta.get("layers")), Integer.parseInt(meta.get("heads")), 0f, new SplittableRandom(0));
     Checkpoint.load(checkpoint, model, null);
+    String unknown = unknownCharacters(vocab, prompt);
+    if (!unknown.isEmpty()) {
+      spec.commandLine().getErr().println("warning: the prompt's " + unknown + " not in the model's vocabulary of "
+          + vocab.length() + " characters; left out of the prompt");
+    }
     spec.commandLine().getOut().println(sample(model, vocab, prompt, length, temperature, seed));
     return 0;
+  }
+
+  /** "characters 'é', '€' are" (each once, in prompt order), or "" when the vocabulary has every one. */
+  static String unknownCharacters(String vocab, String prompt) {
+    java.util.LinkedHashSet<String> missing = new java.util.LinkedHashSet<>();
+    for (char c : prompt.toCharArray()) {
+      if (vocab.indexOf(c) < 0) missing.add(c == '\n' ? "'\\n'" : c == '\t' ? "'\\t'" : "'" + c + "'");
+    }
+    if (missing.isEmpty()) return "";
+    return (missing.size() == 1 ? "character " : "characters ") + String.join(", ", missing) + (missing.size() == 1 ? " is" : " are");
   }
 
   static String sample(Gpt model, String vocab, String prompt, int length, double temperature, long seed) {
