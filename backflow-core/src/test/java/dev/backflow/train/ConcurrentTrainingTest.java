@@ -130,4 +130,33 @@ class ConcurrentTrainingTest {
       pool.shutdownNow();
     }
   }
+
+  /** Layers built and dropout drawn from the default generator: each thread's stream is its own. */
+  private static int[] seededFromTheDefaultGenerator(long seed) {
+    dev.backflow.Backflow.manualSeed(seed);
+    var model = new Sequential(new Linear(16, 32), Activation.relu(), new dev.backflow.nn.Dropout(0.5f), new Linear(32, 4));
+    Tensor out = model.forward(Tensor.ones(64, 16));
+    int[] w = bits(model.parameters().toArray(new Tensor[0])), o = bits(new Tensor[] {out});
+    int[] all = java.util.Arrays.copyOf(w, w.length + o.length);
+    System.arraycopy(o, 0, all, w.length, o.length);
+    return all;
+  }
+
+  @Test
+  void theDefaultGeneratorGivesEachThreadItsSoloStream() throws Exception {
+    int[] solo = seededFromTheDefaultGenerator(11);
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      for (int round = 0; round < 20; round++) {
+        CountDownLatch start = new CountDownLatch(1);
+        Callable<int[]> job = () -> { start.await(); return seededFromTheDefaultGenerator(11); };
+        Future<int[]> a = pool.submit(job), b = pool.submit(job);
+        start.countDown();
+        assertArrayEquals(solo, a.get(), "round " + round);
+        assertArrayEquals(solo, b.get(), "round " + round);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
 }
