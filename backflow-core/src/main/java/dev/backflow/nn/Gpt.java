@@ -46,9 +46,21 @@ public final class Gpt extends Module {
   }
 
   /**
-   * Samples {@code count} tokens after {@code prompt}: each step feeds the last {@code context} tokens,
-   * divides the last position's logits by {@code temperature}, keeps the {@code topK} most likely (0 = all)
-   * and draws from their softmax.
+   * Samples {@code count} tokens after {@code prompt}: each step divides the last position's logits by
+   * {@code temperature}, keeps the {@code topK} most likely (0 = all) and draws from their softmax.
+   *
+   * <p>Keys and values of earlier positions are cached, so a step runs the network on one new token, not on
+   * the whole window. When the window is full, the cache restarts from the last half of the context (the
+   * positions are numbered from the window's start, so a sliding window cannot keep its cache): every token
+   * is predicted from at least {@code context / 2} predecessors, and from all of them until the context is
+   * first filled, where the result equals the uncached {@link #forward} on the same window.
+   *
+   * @param prompt token ids, at least one
+   * @param count tokens to add
+   * @param temperature a positive divisor of the logits
+   * @param topK how many of the most likely tokens to draw from (0 = all)
+   * @param rng the generator of the draws
+   * @return the prompt followed by the sampled tokens
    */
   public int[] generate(int[] prompt, int count, double temperature, int topK, java.util.random.RandomGenerator rng) {
     if (prompt.length == 0) throw new IllegalArgumentException("generate: the prompt must hold at least one token");
@@ -57,11 +69,23 @@ public final class Gpt extends Module {
     boolean wasTraining = isTraining();
     eval();
     try (var g = Autograd.noGrad()) {
+      MultiHeadSelfAttention.KvCache[] caches = null;
+      int cached = 0;   // positions [i - cached, i) are in the caches, numbered from 0
       for (int i = prompt.length; i < seq.length; i++) {
-        int from = Math.max(0, i - context);
+        int from;
+        if (caches == null || cached == context) {
+          // (re)start: feed the window whole; on a restart keep half the context, so restarts are rare
+          from = caches == null ? Math.max(0, i - context) : i - context / 2;
+          caches = new MultiHeadSelfAttention.KvCache[blocks.size()];
+          for (int b = 0; b < caches.length; b++) caches[b] = new MultiHeadSelfAttention.KvCache();
+          cached = 0;
+        } else {
+          from = i - 1;
+        }
         float[] window = new float[i - from];
         for (int j = from; j < i; j++) window[j - from] = seq[j];
-        Tensor logits = forward(Tensor.of(window, 1, window.length)).select(1, -1).select(0, 0);
+        Tensor logits = forwardCached(Tensor.of(window, 1, window.length), cached, caches).select(1, -1).select(0, 0);
+        cached += window.length;
         float[] p = logits.div((float) temperature).softmax(0).toArray();
         if (topK > 0 && topK < p.length) {
           float[] sorted = p.clone();
@@ -86,6 +110,14 @@ public final class Gpt extends Module {
       train(wasTraining);
     }
     return seq;
+  }
+
+  /** The logits of new positions numbered from {@code past}, the blocks' caches holding positions 0..past-1. */
+  private Tensor forwardCached(Tensor idx, int past, MultiHeadSelfAttention.KvCache[] caches) {
+    int t = idx.shape(1);
+    Tensor x = tokens.forward(idx).add(positions.forward(Tensor.arange(past, past + t, 1)));
+    for (int b = 0; b < caches.length; b++) x = ((TransformerBlock) blocks.get(b)).forwardCached(x, caches[b]);
+    return head.forward(lnFinal.forward(x));
   }
 
   public int vocab() {

@@ -50,6 +50,40 @@ public final class MultiHeadSelfAttention extends Module {
     return proj.forward(mixed);
   }
 
+  /**
+   * Keys and values of the positions seen so far, per block, for generation: a new position's query attends
+   * to them without recomputing their projections (a KV cache).
+   */
+  static final class KvCache {
+    Tensor keys, values;   // [B, H, T, D]
+
+    int length() {
+      return keys == null ? 0 : keys.shape(2);
+    }
+  }
+
+  /**
+   * Attention for the new positions {@code x} [B, Tn, C] that follow the {@code cache.length()} cached ones
+   * (evaluation only, no dropout): their keys and values are appended to the cache; position p attends to
+   * positions 0..p, as in {@link #forward}.
+   */
+  Tensor forwardCached(Tensor x, KvCache cache) {
+    int b = x.shape(0), tn = x.shape(1), past = cache.length();
+    Tensor packed = qkv.forward(x).reshape(b, tn, 3, heads, headDim).permute(2, 0, 3, 1, 4);
+    Tensor q = packed.select(0, 0), k = packed.select(0, 1).contiguous(), v = packed.select(0, 2).contiguous();
+    cache.keys = past == 0 ? k : Tensor.cat(2, cache.keys, k);
+    cache.values = past == 0 ? v : Tensor.cat(2, cache.values, v);
+    int total = past + tn;
+    Tensor scores = q.matmul(cache.keys.mT()).mul((float) (1 / Math.sqrt(headDim)));
+    if (tn > 1) {
+      float[] m = new float[tn * total];
+      for (int i = 0; i < tn; i++) for (int j = past + i + 1; j < total; j++) m[i * total + j] = -1e9f;
+      scores = scores.add(Tensor.of(m, tn, total));
+    }
+    Tensor mixed = scores.softmax(-1).matmul(cache.values).permute(0, 2, 1, 3).reshape(b, tn, dModel);
+    return proj.forward(mixed);
+  }
+
   /** 0 on and below the diagonal, a large negative number above it (finite, so anomaly mode stays quiet). */
   static Tensor causalMask(int t) {
     float[] m = new float[t * t];

@@ -17,6 +17,12 @@ public final class TransformerBlock extends Module {
         new Linear(dModel, 4 * dModel, rng), Activation.gelu(), new Linear(4 * dModel, dModel, rng), new Dropout(dropout, rng)));
   }
 
+  /** The block over new positions whose predecessors' keys and values are in {@code cache} (generation). */
+  Tensor forwardCached(Tensor x, MultiHeadSelfAttention.KvCache cache) {
+    x = x.add(attention.forwardCached(ln1.forward(x), cache));
+    return x.add(mlp.forward(ln2.forward(x)));
+  }
+
   @Override
   public Tensor forward(Tensor x) {
     x = x.add(attention.forward(ln1.forward(x)));
