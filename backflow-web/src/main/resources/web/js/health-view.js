@@ -17,10 +17,16 @@ export function createHealthView(app) {
     $('health-error').hidden = true;
     $('health-status').textContent = 'training the networks in the engine…';
     const settings = { problem: $('health-problem').value, seed: Number($('health-seed').value) };
-    const report = await app.call(() => app.api.health(settings), (message) => {
+    const showError = (message) => {
       $('health-error').hidden = false;
       $('health-error').textContent = message;
-    });
+      $('health-status').textContent = '';
+    };
+    // Checked first, so a typo in the seed is answered in the page rather than as a refused request.
+    const check = await app.call(() => app.api.checkHealth(settings), showError);
+    if (!check) return;
+    if (!check.ok) { showError(check.error); return; }
+    const report = await app.call(() => app.api.health(settings), showError);
     $('health-status').textContent = report ? 'done' : '';
     if (report) { ran = true; draw(report); }
   }
