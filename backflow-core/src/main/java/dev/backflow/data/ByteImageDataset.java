@@ -15,6 +15,7 @@ public final class ByteImageDataset implements Dataset {
   private final float mean, std;
   private final float[] levels = new float[256];
 
+  /** Images stored as bytes, standardized as (pixel/255 - mean)/std when a batch is made. */
   public ByteImageDataset(byte[] pixels, int[] labels, int[] exampleShape, float mean, float std) {
     int size = 1;
     for (int s : exampleShape) size *= s;

@@ -14,6 +14,7 @@ public final class CharCorpus {
   private final String vocab;
   private final int[] ids;
 
+  /** A corpus whose vocabulary is the distinct characters of {@code text}, sorted. */
   public CharCorpus(String text) {
     this(text, vocabularyOf(text));
   }
@@ -33,18 +34,22 @@ public final class CharCorpus {
     return sb.toString();
   }
 
+  /** The vocabulary, one character per token id. */
   public String vocabulary() {
     return vocab;
   }
 
+  /** The number of distinct characters. */
   public int vocabSize() {
     return vocab.length();
   }
 
+  /** The number of characters in the corpus. */
   public int length() {
     return ids.length;
   }
 
+  /** The token ids of the characters of {@code s} (each must be in the vocabulary). */
   public int[] encode(String s) {
     int[] out = new int[s.length()];
     for (int i = 0; i < out.length; i++) {
@@ -55,6 +60,7 @@ public final class CharCorpus {
     return out;
   }
 
+  /** The characters of token ids. */
   public String decode(int[] tokens) {
     StringBuilder sb = new StringBuilder(tokens.length);
     for (int t : tokens) sb.append(vocab.charAt(t));

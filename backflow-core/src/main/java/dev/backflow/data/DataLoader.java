@@ -26,10 +26,12 @@ public final class DataLoader implements Iterable<Batch> {
   private final long seed;
   private int epoch;
 
+  /** A loader that keeps a last short batch and prefetches 2 batches; {@code seed} fixes the shuffles. */
   public DataLoader(Dataset dataset, int batchSize, boolean shuffle, long seed) {
     this(dataset, batchSize, shuffle, false, seed, 2);
   }
 
+  /** A loader with every option: {@code dropLast} leaves out a last short batch, {@code prefetch} batches are made ahead on a thread (0: none). */
   public DataLoader(Dataset dataset, int batchSize, boolean shuffle, boolean dropLast, long seed, int prefetch) {
     if (batchSize <= 0) throw new IllegalArgumentException("DataLoader: batch size must be positive, got " + batchSize);
     if (prefetch < 0) throw new IllegalArgumentException("DataLoader: prefetch must be 0 or more, got " + prefetch);
@@ -42,11 +44,13 @@ public final class DataLoader implements Iterable<Batch> {
     this.seed = seed;
   }
 
+  /** The number of batches in an epoch (len(loader)). */
   public int batchesPerEpoch() {
     int n = dataset.size();
     return dropLast ? n / batchSize : (n + batchSize - 1) / batchSize;
   }
 
+  /** The dataset batched (loader.dataset). */
   public Dataset dataset() {
     return dataset;
   }

@@ -10,7 +10,9 @@ import java.nio.file.Path;
  * [0, 1] and then standardized with the training set's mean and standard deviation (0.2860, 0.3530).
  */
 public final class FashionMnist {
+  /** Where Debian's dataset-fashion-mnist package puts the files. */
   public static final Path DEFAULT_DIR = Path.of("/usr/share/datasets/fashion-mnist");
+  /** The names of the ten classes, by label. */
   public static final String[] CLASSES = {"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt",
       "Sneaker", "Bag", "Ankle boot"};
   private static final float MEAN = 0.2860f, STD = 0.3530f;
@@ -22,10 +24,12 @@ public final class FashionMnist {
     return load(dir, "train", asImages);
   }
 
+  /** The 10,000 test images, as [1, 28, 28] images or flat 784-vectors. */
   public static ByteImageDataset test(Path dir, boolean asImages) throws IOException {
     return load(dir, "t10k", asImages);
   }
 
+  /** Whether {@code dir} holds the four IDX files. */
   public static boolean isAvailable(Path dir) {
     return find(dir, "train-images-idx3-ubyte") != null && find(dir, "t10k-labels-idx1-ubyte") != null;
   }

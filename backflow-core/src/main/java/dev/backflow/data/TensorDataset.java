@@ -7,6 +7,7 @@ import java.util.Arrays;
 public final class TensorDataset implements Dataset {
   private final Tensor inputs, targets;
 
+  /** Examples as rows of two tensors with the same first dim. */
   public TensorDataset(Tensor inputs, Tensor targets) {
     if (inputs.dim() == 0 || targets.dim() == 0 || inputs.shape(0) != targets.shape(0)) {
       throw new IllegalArgumentException("TensorDataset: inputs " + Arrays.toString(inputs.shape()) + " and targets "
@@ -16,10 +17,12 @@ public final class TensorDataset implements Dataset {
     this.targets = targets.detach();
   }
 
+  /** All inputs, one example per row. */
   public Tensor inputs() {
     return inputs;
   }
 
+  /** All targets, one example per row. */
   public Tensor targets() {
     return targets;
   }

@@ -18,6 +18,7 @@ public final class Json {
     this.s = s;
   }
 
+  /** Parses JSON into maps, lists, strings, longs, doubles, booleans and null. */
   public static Object parse(String text) {
     Json j = new Json(text);
     j.skipSpace();

@@ -14,10 +14,13 @@ import java.util.function.Consumer;
 public final class Activation extends Module {
   /** The function an activation computes. */
   public enum Kind {
+    /** max(x, 0). */
     RELU("ReLU"),
     /** Slope {@link #negativeSlope()} for negative inputs. */
     LEAKY_RELU("LeakyReLU"),
+    /** 1 / (1 + e^-x). */
     SIGMOID("Sigmoid"),
+    /** The hyperbolic tangent. */
     TANH("Tanh"),
     /** Exact GELU, x·Φ(x). */
     GELU("GELU"),
@@ -42,12 +45,19 @@ public final class Activation extends Module {
     this.negativeSlope = negativeSlope;
   }
 
+  /** max(x, 0) (nn.ReLU()). */
   public static Activation relu() { return new Activation(Kind.RELU, 0f); }
+  /** max(x, slope·x) (nn.LeakyReLU(slope)). */
   public static Activation leakyRelu(float slope) { return new Activation(Kind.LEAKY_RELU, slope); }
+  /** 1 / (1 + e^-x) (nn.Sigmoid()). */
   public static Activation sigmoid() { return new Activation(Kind.SIGMOID, 0f); }
+  /** The hyperbolic tangent (nn.Tanh()). */
   public static Activation tanh() { return new Activation(Kind.TANH, 0f); }
+  /** The exact GELU, x·Φ(x) (nn.GELU()). */
   public static Activation gelu() { return new Activation(Kind.GELU, 0f); }
+  /** GELU's tanh approximation (nn.GELU(approximate='tanh')). */
   public static Activation geluTanh() { return new Activation(Kind.GELU_TANH, 0f); }
+  /** log(1 + e^x) (nn.Softplus()). */
   public static Activation softplus() { return new Activation(Kind.SOFTPLUS, 0f); }
 
   /** By name, as the CLI and the page spell them: relu, leaky_relu, sigmoid, tanh, gelu. */
@@ -62,6 +72,7 @@ public final class Activation extends Module {
     }
   }
 
+  /** Which activation this is, to switch on. */
   public Kind kind() {
     return kind;
   }

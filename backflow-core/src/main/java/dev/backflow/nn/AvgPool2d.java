@@ -7,10 +7,12 @@ import dev.backflow.tensor.Tensor;
 public final class AvgPool2d extends Module {
   private final int kernel, stride, padding;
 
+  /** Mean over k×k windows with stride k. */
   public AvgPool2d(int kernel) {
     this(kernel, kernel, 0);
   }
 
+  /** Mean over k×k windows with the given stride and zero padding. */
   public AvgPool2d(int kernel, int stride, int padding) {
     if (kernel <= 0 || stride <= 0 || padding < 0 || 2 * padding > kernel) {
       throw new IllegalArgumentException("AvgPool2d: need kernel > 0, stride > 0 and 0 <= padding <= kernel/2, got kernel "

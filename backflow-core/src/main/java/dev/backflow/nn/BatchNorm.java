@@ -10,10 +10,12 @@ import java.util.Arrays;
  * (momentum 0.1, unbiased variance, as PyTorch); eval normalizes with the running averages.
  */
 public abstract class BatchNorm extends Module {
+  /** The learned scale γ and shift β, one per channel. */
   public final Tensor weight, bias;
   private final int features, rank;
   private final float eps, momentum;
 
+  /** Normalization of {@code features} channels for inputs of rank {@code rank} (4 for images). */
   protected BatchNorm(int features, int rank) {
     if (features <= 0) throw new IllegalArgumentException(getClass().getSimpleName() + ": features must be positive, got " + features);
     this.features = features;
@@ -28,10 +30,12 @@ public abstract class BatchNorm extends Module {
     registerIntegerBuffer("num_batches_tracked", Tensor.scalar(0f));
   }
 
+  /** The running mean per channel, used in eval mode. */
   public Tensor runningMean() {
     return namedBuffers().get("running_mean");
   }
 
+  /** The running (unbiased) variance per channel, used in eval mode. */
   public Tensor runningVar() {
     return namedBuffers().get("running_var");
   }

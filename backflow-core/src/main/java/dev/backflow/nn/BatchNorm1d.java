@@ -2,6 +2,7 @@ package dev.backflow.nn;
 
 /** Batch normalization of [N, C] or [N, C, L] input over the batch (and length) dims. */
 public final class BatchNorm1d extends BatchNorm {
+  /** Batch normalization of [N, C] or [N, C, L] inputs with C = {@code features}. */
   public BatchNorm1d(int features) {
     super(features, 2);
   }

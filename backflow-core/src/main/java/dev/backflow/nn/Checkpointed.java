@@ -22,6 +22,7 @@ import java.util.List;
 public final class Checkpointed extends Module {
   private final Module block;
 
+  /** Wraps {@code block} (registered as "block") so its activations are recomputed in backward instead of kept. */
   public Checkpointed(Module block) {
     this.block = registerModule("block", block);
   }

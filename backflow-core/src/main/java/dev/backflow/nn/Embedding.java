@@ -7,6 +7,7 @@ import java.util.random.RandomGenerator;
 
 /** A lookup table [count, dim], initialized N(0, 1) as PyTorch's Embedding; input holds integer indices. */
 public final class Embedding extends Module {
+  /** The table [count, dim]. */
   public final Tensor weight;
 
   /**

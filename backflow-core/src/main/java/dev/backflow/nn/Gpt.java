@@ -16,6 +16,7 @@ public final class Gpt extends Module {
   private final LayerNorm lnFinal;
   private final Linear head;
 
+  /** A GPT over {@code vocab} tokens with a window of {@code context} positions. */
   public Gpt(int vocab, int context, int dModel, int layers, int heads, float dropout, RandomGenerator rng) {
     this.vocab = vocab;
     this.context = context;
@@ -120,10 +121,12 @@ public final class Gpt extends Module {
     return head.forward(lnFinal.forward(x));
   }
 
+  /** The number of tokens. */
   public int vocab() {
     return vocab;
   }
 
+  /** The longest window of positions the model reads. */
   public int context() {
     return context;
   }

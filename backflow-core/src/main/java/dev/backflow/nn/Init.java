@@ -11,11 +11,13 @@ import java.util.random.RandomGenerator;
 public final class Init {
   private Init() {}
 
+  /** Inputs per output unit of a weight of this shape (in × kernel area), as PyTorch counts. */
   public static int fanIn(int[] shape) {
     if (shape.length < 2) throw new IllegalArgumentException("fan in/out needs at least 2 dims, got " + shape.length);
     return shape[1] * receptive(shape);
   }
 
+  /** Outputs per input unit of a weight of this shape (out × kernel area), as PyTorch counts. */
   public static int fanOut(int[] shape) {
     if (shape.length < 2) throw new IllegalArgumentException("fan in/out needs at least 2 dims, got " + shape.length);
     return shape[0] * receptive(shape);
@@ -61,6 +63,7 @@ public final class Init {
     return scaled(Tensor.randn(rng, shape), gain / Math.sqrt(fanIn(shape)));
   }
 
+  /** N(0, std²) values of the given shape. */
   public static Tensor normal(RandomGenerator rng, double std, int... shape) {
     return scaled(Tensor.randn(rng, shape), std);
   }

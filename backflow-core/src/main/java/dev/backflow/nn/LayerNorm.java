@@ -5,14 +5,17 @@ import dev.backflow.tensor.Tensor;
 
 /** Normalizes over the last dim to zero mean and unit variance, then scales and shifts (γ=1, β=0 at start). */
 public final class LayerNorm extends Module {
+  /** The learned scale and shift over the last dim. */
   public final Tensor weight, bias;
   private final int features;
   private final float eps;
 
+  /** Layer normalization over a last dim of {@code features}, eps 1e-5. */
   public LayerNorm(int features) {
     this(features, 1e-5f);
   }
 
+  /** Layer normalization with the given eps. */
   public LayerNorm(int features, float eps) {
     if (features <= 0) throw new IllegalArgumentException("LayerNorm: features must be positive, got " + features);
     if (!(eps > 0)) throw new IllegalArgumentException("LayerNorm: eps must be positive, got " + eps);

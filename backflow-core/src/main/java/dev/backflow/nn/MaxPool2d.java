@@ -7,10 +7,12 @@ import dev.backflow.tensor.Tensor;
 public final class MaxPool2d extends Module {
   private final int kernel, stride, padding;
 
+  /** Max over k×k windows with stride k. */
   public MaxPool2d(int kernel) {
     this(kernel, kernel, 0);
   }
 
+  /** Max over k×k windows with the given stride and padding. */
   public MaxPool2d(int kernel, int stride, int padding) {
     if (kernel <= 0 || stride <= 0 || padding < 0 || 2 * padding > kernel) {
       throw new IllegalArgumentException("MaxPool2d: need kernel > 0, stride > 0 and 0 <= padding <= kernel/2, got kernel "

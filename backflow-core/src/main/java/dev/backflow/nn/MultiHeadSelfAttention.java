@@ -16,6 +16,7 @@ public final class MultiHeadSelfAttention extends Module {
   private final Dropout attnDropout;
   private final float dropout;
 
+  /** Causal attention of {@code heads} heads over a model width {@code dModel} (divisible by heads). */
   public MultiHeadSelfAttention(int dModel, int heads, float dropout, RandomGenerator rng) {
     if (heads <= 0 || dModel % heads != 0) {
       throw new IllegalArgumentException("MultiHeadSelfAttention: dModel " + dModel + " must be divisible by heads " + heads);

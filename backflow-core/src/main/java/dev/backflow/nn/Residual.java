@@ -6,6 +6,7 @@ import dev.backflow.tensor.Tensor;
 public final class Residual extends Module {
   private final Module body;
 
+  /** x + body(x); {@code body} is registered as "body". */
   public Residual(Module body) {
     this.body = registerModule("body", body);
   }

@@ -8,15 +8,18 @@ import java.util.List;
 public final class Sequential extends Module {
   private final List<Module> layers = new ArrayList<>();
 
+  /** The layers in order, registered as "0", "1", ... */
   public Sequential(Module... layers) {
     for (Module m : layers) add(m);
   }
 
+  /** Appends a layer under the next index; returns this. */
   public Sequential add(Module m) {
     layers.add(registerModule(String.valueOf(layers.size()), m));
     return this;
   }
 
+  /** The layer at index {@code i}. */
   public Module get(int i) {
     if (i < 0 || i >= layers.size()) {
       throw new IndexOutOfBoundsException("Sequential: no layer " + i + " in a model of " + layers.size() + " layers");
@@ -24,10 +27,12 @@ public final class Sequential extends Module {
     return layers.get(i);
   }
 
+  /** The number of layers. */
   public int size() {
     return layers.size();
   }
 
+  /** The layers, in order. */
   public List<Module> layers() {
     return List.copyOf(layers);
   }

@@ -9,6 +9,7 @@ public final class TransformerBlock extends Module {
   private final MultiHeadSelfAttention attention;
   private final Sequential mlp;
 
+  /** A block of width {@code dModel} with {@code heads} attention heads. */
   public TransformerBlock(int dModel, int heads, float dropout, RandomGenerator rng) {
     this.ln1 = registerModule("ln1", new LayerNorm(dModel));
     this.attention = registerModule("attention", new MultiHeadSelfAttention(dModel, heads, dropout, rng));

@@ -15,14 +15,17 @@ public class Adam extends Optimizer {
   private final double beta1, beta2, eps;
   private final boolean decoupled;
 
+  /** Adam with PyTorch's defaults: betas (0.9, 0.999), eps 1e-8, no weight decay. */
   public Adam(List<Tensor> params, double lr) {
     this(params, lr, 0.9, 0.999, 1e-8, 0);
   }
 
+  /** Adam with every hyperparameter (weight decay added to the gradient, as torch.optim.Adam). */
   public Adam(List<Tensor> params, double lr, double beta1, double beta2, double eps, double weightDecay) {
     this(List.of(new ParamGroup(params, lr, weightDecay)), beta1, beta2, eps, false);
   }
 
+  /** For AdamW: {@code decoupled} applies weight decay to the weights directly instead of adding it to the gradient. */
   protected Adam(List<ParamGroup> groups, double beta1, double beta2, double eps, boolean decoupled) {
     super(groups);
     if (!(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1)) {

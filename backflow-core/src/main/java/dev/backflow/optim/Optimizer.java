@@ -16,8 +16,10 @@ public abstract class Optimizer {
   private final List<ParamGroup> groups = new ArrayList<>();
   /** Per-parameter state tensors by name ("exp_avg", "momentum_buffer", ...), as PyTorch's optimizer state. */
   protected final Map<Tensor, Map<String, Tensor>> state = new IdentityHashMap<>();
+  /** The number of steps taken (what bias corrections count). */
   protected long steps;
 
+  /** An optimizer over parameter groups, each with its own learning rate and weight decay. */
   protected Optimizer(List<ParamGroup> groups) {
     if (groups.isEmpty()) throw new IllegalArgumentException("optimizer: no parameter groups");
     // a parameter listed twice would be stepped twice per step()
@@ -36,10 +38,12 @@ public abstract class Optimizer {
     this.groups.addAll(groups);
   }
 
+  /** The parameter groups (optimizer.param_groups), whose learning rates schedules set. */
   public List<ParamGroup> paramGroups() {
     return groups;
   }
 
+  /** Clears every parameter's gradient (optimizer.zero_grad()). */
   public void zeroGrad() {
     for (ParamGroup g : groups) for (Tensor p : g.params()) p.zeroGrad();
   }
@@ -62,6 +66,7 @@ public abstract class Optimizer {
     return steps;
   }
 
+  /** Updates one parameter in place from its gradient, its group's settings and its state {@code s}. */
   protected abstract void update(Tensor p, Tensor grad, ParamGroup group, Map<String, Tensor> s);
 
   /** State of one parameter (empty before its first step). */

@@ -21,6 +21,7 @@ public final class Optimizers {
     /** Every setting at the optimizer's default: weight decay 0, AdamW's 0.01. */
     public static final Options DEFAULTS = new Options(null);
 
+    /** These options with another weight decay. */
     public Options withWeightDecay(double weightDecay) {
       return new Options(weightDecay);
     }
@@ -33,6 +34,7 @@ public final class Optimizers {
   /** Builds an optimizer over {@code params} with learning rate {@code lr}. */
   @FunctionalInterface
   public interface Factory {
+    /** Builds the optimizer. */
     Optimizer create(List<Tensor> params, double lr, Options options);
   }
 
@@ -62,6 +64,7 @@ public final class Optimizers {
     return String.join(", ", n.subList(0, n.size() - 1)) + " or " + n.get(n.size() - 1);
   }
 
+  /** Whether {@code name} is a registered optimizer. */
   public static boolean isKnown(String name) {
     return FACTORIES.containsKey(name);
   }
@@ -73,10 +76,12 @@ public final class Optimizers {
     return f;
   }
 
+  /** The optimizer named {@code name} with its default options. */
   public static Optimizer create(String name, List<Tensor> params, double lr) {
     return create(name, params, lr, Options.DEFAULTS);
   }
 
+  /** The optimizer named {@code name} with the given options. */
   public static Optimizer create(String name, List<Tensor> params, double lr, Options options) {
     return factory(name).create(params, lr, options);
   }

@@ -9,6 +9,7 @@ public final class ParamGroup {
   private double lr;
   private final double weightDecay;
 
+  /** Parameters sharing a learning rate and weight decay. */
   public ParamGroup(List<Tensor> params, double lr, double weightDecay) {
     if (!(lr > 0) || !Double.isFinite(lr)) throw new IllegalArgumentException("learning rate must be positive, got " + lr);
     if (!(weightDecay >= 0)) throw new IllegalArgumentException("weight decay must be 0 or more, got " + weightDecay);
@@ -22,19 +23,23 @@ public final class ParamGroup {
     this.weightDecay = weightDecay;
   }
 
+  /** The group's parameters. */
   public List<Tensor> params() {
     return params;
   }
 
+  /** The group's learning rate now. */
   public double lr() {
     return lr;
   }
 
+  /** Sets the group's learning rate (what schedules do). */
   public void setLr(double lr) {
     if (!(lr >= 0) || !Double.isFinite(lr)) throw new IllegalArgumentException("learning rate must be 0 or more, got " + lr);
     this.lr = lr;
   }
 
+  /** The group's weight decay. */
   public double weightDecay() {
     return weightDecay;
   }

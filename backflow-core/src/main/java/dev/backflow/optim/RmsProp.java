@@ -12,10 +12,12 @@ public final class RmsProp extends Optimizer {
   private final double alpha, eps, momentum;
   private final boolean centered;
 
+  /** RMSprop with PyTorch's defaults: alpha 0.99, eps 1e-8. */
   public RmsProp(List<Tensor> params, double lr) {
     this(params, lr, 0.99, 1e-8, 0, 0, false);
   }
 
+  /** RMSprop with every hyperparameter, as torch.optim.RMSprop. */
   public RmsProp(List<Tensor> params, double lr, double alpha, double eps, double weightDecay, double momentum,
                  boolean centered) {
     super(List.of(new ParamGroup(params, lr, weightDecay)));

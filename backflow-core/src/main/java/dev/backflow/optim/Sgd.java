@@ -13,14 +13,17 @@ public final class Sgd extends Optimizer {
   private final double momentum, dampening;
   private final boolean nesterov;
 
+  /** Plain SGD: p -= lr·grad. */
   public Sgd(List<Tensor> params, double lr) {
     this(params, lr, 0, 0, 0, false);
   }
 
+  /** SGD with momentum, dampening, weight decay and Nesterov, as torch.optim.SGD. */
   public Sgd(List<Tensor> params, double lr, double momentum, double dampening, double weightDecay, boolean nesterov) {
     this(List.of(new ParamGroup(params, lr, weightDecay)), momentum, dampening, nesterov);
   }
 
+  /** SGD over parameter groups. */
   public Sgd(List<ParamGroup> groups, double momentum, double dampening, boolean nesterov) {
     super(groups);
     if (!(momentum >= 0)) throw new IllegalArgumentException("SGD: momentum must be 0 or more, got " + momentum);

@@ -32,12 +32,14 @@ public final class Trainer {
   /** Epochs completed, including those of the run this one resumes; and how far the scheduler has been stepped. */
   private int epochsDone, scheduledEpochs;
 
+  /** A trainer of {@code model} by {@code optimizer} on {@code loss}. */
   public Trainer(Module model, Optimizer optimizer, LossFunction loss) {
     this.model = java.util.Objects.requireNonNull(model, "Trainer: the model is null");
     this.optimizer = java.util.Objects.requireNonNull(optimizer, "Trainer: the optimizer is null");
     this.loss = java.util.Objects.requireNonNull(loss, "Trainer: the loss function is null");
   }
 
+  /** Adds a listener of epochs and steps; returns this. */
   public Trainer listener(TrainingListener l) {
     listeners.add(l);
     return this;
@@ -100,6 +102,7 @@ public final class Trainer {
     return this;
   }
 
+  /** The optimizer steps taken so far. */
   public long steps() {
     return steps;
   }

@@ -4,6 +4,7 @@ import java.util.function.Consumer;
 
 /** Observes training (progress bars, charts, diagnostics). All methods are optional. */
 public interface TrainingListener {
+  /** Called before epoch {@code epoch} (from 1) of {@code batches} batches. */
   default void onEpochStart(int epoch, int batches) {}
 
   /**
