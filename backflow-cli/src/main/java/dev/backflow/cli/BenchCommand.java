@@ -77,12 +77,12 @@ final class BenchCommand implements Callable<Integer> {
     // The machine, and the ceiling every row is measured against.
     double[] peak1 = runJava("peak1"), peakAll = runJava("peak");
     out.printf(Locale.ROOT, "Machine: %s, %d cores, %s; JVM: %s; vectors: %d floats (%d-bit) as the JVM uses them%n",
-        cpuName(), cores, simdFlags(), jvmName(), (int) peakAll[2], 32 * (int) peakAll[2]);
+        cpuName(), cores, simdFlags(), jvmName(), (int) peakAll[4], 32 * (int) peakAll[4]);
     out.printf(Locale.ROOT, "fp32 FMA peak (Vector API register-only FMA loop, 12 independent chains): %.1f GFLOPS on 1 core, %.1f on %d%n",
         peak1[0], peakAll[0], cores);
 
-    Map<String, String> torchEnv = bestOpenBlasCore(script, out);
-    out.printf("%n| work | PyTorch min / median / max (threads) | Backflow min / median / max | ratio of medians | Backflow GFLOPS (share of peak) | target |%n"
+    List<Map<String, String>> torchEnvs = openBlasCandidates(out);
+    out.printf("%n| work | PyTorch min / median / max (threads, OpenBLAS core if not the detected one) | Backflow min / median / max | ratio of medians | Backflow GFLOPS (share of peak) | target |%n"
         + "|---|---|---|---|---|---|%n");
     out.flush();
     StringBuilder costs = new StringBuilder();
@@ -90,24 +90,36 @@ final class BenchCommand implements Callable<Integer> {
       String name = (String) row[0];
       if (rows != null && !rows.contains(name)) continue;
       boolean memory = name.equals("memory");
-      // PyTorch at its best thread count for this row: both tried once, the faster kept.
+      // PyTorch at its best for this row: each OpenBLAS core that may be right for this CPU, on 1 and on all
+      // threads, tried once; the fastest combination is kept for the row's runs.
       int threads = 1;
+      Map<String, String> torchEnv = torchEnvs.get(0);
       List<Double> theirs = new ArrayList<>(), ours = new ArrayList<>();
-      if (!memory && cores > 1) {
-        double one = pick(name, runTorch(script, name, 1, torchEnv)), all = pick(name, runTorch(script, name, cores, torchEnv));
-        threads = all > one ? cores : 1;
-        theirs.add(Math.max(one, all));
+      if (!memory) {
+        double best = -1;
+        for (Map<String, String> env : torchEnvs) {
+          for (int t : cores > 1 ? new int[] {1, cores} : new int[] {1}) {
+            double v = pick(name, runTorch(script, name, t, env));
+            if (v > best) {
+              best = v;
+              threads = t;
+              torchEnv = env;
+            }
+          }
+        }
+        theirs.add(best);
       }
       int target = repeats;
+      double[] mine = null;
       for (int r = 0; r < target; r++) {
-        double[] mine = runJava(name);
+        mine = runJava(name);
         ours.add(pick(name, mine));
-        if (r == target - 1 && !Double.isNaN(mine[2])) {
-          costs.append(String.format(Locale.ROOT, "| %s | %.2f MB | %.1f%% |%n", row[2], mine[2], 100 * mine[3]));
-        }
         if (theirs.size() < ours.size() || r > 0) theirs.add(pick(name, runTorch(script, name, threads, torchEnv)));
         // A noisy row gets more runs (up to twice the asked number) before its medians are trusted.
         if (r == target - 1 && target < 2 * repeats && (spread(ours) > 0.15 || spread(theirs) > 0.15)) target++;
+      }
+      if (!Double.isNaN(mine[2])) {
+        costs.append(String.format(Locale.ROOT, "| %s | %.2f MB | %.1f%% |%n", row[2], mine[2], 100 * mine[3]));
       }
       double[] a = stats(ours), b = stats(theirs);
       double ratio = a[1] / b[1], goal = (Double) row[1];
@@ -115,12 +127,13 @@ final class BenchCommand implements Callable<Integer> {
       String unit = memory ? "MB" : BenchWorkloads.unit(name);
       double flops = name.equals("gemm") ? a[1] : (Double) row[3] * a[1] / 1e9;
       String share = flops > 0 ? String.format(Locale.ROOT, "%.1f (%.0f%%)", flops, 100 * flops / peakAll[0]) : "–";
-      out.printf(Locale.ROOT, "| %s | %s %s (%d) | %s | %.2f× | %s | %s %s |%n", row[2], triple(b), unit, threads, triple(a), ratio,
+      String how = threads + (torchEnv.isEmpty() ? "" : ", " + torchEnv.get("OPENBLAS_CORETYPE"));
+      out.printf(Locale.ROOT, "| %s | %s %s (%s) | %s | %.2f× | %s | %s %s |%n", row[2], triple(b), unit, how, triple(a), ratio,
           share, (memory ? "≤ " : "≥ ") + goal + "×", met ? "met" : "not met");
       out.flush();
     }
     if (costs.length() > 0) {
-      out.printf("%nBackflow per training step (last run of the last row that reports it): heap allocated, and the share of time in GC%n%n"
+      out.printf("%nBackflow per training step (last run of each row): heap allocated, and the share of time in GC%n%n"
           + "| work | allocated per step | GC share |%n|---|---|---|%n%s", costs);
     }
     out.printf("%nA row is met only when its ratio of medians clears the target; min/median/max show the spread of %d+ runs per side.%n", repeats);
@@ -143,36 +156,24 @@ final class BenchCommand implements Callable<Integer> {
   }
 
   /**
-   * The OpenBLAS core PyTorch should run on here: the one OpenBLAS detects, and, where that is older than
-   * what the CPU supports (Debian's 0.3.21 does not know some newer CPUs), SkylakeX for AVX-512 and Haswell
-   * for AVX2. Each candidate's sgemm is measured once and the fastest is used for every row.
+   * The OpenBLAS cores PyTorch may be at its best on here: the one OpenBLAS detects, and, where that is older
+   * than what the CPU supports (Debian's 0.3.21 does not know some newer CPUs), SkylakeX for AVX-512 and
+   * Haswell for AVX2. Each row tries them all and keeps its fastest; the sgemm of each is printed.
    */
-  private Map<String, String> bestOpenBlasCore(Path script, PrintWriter out) throws IOException, InterruptedException {
+  private List<Map<String, String>> openBlasCandidates(PrintWriter out) {
     String detected = detectedCore();
+    String upper = detected == null ? null : detected.toUpperCase(Locale.ROOT);
     Set<String> flags = cpuFlags();
-    Set<String> candidates = new LinkedHashSet<>();
-    if (detected != null) candidates.add(detected.toUpperCase(Locale.ROOT));
-    if (flags.contains("avx512f") && (detected == null || !AVX512_CORES.contains(detected.toUpperCase(Locale.ROOT)))) candidates.add("SKYLAKEX");
-    if (flags.contains("avx2") && (detected == null || !AVX2_CORES.contains(detected.toUpperCase(Locale.ROOT)))) candidates.add("HASWELL");
-    if (candidates.size() <= 1) {
-      out.printf("PyTorch: OpenBLAS core %s (matches the CPU)%n", detected == null ? "unknown" : detected);
-      return Map.of();
-    }
-    String best = null;
-    double bestGflops = -1;
-    StringBuilder tried = new StringBuilder();
-    int cores = Runtime.getRuntime().availableProcessors();
-    for (String core : candidates) {
-      Map<String, String> env = core.equalsIgnoreCase(detected) ? Map.of() : Map.of("OPENBLAS_CORETYPE", core);
-      double g = runTorch(script, "gemm", cores, env)[0];
-      tried.append(tried.length() > 0 ? ", " : "").append(String.format(Locale.ROOT, "%s %.0f GFLOPS", core, g));
-      if (g > bestGflops) {
-        bestGflops = g;
-        best = core;
-      }
-    }
-    out.printf("PyTorch: OpenBLAS detects core %s on this CPU; sgemm tried with %s; using %s%n", detected, tried, best);
-    return best.equalsIgnoreCase(detected) ? Map.of() : Map.of("OPENBLAS_CORETYPE", best);
+    List<Map<String, String>> envs = new ArrayList<>();
+    envs.add(Map.of());
+    List<String> extra = new ArrayList<>();
+    if (flags.contains("avx512f") && (upper == null || !AVX512_CORES.contains(upper))) extra.add("SKYLAKEX");
+    if (flags.contains("avx2") && (upper == null || !AVX2_CORES.contains(upper))) extra.add("HASWELL");
+    for (String core : extra) envs.add(Map.of("OPENBLAS_CORETYPE", core));
+    out.printf("PyTorch: OpenBLAS detects core %s on this CPU%s%n", detected == null ? "unknown" : detected,
+        extra.isEmpty() ? " (it matches the CPU)" : "; each row also tries " + String.join(", ", extra)
+            + " (OPENBLAS_CORETYPE) and keeps the fastest");
+    return envs;
   }
 
   private String detectedCore() {
@@ -224,9 +225,10 @@ final class BenchCommand implements Callable<Integer> {
         if (m.find()) {
           Matcher c = COSTS.matcher(line), l = LANES.matcher(line);
           boolean hasCosts = c.find();
+          // {value, peak RSS, MB allocated per step, GC share, vector lanes}
           result = new double[] {Double.parseDouble(m.group(1)), Double.parseDouble(m.group(2)),
-              hasCosts ? Double.parseDouble(c.group(1)) : Double.NaN, hasCosts ? Double.parseDouble(c.group(2)) : Double.NaN};
-          if (l.find()) result[2] = Integer.parseInt(l.group(1));
+              hasCosts ? Double.parseDouble(c.group(1)) : Double.NaN, hasCosts ? Double.parseDouble(c.group(2)) : Double.NaN,
+              l.find() ? Integer.parseInt(l.group(1)) : 0};
         }
       }
     }
