@@ -71,33 +71,6 @@ public final class Autograd {
     }
   }
 
-  /**
-   * Runs {@code body} with recording off, as a {@code with torch.no_grad():} block that needs no scope
-   * variable (so {@code -Xlint:all} has nothing to warn about):
-   * {@code Autograd.noGrad(() -> w.sub_(w.grad().mul(lr)));}.
-   */
-  public static void noGrad(Runnable body) {
-    Scope scope = noGrad();
-    try {
-      body.run();
-    } finally {
-      scope.close();
-    }
-  }
-
-  /**
-   * Computes {@code body} with recording off and returns its value:
-   * {@code Tensor logits = Autograd.noGrad(() -> model.forward(x));}.
-   */
-  public static <T> T noGrad(java.util.function.Supplier<T> body) {
-    Scope scope = noGrad();
-    try {
-      return body.get();
-    } finally {
-      scope.close();
-    }
-  }
-
   /** A scope that records again inside a no-grad one. */
   public static Scope enableGrad() {
     return setGradEnabled(true);
