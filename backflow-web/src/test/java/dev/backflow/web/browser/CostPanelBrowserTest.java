@@ -3,56 +3,18 @@ package dev.backflow.web.browser;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.backflow.web.server.ServerSettings;
-import dev.backflow.web.server.WebServer;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
-import java.util.function.Function;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The cost panel in real headless Chromium: the learner picks a network, the server times every gradient by
  * finite differences and by backprop, and the two costs appear side by side, one table row per size run.
  * (No assertion on the times themselves: speed is what the panel shows, not what a test can promise.)
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class CostPanelBrowserTest {
-  WebServer server;
-  HeadlessChromium chromium;
-  WebDriver driver;
-
-  @BeforeAll
-  void start() throws Exception {
-    server = WebServer.start(new ServerSettings("127.0.0.1", 0, 16, Duration.ofMinutes(5)));
-    chromium = HeadlessChromium.start();
-    driver = chromium.driver;
-  }
-
-  @AfterAll
-  void stop() throws Exception {
-    try {
-      if (chromium != null) chromium.close();
-    } finally {
-      if (server != null) server.close();
-    }
-  }
-
-  <T> T waitUntil(Function<WebDriver, T> condition, String what) {
-    return new WebDriverWait(driver, Duration.ofSeconds(30)).withMessage(what).until(condition);
-  }
-
-  String text(String testId) {
-    return driver.findElement(By.cssSelector("[data-testid='" + testId + "']")).getText();
-  }
-
+class CostPanelBrowserTest extends BrowserTest {
   void choose(String size) {
     ((JavascriptExecutor) driver).executeScript("document.getElementById('cost-size').value = arguments[0];", size);
     driver.findElement(By.cssSelector("[data-testid='cost-run']")).click();

@@ -5,20 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.backflow.web.server.ServerSettings;
-import dev.backflow.web.server.WebServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
@@ -36,29 +30,13 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * view's routing and infinities, the epoch counter, sessions released when a tab goes, and the stepper's
  * flowing values and loss-over-steps.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class LearnerTourBrowserTest {
+class LearnerTourBrowserTest extends BrowserTest {
   static final Path SCREENSHOTS = Path.of("target", "screenshots");
   static final int CAP = 3;
 
-  WebServer server;
-  HeadlessChromium chromium;
-  WebDriver driver;
-
-  @BeforeAll
-  void start() throws Exception {
-    server = WebServer.start(new ServerSettings("127.0.0.1", 0, CAP, Duration.ofMinutes(5)));
-    chromium = HeadlessChromium.start();
-    driver = chromium.driver;
-  }
-
-  @AfterAll
-  void stop() throws Exception {
-    try {
-      if (chromium != null) chromium.close();
-    } finally {
-      if (server != null) server.close();
-    }
+  @Override
+  int sessionCap() {
+    return CAP;
   }
 
   @AfterEach
@@ -87,25 +65,13 @@ class LearnerTourBrowserTest {
 
   // ---- driving the page --------------------------------------------------------------------------------
 
-  void open(String query) {
-    driver.get("http://127.0.0.1:" + server.port() + "/?" + query);
-    waitUntil(d -> "true".equals(d.findElement(By.tagName("body")).getAttribute("data-ready")), "the page is ready");
+  @Override
+  String pageState(WebDriver d) {
+    return "phase label: "
+        + d.findElements(By.id("phase-label")).stream().map(WebElement::getText).findFirst().orElse("?") + "; banner: "
+        + d.findElements(By.id("banner")).stream().map(WebElement::getText).findFirst().orElse("?");
   }
 
-  <T> T waitUntil(Function<WebDriver, T> condition, String what) {
-    return new WebDriverWait(driver, Duration.ofSeconds(20)).withMessage(() -> what + " (phase label: "
-        + driver.findElements(By.id("phase-label")).stream().map(WebElement::getText).findFirst().orElse("?") + "; banner: "
-        + driver.findElements(By.id("banner")).stream().map(WebElement::getText).findFirst().orElse("?") + ")")
-        .until(condition);
-  }
-
-  WebElement byTestId(String id) {
-    return driver.findElement(By.cssSelector("[data-testid='" + id + "']"));
-  }
-
-  String text(String testId) {
-    return byTestId(testId).getText();
-  }
 
   Object js(String script, Object... args) {
     return ((JavascriptExecutor) driver).executeScript(script, args);

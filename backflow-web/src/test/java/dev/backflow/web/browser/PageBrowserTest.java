@@ -3,18 +3,11 @@ package dev.backflow.web.browser;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.backflow.web.server.ServerSettings;
-import dev.backflow.web.server.WebServer;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
@@ -22,62 +15,28 @@ import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.WindowType;
 import org.openqa.selenium.interactions.Actions;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The page in real headless Chromium against a real server: it loads without console errors, the worked
  * neuron stepped through shows the article's numbers, XOR trains to 100% in the browser, the URL round-trips
  * the set-up, and each view is photographed into target/screenshots.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class PageBrowserTest {
+class PageBrowserTest extends BrowserTest {
   static final Path SCREENSHOTS = Path.of("target", "screenshots");
-
-  WebServer server;
-  HeadlessChromium chromium;
-  WebDriver driver;
-
-  @BeforeAll
-  void start() throws Exception {
-    server = WebServer.start(new ServerSettings("127.0.0.1", 0, 16, Duration.ofMinutes(5)));
-    chromium = HeadlessChromium.start();
-    driver = chromium.driver;
-  }
-
-  @AfterAll
-  void stop() throws Exception {
-    try {
-      if (chromium != null) chromium.close();
-    } finally {
-      if (server != null) server.close();
-    }
-  }
 
   @AfterEach
   void noConsoleErrors() {
     assertEquals(List.of(), chromium.consoleErrors(), "the browser console reported errors");
   }
 
-  void open(String query) {
-    driver.get("http://127.0.0.1:" + server.port() + "/?" + query);
-    waitUntil(d -> "true".equals(d.findElement(By.tagName("body")).getAttribute("data-ready")), "the page is ready");
+  @Override
+  String pageState(WebDriver d) {
+    return "the page says: step "
+        + d.findElements(By.id("step-count")).stream().map(WebElement::getText).findFirst().orElse("?") + ", "
+        + d.findElements(By.id("run-status")).stream().map(WebElement::getText).findFirst().orElse("?") + "; banner: "
+        + d.findElements(By.id("banner")).stream().map(WebElement::getText).findFirst().orElse("?");
   }
 
-  <T> T waitUntil(Function<WebDriver, T> condition, String what) {
-    return new WebDriverWait(driver, Duration.ofSeconds(30)).withMessage(() -> what + " (the page says: step "
-        + driver.findElements(By.id("step-count")).stream().map(WebElement::getText).findFirst().orElse("?") + ", "
-        + driver.findElements(By.id("run-status")).stream().map(WebElement::getText).findFirst().orElse("?") + "; banner: "
-        + driver.findElements(By.id("banner")).stream().map(WebElement::getText).findFirst().orElse("?") + ")")
-        .until(condition);
-  }
-
-  WebElement byTestId(String id) {
-    return driver.findElement(By.cssSelector("[data-testid='" + id + "']"));
-  }
-
-  String text(String testId) {
-    return byTestId(testId).getText();
-  }
 
   void waitForText(String testId, String expected) {
     waitUntil(d -> expected.equals(text(testId)), testId + " shows " + expected + " (it shows '" + text(testId) + "')");
