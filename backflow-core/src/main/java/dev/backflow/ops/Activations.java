@@ -27,6 +27,13 @@ public final class Activations {
         n[1] && second != null ? gg.mul(g).mul(second.apply(x)) : null}, g, x);
   }
 
+  /**
+   * Logistic sigmoid {@code 1 / (1 + e^-x)}, elementwise; like {@code torch.sigmoid}.
+   * Its gradient is written in terms of the output, so higher derivatives are available.
+   *
+   * @param x input of any shape
+   * @return a new tensor of {@code x}'s shape with values in (0, 1)
+   */
   // σ'(z) = σ(z)(1 - σ(z)), written in y = σ(z) itself so that higher derivatives follow
   public static Tensor sigmoid(Tensor x) {
     Tensor[] y = new Tensor[1];
@@ -37,6 +44,12 @@ public final class Activations {
     return y[0];
   }
 
+  /**
+   * Hyperbolic tangent, elementwise; like {@code torch.tanh}.
+   *
+   * @param x input of any shape
+   * @return a new tensor of {@code x}'s shape with values in (-1, 1)
+   */
   // tanh'(z) = 1 - tanh(z)^2
   public static Tensor tanh(Tensor x) {
     Tensor[] y = new Tensor[1];
@@ -47,6 +60,12 @@ public final class Activations {
     return y[0];
   }
 
+  /**
+   * Rectified linear unit {@code max(x, 0)}, elementwise; like {@code torch.relu}. The gradient at exactly 0 is 0.
+   *
+   * @param x input of any shape
+   * @return a new tensor of {@code x}'s shape
+   */
   // relu'(z) = 1 if z > 0 else 0: the gradient passes where the input was positive (one fused pass)
   public static Tensor relu(Tensor x) {
     return Graph.record("relu", b().elementwise().unary(RELU, Graph.array(x), 0, 0),
@@ -59,12 +78,28 @@ public final class Activations {
         (gg, n) -> new Tensor[] {reluBackward(gg, x)}, g);
   }
 
+  /**
+   * Leaky ReLU: {@code x} where {@code x > 0}, else {@code slope * x}; like
+   * {@code torch.nn.functional.leaky_relu(x, negative_slope=slope)}.
+   *
+   * @param x input of any shape
+   * @param slope the factor applied to non-positive inputs (PyTorch's default is 0.01)
+   * @return a new tensor of {@code x}'s shape
+   */
   // leaky'(z) = 1 if z > 0 else slope
   public static Tensor leakyRelu(Tensor x, float slope) {
     return Graph.record("leakyRelu", b().elementwise().unary(LEAKY_RELU, Graph.array(x), slope, 0),
         (g, n) -> new Tensor[] {local("leakyReluBackward", g, D_LEAKY_RELU, x, slope, 0, null)}, x);
   }
 
+  /**
+   * Gaussian error linear unit {@code x · Φ(x)}, elementwise; like {@code torch.nn.functional.gelu}.
+   *
+   * @param x input of any shape
+   * @param tanhApprox true for the tanh approximation ({@code approximate='tanh'} in PyTorch, as in GPT-2),
+   *     false for the exact form with the error function
+   * @return a new tensor of {@code x}'s shape
+   */
   // exact: Φ(z) + z φ(z); tanh form: the derivative of its approximation
   public static Tensor gelu(Tensor x, boolean tanhApprox) {
     return Graph.record("gelu", b().elementwise().unary(tanhApprox ? GELU_TANH : GELU_ERF, Graph.array(x), 0, 0),
@@ -91,6 +126,17 @@ public final class Activations {
     return t.mul(t).rsub(1f).mul(du.add(z.mul(ddu.sub(t.mul(du).mul(du).mul(2f))).mul(0.5f)));
   }
 
+  /**
+   * Softplus {@code log(1 + e^(beta·x)) / beta}, a smooth ReLU, elementwise; like
+   * {@code torch.nn.functional.softplus}. Where {@code beta·x > threshold} it returns {@code x} itself, for
+   * numerical stability.
+   *
+   * @param x input of any shape
+   * @param beta sharpness; larger values approach ReLU (PyTorch's default is 1)
+   * @param threshold the value of {@code beta·x} above which the function is taken as linear (PyTorch's default is 20)
+   * @return a new tensor of {@code x}'s shape
+   * @throws IllegalArgumentException if {@code beta} is not positive
+   */
   // softplus(z) = log(1 + e^(βz)) / β, linear above the threshold; derivative σ(βz), second β σ(βz)(1 - σ(βz))
   public static Tensor softplus(Tensor x, float beta, float threshold) {
     if (!(beta > 0)) throw new IllegalArgumentException("softplus: beta must be positive, got " + beta);
@@ -103,6 +149,16 @@ public final class Activations {
         })}, x);
   }
 
+  /**
+   * Softmax along one dimension: {@code e^x / Σ e^x}, so that each slice along {@code dim} is non-negative and sums to
+   * 1; like {@code torch.softmax(x, dim)}. Computed stably (the slice's maximum is subtracted first) by one fused kernel.
+   * The softmax of a scalar is 1.
+   *
+   * @param x input of any shape
+   * @param dim the dimension to normalize over; negative values count from the end
+   * @return a new tensor of {@code x}'s shape
+   * @throws IllegalArgumentException if {@code dim} is out of range for {@code x}
+   */
   // softmax: dx = y (g - Σ g y), computed by one fused kernel per row
   public static Tensor softmax(Tensor x, int dim) {
     int d = Checks.dim("softmax", x, dim);
@@ -124,6 +180,15 @@ public final class Activations {
     }, y, g);
   }
 
+  /**
+   * Log of the softmax along one dimension, {@code x - log Σ e^x}; like {@code torch.log_softmax(x, dim)}. More accurate
+   * than {@code softmax(x, dim).log()} for very negative values; pair it with {@link Losses#nllLoss} for a classifier loss.
+   *
+   * @param x input of any shape
+   * @param dim the dimension to normalize over; negative values count from the end
+   * @return a new tensor of {@code x}'s shape
+   * @throws IllegalArgumentException if {@code dim} is out of range for {@code x}
+   */
   // log-softmax: dx = g - softmax(x) Σ g
   public static Tensor logSoftmax(Tensor x, int dim) {
     int d = Checks.dim("logSoftmax", x, dim);

@@ -10,6 +10,17 @@ import dev.backflow.tensor.Tensor;
 public final class Attention {
   private Attention() {}
 
+  /**
+   * {@code softmax(q kᵀ / √D [+ causal mask]) v} as one fused op; like
+   * {@code torch.nn.functional.scaled_dot_product_attention(q, k, v, is_causal=causal)} without dropout or a custom mask.
+   * Leading dimensions (batch, heads) are shared by all three inputs.
+   *
+   * @param q queries {@code [..., Tq, D]}
+   * @param k keys {@code [..., Tk, D]}
+   * @param v values {@code [..., Tk, Dv]}
+   * @param causal true to let query {@code i} see only keys {@code 0..i} (the mask is aligned top-left)
+   * @return the attended values {@code [..., Tq, Dv]}
+   */
   // O = softmax(Q Kᵀ/√D [+ causal mask]) V;  dV = Pᵀ dO,  dS = P ⊙ (dO Vᵀ - rowsum(dO Vᵀ ⊙ P)),
   // dQ = dS K/√D,  dK = dSᵀ Q/√D  (P: the attention weights, saved by the forward kernel)
   public static Tensor scaledDotProductAttention(Tensor q, Tensor k, Tensor v, boolean causal) {
@@ -23,6 +34,19 @@ public final class Attention {
     }, q, k, v);
   }
 
+  /**
+   * Multi-head self-attention over a packed projection, without splitting the heads out: the last dimension of
+   * {@code qkv} holds the queries, keys and values one after the other, each {@code C} wide and cut into
+   * {@code heads} heads of {@code C / heads}. Equivalent to splitting, running
+   * {@link #scaledDotProductAttention} per head, and merging the heads back, at a lower cost.
+   *
+   * @param qkv the packed projection {@code [B, T, 3C]}
+   * @param heads the number of heads; must divide {@code C}
+   * @param causal true to let position {@code t} attend only to positions {@code 0..t}
+   * @return the attention output with the heads merged, {@code [B, T, C]}
+   * @throws IllegalArgumentException if {@code qkv} is not three-dimensional or {@code 3C} is not divisible by
+   *     {@code 3 · heads}
+   */
   // The same per head, over a packed projection qkv [B, T, 3C]; the result [B, T, C] has the heads merged
   // and the gradient arrives as one [B, T, 3C] array: no head is copied out or back in.
   public static Tensor selfAttention(Tensor qkv, int heads, boolean causal) {

@@ -19,14 +19,52 @@ public final class Convolutions {
     return Backends.current();
   }
 
+  /**
+   * 2-D convolution with stride 1, no padding, no dilation and one group; like
+   * {@code torch.nn.functional.conv2d(x, w, bias)}. (Strictly a cross-correlation, as in PyTorch.)
+   *
+   * @param x input {@code [N, C_in, H, W]}
+   * @param w kernels {@code [C_out, C_in, kH, kW]}
+   * @param bias per-output-channel bias {@code [C_out]}, or null for none
+   * @return the output {@code [N, C_out, H - kH + 1, W - kW + 1]}
+   * @throws IllegalArgumentException if the shapes do not fit (the message names the mismatched dimension)
+   */
   public static Tensor conv2d(Tensor x, Tensor w, Tensor bias) {
     return conv2d(x, w, bias, 1, 0, 1, 1);
   }
 
+  /**
+   * 2-D convolution with the same stride, zero padding and dilation on both axes; like
+   * {@code torch.nn.functional.conv2d(x, w, bias, stride, padding, dilation, groups)}. The output size per axis is
+   * {@code (size + 2·padding - dilation·(k - 1) - 1) / stride + 1}.
+   *
+   * @param x input {@code [N, C_in, H, W]}
+   * @param w kernels {@code [C_out, C_in / groups, kH, kW]}
+   * @param bias per-output-channel bias {@code [C_out]}, or null for none
+   * @param stride step between windows, at least 1
+   * @param padding zeros added on each side of both spatial axes, at least 0
+   * @param dilation spacing between kernel taps, at least 1
+   * @param groups number of blocked connections from input to output channels; must divide {@code C_out} and
+   *     {@code C_in}; {@code groups == C_in} gives a depthwise convolution
+   * @return the output {@code [N, C_out, H_out, W_out]}
+   * @throws IllegalArgumentException if a setting is out of range or the shapes do not fit
+   */
   public static Tensor conv2d(Tensor x, Tensor w, Tensor bias, int stride, int padding, int dilation, int groups) {
     return conv2d(x, w, bias, new Conv2dSpec(stride, stride, padding, padding, dilation, dilation, groups));
   }
 
+  /**
+   * 2-D convolution with separate settings per axis (a {@link Conv2dSpec}); like
+   * {@code torch.nn.functional.conv2d} with tuple arguments.
+   *
+   * @param x input {@code [N, C_in, H, W]}
+   * @param w kernels {@code [C_out, C_in / groups, kH, kW]}
+   * @param bias per-output-channel bias {@code [C_out]}, or null for none
+   * @param spec stride, padding and dilation per axis, and the number of groups
+   * @return the output {@code [N, C_out, H_out, W_out]}
+   * @throws IllegalArgumentException if a setting is out of range, the input's channels do not match the weight's,
+   *     the kernel is larger than the padded input, or the bias is not {@code [C_out]}
+   */
   // dL/dx is the transposed convolution of G with W; dL/dW correlates G with x; dL/db sums G
   public static Tensor conv2d(Tensor x, Tensor w, Tensor bias, Conv2dSpec spec) {
     Checks.rank("conv2d", "input", x, 4);
@@ -87,10 +125,32 @@ public final class Convolutions {
         n[1] ? weightGrad(g, x, ws, spec) : null}, x, w);
   }
 
+  /**
+   * 2-D max pooling over non-overlapping square windows (stride = kernel); like
+   * {@code torch.nn.functional.max_pool2d(x, kernel)}.
+   *
+   * @param x input {@code [N, C, H, W]}
+   * @param kernel the window's side, at least 1
+   * @return the output {@code [N, C, H / kernel, W / kernel]} (rounded down)
+   * @throws IllegalArgumentException if {@code x} is not four-dimensional or the window is larger than the input
+   */
   public static Tensor maxPool2d(Tensor x, int kernel) {
     return maxPool2d(x, kernel, kernel, 0, 1);
   }
 
+  /**
+   * 2-D max pooling; like {@code torch.nn.functional.max_pool2d(x, kernel, stride, padding, dilation)}. The gradient
+   * goes to the element that was each window's maximum; padding never wins.
+   *
+   * @param x input {@code [N, C, H, W]}
+   * @param kernel the window's side, at least 1
+   * @param stride step between windows, at least 1
+   * @param padding implicit negative-infinity padding on each side, at most {@code kernel / 2}
+   * @param dilation spacing between window taps, at least 1
+   * @return the output {@code [N, C, H_out, W_out]}
+   * @throws IllegalArgumentException if a setting is out of range, {@code x} is not four-dimensional, or the window is
+   *     larger than the padded input
+   */
   // the gradient goes to the element that was the maximum of each window
   public static Tensor maxPool2d(Tensor x, int kernel, int stride, int padding, int dilation) {
     Pool2dSpec spec = poolSpec("maxPool2d", x, kernel, stride, padding, dilation, true);
@@ -115,10 +175,33 @@ public final class Convolutions {
     }, g);
   }
 
+  /**
+   * 2-D average pooling over non-overlapping square windows (stride = kernel); like
+   * {@code torch.nn.functional.avg_pool2d(x, kernel)}.
+   *
+   * @param x input {@code [N, C, H, W]}
+   * @param kernel the window's side, at least 1
+   * @return the output {@code [N, C, H / kernel, W / kernel]} (rounded down)
+   * @throws IllegalArgumentException if {@code x} is not four-dimensional or the window is larger than the input
+   */
   public static Tensor avgPool2d(Tensor x, int kernel) {
     return avgPool2d(x, kernel, kernel, 0, true);
   }
 
+  /**
+   * 2-D average pooling; like {@code torch.nn.functional.avg_pool2d(x, kernel, stride, padding,
+   * count_include_pad=countIncludePad)}.
+   *
+   * @param x input {@code [N, C, H, W]}
+   * @param kernel the window's side, at least 1
+   * @param stride step between windows, at least 1
+   * @param padding implicit zero padding on each side, at most {@code kernel / 2}
+   * @param countIncludePad true to divide by the full window size even where it overlaps the padding, false to divide
+   *     by the number of real elements only
+   * @return the output {@code [N, C, H_out, W_out]}
+   * @throws IllegalArgumentException if a setting is out of range, {@code x} is not four-dimensional, or the window is
+   *     larger than the padded input
+   */
   // each input element receives the window-averaged gradient of every window that covers it
   public static Tensor avgPool2d(Tensor x, int kernel, int stride, int padding, boolean countIncludePad) {
     Pool2dSpec spec = poolSpec("avgPool2d", x, kernel, stride, padding, 1, countIncludePad);

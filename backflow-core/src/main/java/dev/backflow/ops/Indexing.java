@@ -14,6 +14,16 @@ public final class Indexing {
     return Backends.current();
   }
 
+  /**
+   * Picks slices of {@code x} along one dimension; like {@code torch.index_select(x, dim, index)}. An index may repeat;
+   * a slice picked k times receives the sum of its k gradients.
+   *
+   * @param x input of any shape
+   * @param dim the dimension to select along; negative values count from the end
+   * @param index positions along {@code dim}, each in {@code [0, x.shape(dim))}
+   * @return a new tensor of {@code x}'s shape with dimension {@code dim} of size {@code index.length}
+   * @throws IllegalArgumentException if {@code dim} or an index is out of range
+   */
   // rows picked k times receive the sum of their k gradients
   public static Tensor indexSelect(Tensor x, int dim, int[] index) {
     int d = Checks.dim("indexSelect", x, dim);
@@ -35,6 +45,17 @@ public final class Indexing {
         (gg, n) -> new Tensor[] {gg.gather(d, idx)}, g);
   }
 
+  /**
+   * Picks slices of {@code x} along one dimension, with the positions in a tensor (int64, or float holding whole
+   * numbers); like {@code torch.index_select(x, dim, index)}.
+   *
+   * @param x input of any shape
+   * @param dim the dimension to select along; negative values count from the end
+   * @param index positions along {@code dim}, a scalar or a 1-D tensor
+   * @return a new tensor of {@code x}'s shape with dimension {@code dim} of size {@code index.numel()}
+   * @throws IllegalArgumentException if {@code index} has more than one dimension, holds a non-integer, or a position
+   *     or {@code dim} is out of range
+   */
   public static Tensor indexSelect(Tensor x, int dim, Tensor index) {
     if (index.dim() > 1) {
       throw new IllegalArgumentException("indexSelect: index must be 0- or 1-dimensional, got shape "
@@ -43,6 +64,18 @@ public final class Indexing {
     return indexSelect(x, dim, toIndices("indexSelect", index));
   }
 
+  /**
+   * Gathers values along one dimension: {@code out[i][j][k] = x[index[i][j][k]][j][k]} for {@code dim == 0}, and so
+   * on; like {@code torch.gather(x, dim, index)}. The gradient is scatter-added back to the gathered positions;
+   * {@code index} gets none.
+   *
+   * @param x input of any shape
+   * @param dim the dimension to gather along; negative values count from the end
+   * @param index positions along {@code dim}, with as many dimensions as {@code x}
+   * @return a new tensor of {@code index}'s shape
+   * @throws IllegalArgumentException if {@code index}'s rank differs from {@code x}'s, or {@code dim} or a position is
+   *     out of range
+   */
   // out = x[..., index, ...] element-wise; the gradient is scatter-added back to where it came from
   public static Tensor gather(Tensor x, int dim, Tensor index) {
     int d = Checks.dim("gather", x, dim);
@@ -56,7 +89,13 @@ public final class Indexing {
         (g, n) -> new Tensor[] {scatterAdd(g, shape, d, idx), null}, x, index);
   }
 
-  /** Rows of {@code weight} [vocab, dim] at the given indices: the result has shape indices.shape + [dim]. */
+  /**
+   * Rows of {@code weight} [vocab, dim] at the given indices: the result has shape indices.shape + [dim].
+   * @param weight the embedding table {@code [vocab, dim]}
+   * @param indices token ids of any shape, each in {@code [0, vocab)}
+   * @return the looked-up rows, of shape {@code indices.shape + [dim]}; like {@code torch.nn.functional.embedding}
+   * @throws IllegalArgumentException if {@code weight} is not 2-D or an index is out of range or not an integer
+   */
   public static Tensor embedding(Tensor weight, Tensor indices) {
     Checks.rank("embedding", "weight", weight, 2);
     int[] idx = toIndices("embedding", indices);
@@ -74,6 +113,11 @@ public final class Indexing {
   /** Integer values of an index tensor, rejecting fractions, NaN and infinity by name. */
   public static int[] toIndices(String op, Tensor index) {
     int[] out;
+   * @param op the calling op's name, for error messages
+   * @param index the index tensor, of any shape
+   * @return its values in row-major order
+   * @throws IllegalArgumentException if a value is not an integer or does not fit in an {@code int}
+   * @throws IllegalStateException if called while a step is being captured (the indices would be frozen)
     try {
       out = b().storage().readIndices(Graph.array(index));
     } catch (IllegalStateException e) {

@@ -15,6 +15,17 @@ public final class Joins {
     return Backends.current();
   }
 
+  /**
+   * Concatenates tensors along an existing dimension; like {@code torch.cat(ts, dim)}. All-int64 pieces give an int64
+   * result; any float piece makes the result float, as PyTorch promotes. Each piece's gradient is its slice of the
+   * output's gradient.
+   *
+   * @param dim the dimension to join along; negative values count from the end
+   * @param ts the tensors, equal in shape except along {@code dim}
+   * @return a new tensor whose size along {@code dim} is the sum of the pieces'
+   * @throws IllegalArgumentException if no tensor is given, a tensor is zero-dimensional, the shapes differ outside
+   *     {@code dim}, or {@code dim} is out of range
+   */
   // the gradient of each piece is its slice of the output gradient
   public static Tensor cat(int dim, Tensor... ts) {
     if (ts.length == 0) throw new IllegalArgumentException("cat: expected at least one tensor");
@@ -50,6 +61,14 @@ public final class Joins {
     }, ts);
   }
 
+  /**
+   * Joins equal-shaped tensors along a new dimension; like {@code torch.stack(ts, dim)}.
+   *
+   * @param dim the position of the new dimension in the result, from {@code -(rank + 1)} to {@code rank}
+   * @param ts the tensors, all of the same shape
+   * @return a new tensor with one more dimension, of size {@code ts.length} at {@code dim}
+   * @throws IllegalArgumentException if no tensor is given, the shapes differ, or {@code dim} is out of range
+   */
   public static Tensor stack(int dim, Tensor... ts) {
     if (ts.length == 0) throw new IllegalArgumentException("stack: expected at least one tensor");
     int rank = ts[0].dim() + 1;
@@ -68,6 +87,17 @@ public final class Joins {
     return cat(d, expanded);
   }
 
+  /**
+   * Pads the last dimensions with a constant; like {@code torch.nn.functional.pad(x, pads, value=value)}. The pairs
+   * start from the last dimension: {@code {left, right}} pads the last, {@code {left, right, top, bottom}} the last two.
+   *
+   * @param x input of any shape
+   * @param pads (before, after) pairs, last dimension first, each at least 0
+   * @param value the fill value
+   * @return a new tensor, larger by {@code before + after} in each padded dimension
+   * @throws IllegalArgumentException if {@code pads} has an odd length, more pairs than {@code x} has dimensions, or a
+   *     negative entry
+   */
   // F.pad with a constant; the gradient is the un-padded window of the output gradient
   public static Tensor pad(Tensor x, int[] pads, float value) {
     if (pads.length % 2 != 0 || pads.length / 2 > x.dim()) {

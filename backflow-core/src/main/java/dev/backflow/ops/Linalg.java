@@ -12,6 +12,18 @@ import java.util.Arrays;
 public final class Linalg {
   private Linalg() {}
 
+  /**
+   * Matrix product with PyTorch's rules for {@code torch.matmul}: 2-D by 2-D is the ordinary product
+   * {@code [M, K] @ [K, N] -> [M, N]}; a 1-D left operand acts as a row and a 1-D right operand as a column (the
+   * added dimension is dropped from the result); higher-rank operands are batches of matrices whose leading dimensions
+   * broadcast.
+   *
+   * @param a the left operand {@code [..., M, K]} (or {@code [K]})
+   * @param b the right operand {@code [..., K, N]} (or {@code [K]})
+   * @return the product {@code [..., M, N]}, with broadcast batch dimensions
+   * @throws IllegalArgumentException if either operand is a scalar, the inner sizes differ, or the batch dimensions
+   *     do not broadcast
+   */
   public static Tensor matmul(Tensor a, Tensor b) {
     if (a.dim() == 0 || b.dim() == 0) {
       throw new IllegalArgumentException("matmul: both arguments need at least 1 dimension, got shapes "
@@ -41,6 +53,16 @@ public final class Linalg {
     return out;
   }
 
+  /**
+   * Affine map {@code x Wᵀ + b} as one product; like {@code torch.nn.functional.linear(x, weight, bias)}.
+   *
+   * @param x input {@code [..., in]}
+   * @param weight the weight {@code [out, in]}, in PyTorch's layout
+   * @param bias the bias {@code [out]}, or null for none
+   * @return the output {@code [..., out]}
+   * @throws IllegalArgumentException if {@code x}'s last dimension is not {@code in}, {@code weight} is not 2-D, or the
+   *     bias is not {@code [out]}
+   */
   // y = x Wᵀ + b in one product;  dx = g W,  dW = gᵀ x (over all rows, already in W's [out, in] layout),  db = Σ_rows g
   public static Tensor linear(Tensor x, Tensor weight, Tensor bias) {
     if (weight.dim() != 2 || x.dim() == 0 || x.shape(-1) != weight.shape(1)) {

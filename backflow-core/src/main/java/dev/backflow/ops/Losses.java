@@ -30,22 +30,61 @@ public final class Losses {
     }
   }
 
-  /** Mean squared error: mean((input - target)^2). */
+  /**
+   * Mean squared error: mean((input - target)^2).
+   * Like {@code torch.nn.functional.mse_loss(input, target)}.
+   *
+   * @param input predictions of any shape
+   * @param target the values to match, of the same shape
+   * @return the mean as a scalar tensor
+   * @throws IllegalArgumentException if the shapes differ
+   */
   public static Tensor mseLoss(Tensor input, Tensor target) {
     return mseLoss(input, target, Reduction.MEAN);
   }
 
+  /**
+   * Squared error {@code (input - target)^2} combined as asked; like
+   * {@code torch.nn.functional.mse_loss(input, target, reduction=...)}. Shapes must match exactly (no broadcasting,
+   * which would silently compare the wrong pairs).
+   *
+   * @param input predictions of any shape
+   * @param target the values to match, of the same shape
+   * @param reduction mean, sum, or none
+   * @return a scalar tensor, or for {@link Reduction#NONE} a tensor of {@code input}'s shape
+   * @throws IllegalArgumentException if the shapes differ
+   */
   public static Tensor mseLoss(Tensor input, Tensor target, Reduction reduction) {
     sameShape("mseLoss", input, target);
     Tensor d = input.sub(target);
     return reduce(d.mul(d), reduction);
   }
 
-  /** -[t log p + (1-t) log(1-p)], logs clamped at -100 as PyTorch does; p must lie in [0, 1]. */
+  /**
+   * -[t log p + (1-t) log(1-p)], logs clamped at -100 as PyTorch does; p must lie in [0, 1].
+   * Like {@code torch.nn.functional.binary_cross_entropy(p, target)}.
+   *
+   * @param p predicted probabilities of any shape, each in [0, 1]
+   * @param target target probabilities (usually 0 or 1), of the same shape
+   * @return the mean as a scalar tensor
+   * @throws IllegalArgumentException if the shapes differ or a value of {@code p} is outside [0, 1] or not finite
+   */
   public static Tensor binaryCrossEntropy(Tensor p, Tensor target) {
     return binaryCrossEntropy(p, target, Reduction.MEAN);
   }
 
+  /**
+   * Binary cross-entropy {@code -[t log p + (1-t) log(1-p)]} on probabilities, combined as asked; like
+   * {@code torch.nn.functional.binary_cross_entropy(p, target, reduction=...)}. Logs are clamped at -100 and the
+   * gradient follows PyTorch's rule, so both stay finite at {@code p = 0} or 1. Prefer
+   * {@link #binaryCrossEntropyWithLogits} on raw scores: it is more stable.
+   *
+   * @param p predicted probabilities of any shape, each in [0, 1]
+   * @param target target probabilities (usually 0 or 1), of the same shape
+   * @param reduction mean, sum, or none
+   * @return a scalar tensor, or for {@link Reduction#NONE} a tensor of {@code p}'s shape
+   * @throws IllegalArgumentException if the shapes differ or a value of {@code p} is outside [0, 1] or not finite
+   */
   public static Tensor binaryCrossEntropy(Tensor p, Tensor target, Reduction reduction) {
     sameShape("binaryCrossEntropy", p, target);
     Tensor outside = p.detach().lt(0f).add(p.detach().gt(1f)).sum();
@@ -73,11 +112,27 @@ public final class Losses {
   /**
    * BCE on logits, fused for stability: max(x,0) - x t + log(1 + e^-|x|), with gradient σ(x) - t
    * (exact at x = 0, where the composite's kinks would give the wrong one-sided value).
+   * Like {@code torch.nn.functional.binary_cross_entropy_with_logits(logits, target)}.
+   *
+   * @param logits raw scores of any shape (before a sigmoid)
+   * @param target target probabilities (usually 0 or 1), of the same shape
+   * @return the mean as a scalar tensor
+   * @throws IllegalArgumentException if the shapes differ
    */
   public static Tensor binaryCrossEntropyWithLogits(Tensor logits, Tensor target) {
     return binaryCrossEntropyWithLogits(logits, target, Reduction.MEAN);
   }
 
+  /**
+   * Binary cross-entropy on raw scores, with the sigmoid fused in for stability, combined as asked; like
+   * {@code torch.nn.functional.binary_cross_entropy_with_logits(logits, target, reduction=...)}.
+   *
+   * @param logits raw scores of any shape (before a sigmoid)
+   * @param target target probabilities (usually 0 or 1), of the same shape
+   * @param reduction mean, sum, or none
+   * @return a scalar tensor, or for {@link Reduction#NONE} a tensor of {@code logits}' shape
+   * @throws IllegalArgumentException if the shapes differ
+   */
   public static Tensor binaryCrossEntropyWithLogits(Tensor logits, Tensor target, Reduction reduction) {
     sameShape("binaryCrossEntropyWithLogits", logits, target);
     Tensor x = logits.detach(), t = target.detach();
@@ -93,11 +148,32 @@ public final class Losses {
     return reduce(perElement, reduction);
   }
 
-  /** Cross-entropy of logits [N, C] (or [N, C, d1, ...]) against class indices. */
+  /**
+   * Cross-entropy of logits [N, C] (or [N, C, d1, ...]) against class indices.
+   * The mean over all targets, with no ignored class and no label smoothing; like
+   * {@code torch.nn.functional.cross_entropy(logits, targets)}. The softmax is built in: pass raw scores.
+   *
+   * @param logits raw class scores {@code [N, C]} or {@code [N, C, d1, ...]}
+   * @param targets the class index of each prediction, in {@code [0, C)}: {@code N} of them, or
+   *     {@code N·d1·...} in row-major order for the higher-rank form
+   * @return the mean loss as a scalar tensor
+   * @throws IllegalArgumentException if {@code logits} has fewer than 2 dimensions, the number of targets is wrong,
+   *     or a target is out of range
+   */
   public static Tensor crossEntropy(Tensor logits, int[] targets) {
     return crossEntropy(logits, targets, NO_IGNORE, 0f, Reduction.MEAN);
   }
 
+  /**
+   * Cross-entropy against class indices held in a tensor (int64, or float holding whole numbers), averaged over all
+   * targets; like {@code torch.nn.functional.cross_entropy(logits, targets)}.
+   *
+   * @param logits raw class scores {@code [N, C]} or {@code [N, C, d1, ...]}
+   * @param targets class indices {@code [N]} (or {@code [N, d1, ...]}), each in {@code [0, C)}
+   * @return the mean loss as a scalar tensor
+   * @throws IllegalArgumentException if {@code logits} has fewer than 2 dimensions, the number of targets is wrong, or
+   *     a target is out of range or not an integer
+   */
   public static Tensor crossEntropy(Tensor logits, Tensor targets) {
     return crossEntropy(logits, Indexing.toIndices("crossEntropy", targets), NO_IGNORE, 0f, Reduction.MEAN);
   }
@@ -106,6 +182,19 @@ public final class Losses {
    * With label smoothing ε the target distribution is (1-ε) one-hot + ε uniform, so the loss per row is
    * (1-ε) nll + ε mean_c(-log p_c); rows whose target is {@code ignoreIndex} count for nothing, and the mean
    * is over the rest, as in PyTorch.
+   * Like {@code torch.nn.functional.cross_entropy(logits, targets, ignore_index=..., label_smoothing=...,
+   * reduction=...)}.
+   *
+   * @param logits raw class scores {@code [N, C]} or {@code [N, C, d1, ...]}
+   * @param targets the class index of each prediction: {@code N} of them, or {@code N·d1·...} in row-major order
+   *     for the higher-rank form; each in {@code [0, C)} or equal to {@code ignoreIndex}
+   * @param ignoreIndex a target value whose predictions are left out ({@link #NO_IGNORE} for none)
+   * @param labelSmoothing ε in [0, 1]; 0 for plain one-hot targets
+   * @param reduction mean (over the predictions not ignored), sum, or none
+   * @return a scalar tensor, or for {@link Reduction#NONE} one loss per prediction, {@code [N]} (or
+   *     {@code [N, d1, ...]}), 0 where ignored
+   * @throws IllegalArgumentException if {@code labelSmoothing} is outside [0, 1], {@code logits} has fewer than 2
+   *     dimensions, the number of targets is wrong, or a target is out of range
    */
   public static Tensor crossEntropy(Tensor logits, int[] targets, int ignoreIndex, float labelSmoothing,
                                     Reduction reduction) {
@@ -156,11 +245,34 @@ public final class Losses {
     }, logits);
   }
 
-  /** Negative log-likelihood of log-probabilities [N, C] against class indices. */
+  /**
+   * Negative log-likelihood of log-probabilities [N, C] against class indices.
+   * Like {@code torch.nn.functional.nll_loss(logProbs, targets)}; with {@link Activations#logSoftmax} before it, the
+   * same as {@link #crossEntropy(Tensor, int[])}.
+   *
+   * @param logProbs log-probabilities {@code [N, C]} or {@code [N, C, d1, ...]}
+   * @param targets the class index of each prediction, in {@code [0, C)}
+   * @return the mean of {@code -logProbs[i, targets[i]]} as a scalar tensor
+   * @throws IllegalArgumentException if {@code logProbs} has fewer than 2 dimensions, the number of targets is wrong,
+   *     or a target is out of range
+   */
   public static Tensor nllLoss(Tensor logProbs, int[] targets) {
     return nllLoss(logProbs, targets, NO_IGNORE, Reduction.MEAN);
   }
 
+  /**
+   * Negative log-likelihood {@code -logProbs[i, targets[i]]} combined as asked; like
+   * {@code torch.nn.functional.nll_loss(logProbs, targets, ignore_index=..., reduction=...)}.
+   *
+   * @param logProbs log-probabilities {@code [N, C]} or {@code [N, C, d1, ...]}
+   * @param targets the class index of each prediction: {@code N} of them, or {@code N·d1·...} in row-major order;
+   *     each in {@code [0, C)} or equal to {@code ignoreIndex}
+   * @param ignoreIndex a target value whose predictions are left out ({@link #NO_IGNORE} for none)
+   * @param reduction mean (over the predictions not ignored), sum, or none
+   * @return a scalar tensor, or for {@link Reduction#NONE} one loss per prediction, 0 where ignored
+   * @throws IllegalArgumentException if {@code logProbs} has fewer than 2 dimensions, the number of targets is wrong,
+   *     or a target is out of range
+   */
   public static Tensor nllLoss(Tensor logProbs, int[] targets, int ignoreIndex, Reduction reduction) {
     if (logProbs.dim() < 2) {
       throw new IllegalArgumentException("nllLoss: input must be [N, C] (or [N, C, d1, ...]), got shape "

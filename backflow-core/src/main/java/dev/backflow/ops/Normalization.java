@@ -11,6 +11,19 @@ import java.util.Arrays;
 public final class Normalization {
   private Normalization() {}
 
+  /**
+   * Layer normalization over the last dimension: each row is shifted to mean 0 and scaled to variance 1 (biased
+   * variance), then multiplied by {@code weight} and shifted by {@code bias}; like
+   * {@code torch.nn.functional.layer_norm(x, [D], weight, bias, eps)}. One fused kernel computes it and its gradient.
+   *
+   * @param x input {@code [..., D]}
+   * @param weight per-feature scale {@code [D]} (γ), or null for none
+   * @param bias per-feature shift {@code [D]} (β), or null for none
+   * @param eps added to the variance before the square root, positive (PyTorch's default is 1e-5)
+   * @return a new tensor of {@code x}'s shape
+   * @throws IllegalArgumentException if {@code x} is a scalar, {@code eps} is not positive, or a weight or bias is not
+   *     {@code [D]}
+   */
   // y = x̂ γ + β with x̂ = (x - mean) / √(var + eps) over the last dim;
   // dx = rstd (ĝ - mean(ĝ) - x̂ mean(ĝ x̂)) with ĝ = g γ;  dγ = Σ_rows g x̂;  dβ = Σ_rows g
   public static Tensor layerNorm(Tensor x, Tensor weight, Tensor bias, float eps) {
