@@ -42,6 +42,15 @@ public final class Views {
     return s;
   }
 
+  /**
+   * Same elements in a new shape, in row-major order; like {@code torch.reshape}. A view sharing storage where the
+   * strides allow it, a copy otherwise.
+   *
+   * @param x input of any shape
+   * @param shape the new shape; one entry may be -1, inferred from the element count
+   * @return a tensor of {@code shape}, possibly sharing storage with {@code x}
+   * @throws IllegalArgumentException if the element counts differ, more than one entry is -1, or an entry is negative
+   */
   public static Tensor reshape(Tensor x, int[] shape) {
     int[] s = inferShape("reshape", x, shape);
     int[] in = x.shape();
@@ -50,6 +59,16 @@ public final class Views {
     return Graph.record("reshape", v, (g, n) -> new Tensor[] {g.reshape(in)}, x);
   }
 
+  /**
+   * Same elements in a new shape, always sharing storage; like {@code Tensor.view} in PyTorch. Use
+   * {@link #reshape} when {@code x} may not be contiguous.
+   *
+   * @param x input of any shape
+   * @param shape the new shape; one entry may be -1, inferred from the element count
+   * @return a view of {@code x} with {@code shape}
+   * @throws IllegalArgumentException if the element counts differ, or the new shape cannot be expressed with
+   *     {@code x}'s strides (for example after a transpose)
+   */
   public static Tensor view(Tensor x, int[] shape) {
     int[] s = inferShape("view", x, shape);
     int[] in = x.shape();
@@ -62,6 +81,16 @@ public final class Views {
     return Graph.record("view", v, (g, n) -> new Tensor[] {g.reshape(in)}, x);
   }
 
+  /**
+   * Merges the dimensions {@code startDim..endDim} (inclusive) into one; like
+   * {@code torch.flatten(x, startDim, endDim)}. A scalar becomes {@code [1]}.
+   *
+   * @param x input of any shape
+   * @param startDim the first dimension to merge; negative values count from the end
+   * @param endDim the last dimension to merge; negative values count from the end
+   * @return a tensor with the merged dimension's size the product of the merged sizes (a view where possible)
+   * @throws IllegalArgumentException if a dimension is out of range or {@code startDim} comes after {@code endDim}
+   */
   public static Tensor flatten(Tensor x, int startDim, int endDim) {
     if (x.dim() == 0) return reshape(x, new int[] {1});
     int s = Checks.dim("flatten", x, startDim), e = Checks.dim("flatten", x, endDim);
@@ -77,12 +106,26 @@ public final class Views {
     return reshape(x, out);
   }
 
+  /**
+   * Removes every dimension of size 1; like {@code torch.squeeze(x)}.
+   *
+   * @param x input of any shape
+   * @return a tensor with the same elements and no dimension of size 1
+   */
   public static Tensor squeeze(Tensor x) {
     int[] in = x.shape();
     int[] out = Arrays.stream(in).filter(s -> s != 1).toArray();
     return reshape(x, out);
   }
 
+  /**
+   * Removes one dimension if its size is 1, as a view; like {@code torch.squeeze(x, dim)}.
+   *
+   * @param x input of any shape
+   * @param dim the dimension to remove; negative values count from the end
+   * @return {@code x} itself if that dimension's size is not 1 (or {@code x} is a scalar), otherwise a view without it
+   * @throws IllegalArgumentException if {@code dim} is out of range
+   */
   public static Tensor squeeze(Tensor x, int dim) {
     if (x.dim() == 0) return x;
     int d = Checks.dim("squeeze", x, dim);
@@ -91,6 +134,14 @@ public final class Views {
     return Graph.record("squeeze", Graph.array(x).squeeze(d), (g, n) -> new Tensor[] {g.reshape(in)}, x);
   }
 
+  /**
+   * Inserts a dimension of size 1, as a view; like {@code torch.unsqueeze(x, dim)}.
+   *
+   * @param x input of any shape
+   * @param dim the new dimension's position in the result, from {@code -(rank + 1)} to {@code rank}
+   * @return a view with one more dimension
+   * @throws IllegalArgumentException if {@code dim} is out of range
+   */
   public static Tensor unsqueeze(Tensor x, int dim) {
     int rank = x.dim() + 1;
     int d = dim < 0 ? dim + rank : dim;
@@ -102,6 +153,15 @@ public final class Views {
     return Graph.record("unsqueeze", Graph.array(x).unsqueeze(d), (g, n) -> new Tensor[] {g.reshape(in)}, x);
   }
 
+  /**
+   * Swaps two dimensions, as a view (no copy); like {@code torch.transpose(x, d0, d1)}.
+   *
+   * @param x input of any shape
+   * @param d0 one dimension; negative values count from the end
+   * @param d1 the other dimension; negative values count from the end
+   * @return a view with dimensions {@code d0} and {@code d1} swapped ({@code x} itself below rank 2)
+   * @throws IllegalArgumentException if a dimension is out of range
+   */
   public static Tensor transpose(Tensor x, int d0, int d1) {
     if (x.dim() < 2 && x.dim() > 0) {
       Checks.dim("transpose", x, d0);
@@ -113,6 +173,15 @@ public final class Views {
     return Graph.record("transpose", Graph.array(x).transpose(a, c), (g, n) -> new Tensor[] {g.transpose(a, c)}, x);
   }
 
+  /**
+   * Reorders all dimensions, as a view (no copy); like {@code torch.permute(x, dims)}: dimension {@code i} of the result
+   * is dimension {@code dims[i]} of {@code x}.
+   *
+   * @param x input of any shape
+   * @param dims a permutation of {@code x}'s dimensions; negative values count from the end
+   * @return a view with the dimensions reordered
+   * @throws IllegalArgumentException if {@code dims} does not name each dimension exactly once
+   */
   public static Tensor permute(Tensor x, int[] dims) {
     int rank = x.dim();
     if (dims.length != rank) {
@@ -131,7 +200,15 @@ public final class Views {
     return Graph.record("permute", Graph.array(x).permute(p), (g, n) -> new Tensor[] {g.permute(inverse)}, x);
   }
 
-  /** Broadcasts to {@code shape} with stride 0 (no copy); -1 keeps a dim. Backward sums the copies. */
+  /**
+   * Broadcasts to {@code shape} with stride 0 (no copy); -1 keeps a dim. Backward sums the copies.
+   * Like {@code Tensor.expand} in PyTorch.
+   *
+   * @param x input whose shape broadcasts to {@code shape} (sizes 1 grow; new dimensions are added in front)
+   * @param shape the target shape; -1 keeps the corresponding size of {@code x}
+   * @return {@code x} itself if the shape is unchanged, otherwise a view of {@code shape}
+   * @throws IllegalArgumentException if {@code x}'s shape cannot be broadcast to {@code shape}
+   */
   public static Tensor expand(Tensor x, int[] shape) {
     int[] in = x.shape();
     if (shape.length < in.length) {
@@ -156,7 +233,18 @@ public final class Views {
     return Graph.record("expand", Graph.array(x).expand(target), (g, n) -> new Tensor[] {g.sumTo(in)}, x);
   }
 
-  /** x[..., start:end:step, ...] along dim, a view; negative start/end count from the end. */
+  /**
+   * x[..., start:end:step, ...] along dim, a view; negative start/end count from the end.
+   * Like {@code x[..., start:end:step]} in PyTorch; bounds past either end are clipped, as in Python.
+   *
+   * @param x input of any shape
+   * @param dim the dimension to slice; negative values count from the end
+   * @param start the first position (inclusive)
+   * @param end the position to stop before (exclusive)
+   * @param step the stride between kept positions, positive
+   * @return a view with {@code ceil((end - start) / step)} positions along {@code dim} (0 if the range is empty)
+   * @throws IllegalArgumentException if {@code dim} is out of range or {@code step} is not positive
+   */
   public static Tensor slice(Tensor x, int dim, int start, int end, int step) {
     int d = Checks.dim("slice", x, dim);
     if (step <= 0) throw new IllegalArgumentException("slice: step must be positive, got " + step);
@@ -171,6 +259,17 @@ public final class Views {
         (g, n) -> new Tensor[] {Joins.embed(g, in, d, from, step)}, x);
   }
 
+  /**
+   * Picks one position along a dimension and drops that dimension, as a view; like {@code x.select(dim, index)} or
+   * {@code x[..., index]} in PyTorch.
+   *
+   * @param x input with at least one dimension
+   * @param dim the dimension to index; negative values count from the end
+   * @param index the position; negative values count from the end
+   * @return a view with one dimension fewer
+   * @throws IllegalArgumentException if {@code dim} is out of range
+   * @throws IndexOutOfBoundsException if {@code index} is out of range
+   */
   public static Tensor select(Tensor x, int dim, int index) {
     int d = Checks.dim("select", x, dim);
     int size = x.shape(d);
@@ -182,6 +281,12 @@ public final class Views {
     return squeeze(slice(x, d, i, i + 1, 1), d);
   }
 
+  /**
+   * Makes a tensor's elements lie in row-major order in memory; like {@code Tensor.contiguous} in PyTorch.
+   *
+   * @param x input of any shape
+   * @return {@code x} itself if already contiguous, otherwise a contiguous copy
+   */
   public static Tensor contiguous(Tensor x) {
     if (x.isContiguous()) return x;
     return Graph.record("contiguous", Backends.current().storage().copy(Graph.array(x)), (g, n) -> new Tensor[] {g}, x);
