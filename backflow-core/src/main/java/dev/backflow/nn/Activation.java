@@ -45,22 +45,49 @@ public final class Activation extends Module {
     this.negativeSlope = negativeSlope;
   }
 
-  /** max(x, 0) (nn.ReLU()). */
+  /**
+   * max(x, 0) (nn.ReLU()).
+   * @return a new ReLU layer
+   */
   public static Activation relu() { return new Activation(Kind.RELU, 0f); }
-  /** max(x, slope·x) (nn.LeakyReLU(slope)). */
+  /**
+   * max(x, slope·x) (nn.LeakyReLU(slope)).
+   * @param slope the factor for negative inputs (PyTorch's default is 0.01)
+   * @return a new LeakyReLU layer
+   */
   public static Activation leakyRelu(float slope) { return new Activation(Kind.LEAKY_RELU, slope); }
-  /** 1 / (1 + e^-x) (nn.Sigmoid()). */
+  /**
+   * 1 / (1 + e^-x) (nn.Sigmoid()).
+   * @return a new Sigmoid layer
+   */
   public static Activation sigmoid() { return new Activation(Kind.SIGMOID, 0f); }
-  /** The hyperbolic tangent (nn.Tanh()). */
+  /**
+   * The hyperbolic tangent (nn.Tanh()).
+   * @return a new Tanh layer
+   */
   public static Activation tanh() { return new Activation(Kind.TANH, 0f); }
-  /** The exact GELU, x·Φ(x) (nn.GELU()). */
+  /**
+   * The exact GELU, x·Φ(x) (nn.GELU()).
+   * @return a new exact GELU layer
+   */
   public static Activation gelu() { return new Activation(Kind.GELU, 0f); }
-  /** GELU's tanh approximation (nn.GELU(approximate='tanh')). */
+  /**
+   * GELU's tanh approximation (nn.GELU(approximate='tanh')).
+   * @return a new GELU layer with the tanh approximation
+   */
   public static Activation geluTanh() { return new Activation(Kind.GELU_TANH, 0f); }
-  /** log(1 + e^x) (nn.Softplus()). */
+  /**
+   * log(1 + e^x) (nn.Softplus()).
+   * @return a new Softplus layer (beta 1, threshold 20)
+   */
   public static Activation softplus() { return new Activation(Kind.SOFTPLUS, 0f); }
 
-  /** By name, as the CLI and the page spell them: relu, leaky_relu, sigmoid, tanh, gelu. */
+  /**
+   * By name, as the CLI and the page spell them: relu, leaky_relu, sigmoid, tanh, gelu.
+   * @param name the activation's name, in any case ({@code "leaky_relu"} gets slope 0.01)
+   * @return a new layer computing that activation
+   * @throws IllegalArgumentException if the name is none of these
+   */
   public static Activation named(String name) {
     switch (name.toLowerCase(Locale.ROOT)) {
       case "relu": return relu();
@@ -72,17 +99,26 @@ public final class Activation extends Module {
     }
   }
 
-  /** Which activation this is, to switch on. */
+  /**
+   * Which activation this is, to switch on.
+   * @return the function this layer computes
+   */
   public Kind kind() {
     return kind;
   }
 
-  /** The slope for negative inputs of a {@link Kind#LEAKY_RELU}; 0 for the other kinds. */
+  /**
+   * The slope for negative inputs of a {@link Kind#LEAKY_RELU}; 0 for the other kinds.
+   * @return the negative slope, or 0
+   */
   public float negativeSlope() {
     return negativeSlope;
   }
 
-  /** The display name, e.g. "ReLU" or "LeakyReLU(0.01)". */
+  /**
+   * The display name, e.g. "ReLU" or "LeakyReLU(0.01)".
+   * @return the layer's display name
+   */
   public String name() {
     return kind == Kind.LEAKY_RELU ? kind.displayName + "(" + negativeSlope + ")" : kind.displayName;
   }
@@ -90,6 +126,8 @@ public final class Activation extends Module {
   /**
    * Calls {@code hook} with every output of this activation: how diagnostics count dead ReLUs and saturated
    * sigmoids without changing the model. The hook must not modify the tensor.
+   * @param hook called with each output tensor, after the forward computation
+   * @return a handle whose {@code remove()} unregisters the hook
    */
   public Tensor.HookHandle registerForwardHook(Consumer<Tensor> hook) {
     if (forwardHooks == null) forwardHooks = new ArrayList<>();

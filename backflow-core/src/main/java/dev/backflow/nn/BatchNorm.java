@@ -15,7 +15,14 @@ public abstract class BatchNorm extends Module {
   private final int features, rank;
   private final float eps, momentum;
 
-  /** Normalization of {@code features} channels for inputs of rank {@code rank} (4 for images). */
+  /**
+   * Normalization of {@code features} channels for inputs of rank {@code rank} (4 for images).
+   * Subclasses fix the input rank; γ starts at 1, β at 0, the running mean at 0 and the running variance at 1.
+   *
+   * @param features the number of channels C (the input's dimension 1)
+   * @param rank 4 for image inputs {@code [N, C, H, W]}; 2 for {@code [N, C]} or {@code [N, C, L]}
+   * @throws IllegalArgumentException if {@code features} is not positive
+   */
   protected BatchNorm(int features, int rank) {
     if (features <= 0) throw new IllegalArgumentException(getClass().getSimpleName() + ": features must be positive, got " + features);
     this.features = features;
@@ -30,12 +37,18 @@ public abstract class BatchNorm extends Module {
     registerIntegerBuffer("num_batches_tracked", Tensor.scalar(0f));
   }
 
-  /** The running mean per channel, used in eval mode. */
+  /**
+   * The running mean per channel, used in eval mode.
+   * @return the buffer {@code [C]} itself (PyTorch's {@code running_mean}), updated in place during training
+   */
   public Tensor runningMean() {
     return namedBuffers().get("running_mean");
   }
 
-  /** The running (unbiased) variance per channel, used in eval mode. */
+  /**
+   * The running (unbiased) variance per channel, used in eval mode.
+   * @return the buffer {@code [C]} itself (PyTorch's {@code running_var}), updated in place during training
+   */
   public Tensor runningVar() {
     return namedBuffers().get("running_var");
   }

@@ -22,7 +22,10 @@ import java.util.List;
 public final class Checkpointed extends Module {
   private final Module block;
 
-  /** Wraps {@code block} (registered as "block") so its activations are recomputed in backward instead of kept. */
+  /**
+   * Wraps {@code block} (registered as "block") so its activations are recomputed in backward instead of kept.
+   * @param block the block to recompute; it must be deterministic (no dropout inside)
+   */
   public Checkpointed(Module block) {
     this.block = registerModule("block", block);
   }

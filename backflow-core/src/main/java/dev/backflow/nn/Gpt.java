@@ -16,7 +16,19 @@ public final class Gpt extends Module {
   private final LayerNorm lnFinal;
   private final Linear head;
 
-  /** A GPT over {@code vocab} tokens with a window of {@code context} positions. */
+  /**
+   * A GPT over {@code vocab} tokens with a window of {@code context} positions.
+   * Embeddings are drawn small (scaled by 0.02, as GPT-2), so the residual stream starts at a modest scale.
+   *
+   * @param vocab the number of distinct tokens
+   * @param context the longest sequence the model reads (the number of learned positions)
+   * @param dModel the width of every position's vector; must be divisible by {@code heads}
+   * @param layers the number of transformer blocks
+   * @param heads the number of attention heads per block
+   * @param dropout the dropout probability inside each block during training, in [0, 1]
+   * @param rng the generator that draws the initial weights and the dropout masks
+   * @throws IllegalArgumentException if {@code dModel} is not divisible by {@code heads} or a size is not positive
+   */
   public Gpt(int vocab, int context, int dModel, int layers, int heads, float dropout, RandomGenerator rng) {
     this.vocab = vocab;
     this.context = context;
@@ -121,12 +133,18 @@ public final class Gpt extends Module {
     return head.forward(lnFinal.forward(x));
   }
 
-  /** The number of tokens. */
+  /**
+   * The number of tokens.
+   * @return the vocabulary size the model was built with
+   */
   public int vocab() {
     return vocab;
   }
 
-  /** The longest window of positions the model reads. */
+  /**
+   * The longest window of positions the model reads.
+   * @return the context length, in positions
+   */
   public int context() {
     return context;
   }

@@ -10,12 +10,25 @@ public final class LayerNorm extends Module {
   private final int features;
   private final float eps;
 
-  /** Layer normalization over a last dim of {@code features}, eps 1e-5. */
+  /**
+   * Layer normalization over a last dim of {@code features}, eps 1e-5.
+   * Like {@code torch.nn.LayerNorm(features)}.
+   *
+   * @param features the size D of the input's last dimension
+   * @throws IllegalArgumentException if {@code features} is not positive
+   */
   public LayerNorm(int features) {
     this(features, 1e-5f);
   }
 
-  /** Layer normalization with the given eps. */
+  /**
+   * Layer normalization with the given eps.
+   * Like {@code torch.nn.LayerNorm(features, eps=eps)}.
+   *
+   * @param features the size D of the input's last dimension
+   * @param eps added to the variance before the square root, positive
+   * @throws IllegalArgumentException if {@code features} is not positive or {@code eps} is not positive
+   */
   public LayerNorm(int features, float eps) {
     if (features <= 0) throw new IllegalArgumentException("LayerNorm: features must be positive, got " + features);
     if (!(eps > 0)) throw new IllegalArgumentException("LayerNorm: eps must be positive, got " + eps);

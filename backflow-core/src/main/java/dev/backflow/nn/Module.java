@@ -51,6 +51,9 @@ public abstract class Module {
   private final java.util.Set<String> integerBuffers = new java.util.HashSet<>();
   private boolean training = true;
 
+  /** For subclasses: a new module starts empty and in training mode. */
+  protected Module() {}
+
   /** Per class: the fields that may hold a module or a parameter, superclass fields first. */
   private static final ClassValue<List<Field>> CANDIDATE_FIELDS = new ClassValue<>() {
     @Override

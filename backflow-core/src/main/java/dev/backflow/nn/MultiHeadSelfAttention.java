@@ -16,7 +16,17 @@ public final class MultiHeadSelfAttention extends Module {
   private final Dropout attnDropout;
   private final float dropout;
 
-  /** Causal attention of {@code heads} heads over a model width {@code dModel} (divisible by heads). */
+  /**
+   * Causal attention of {@code heads} heads over a model width {@code dModel} (divisible by heads).
+   * Takes {@code [B, T, dModel]} to {@code [B, T, dModel]}; close to
+   * {@code torch.nn.MultiheadAttention(dModel, heads, dropout)} with a causal mask and {@code batch_first=True}.
+   *
+   * @param dModel the model width C
+   * @param heads the number of heads; each has width {@code dModel / heads}
+   * @param dropout the dropout probability during training, in [0, 1]
+   * @param rng the generator that draws the projections' initial weights and the dropout masks
+   * @throws IllegalArgumentException if {@code heads} is not positive or does not divide {@code dModel}
+   */
   public MultiHeadSelfAttention(int dModel, int heads, float dropout, RandomGenerator rng) {
     if (heads <= 0 || dModel % heads != 0) {
       throw new IllegalArgumentException("MultiHeadSelfAttention: dModel " + dModel + " must be divisible by heads " + heads);

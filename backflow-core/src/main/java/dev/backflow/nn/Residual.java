@@ -6,7 +6,10 @@ import dev.backflow.tensor.Tensor;
 public final class Residual extends Module {
   private final Module body;
 
-  /** x + body(x); {@code body} is registered as "body". */
+  /**
+   * x + body(x); {@code body} is registered as "body".
+   * @param body the branch f; its output must have its input's shape
+   */
   public Residual(Module body) {
     this.body = registerModule("body", body);
   }

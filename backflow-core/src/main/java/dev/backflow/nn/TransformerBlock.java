@@ -9,7 +9,16 @@ public final class TransformerBlock extends Module {
   private final MultiHeadSelfAttention attention;
   private final Sequential mlp;
 
-  /** A block of width {@code dModel} with {@code heads} attention heads. */
+  /**
+   * A block of width {@code dModel} with {@code heads} attention heads.
+   * Takes {@code [B, T, dModel]} to {@code [B, T, dModel]}.
+   *
+   * @param dModel the model width C; must be divisible by {@code heads}
+   * @param heads the number of attention heads
+   * @param dropout the dropout probability during training, in [0, 1]
+   * @param rng the generator that draws the initial weights and the dropout masks
+   * @throws IllegalArgumentException if {@code heads} does not divide {@code dModel}
+   */
   public TransformerBlock(int dModel, int heads, float dropout, RandomGenerator rng) {
     this.ln1 = registerModule("ln1", new LayerNorm(dModel));
     this.attention = registerModule("attention", new MultiHeadSelfAttention(dModel, heads, dropout, rng));
