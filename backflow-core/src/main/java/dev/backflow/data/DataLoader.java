@@ -36,6 +36,12 @@ public final class DataLoader implements Iterable<Batch> {
     if (batchSize <= 0) throw new IllegalArgumentException("DataLoader: batch size must be positive, got " + batchSize);
     if (prefetch < 0) throw new IllegalArgumentException("DataLoader: prefetch must be 0 or more, got " + prefetch);
     if (dataset.size() == 0) throw new IllegalArgumentException("DataLoader: the dataset is empty");
+    // PyTorch gives len(loader) == 0 here and a training loop that silently does nothing; say it at once
+    if (dropLast && dataset.size() < batchSize) {
+      throw new IllegalArgumentException("DataLoader: " + dataset.size() + " examples with batch size " + batchSize
+          + " and dropLast=true give no batch at all (dropLast leaves out the one short batch); use a batch size of at most "
+          + dataset.size() + ", or dropLast=false");
+    }
     this.dataset = dataset;
     this.batchSize = batchSize;
     this.shuffle = shuffle;
@@ -48,6 +54,16 @@ public final class DataLoader implements Iterable<Batch> {
   public int batchesPerEpoch() {
     int n = dataset.size();
     return dropLast ? n / batchSize : (n + batchSize - 1) / batchSize;
+  }
+
+  /** The examples per batch (loader.batch_size); the last batch may be shorter unless {@link #dropLast()}. */
+  public int batchSize() {
+    return batchSize;
+  }
+
+  /** Whether a last short batch is left out (loader.drop_last). */
+  public boolean dropLast() {
+    return dropLast;
   }
 
   /** The dataset batched (loader.dataset). */

@@ -75,10 +75,19 @@ public final class Convolutions {
     Checks.nonNegative("conv2d", "padding", Math.min(spec.padH(), spec.padW()));
     int[] xs = x.shape(), ws = w.shape();
     int groups = spec.groups();
-    if (ws[0] % groups != 0 || xs[1] != ws[1] * groups) {
-      throw new IllegalArgumentException("conv2d: input " + Arrays.toString(xs) + " has " + xs[1] + " channels but weight "
-          + Arrays.toString(ws) + " expects " + ws[1] + " x " + groups + " groups = " + (ws[1] * groups)
-          + (ws[0] % groups != 0 ? " (and " + ws[0] + " output channels are not divisible by " + groups + " groups)" : ""));
+    if (ws[0] % groups != 0) {
+      throw new IllegalArgumentException("conv2d: weight " + Arrays.toString(ws) + " has " + ws[0] + " output channels, which "
+          + groups + " groups cannot split evenly; use a number of output channels divisible by " + groups);
+    }
+    int inChannels = ws[1] * groups;
+    if (xs[1] != inChannels) {
+      // the weight's dim 1 is in_channels / groups, so say the layer's in_channels, not the factors
+      String expects = groups == 1 ? inChannels + "" : inChannels + " (" + ws[1] + " per group x " + groups + " groups)";
+      String layout = xs[3] == inChannels && xs[1] != xs[3]
+          ? "; the input looks channels-last, but conv2d takes [N, C, H, W]: permute(0, 3, 1, 2) first" : "";
+      throw new IllegalArgumentException("conv2d: input " + Arrays.toString(xs) + " has " + xs[1] + " channels (dim 1) but weight "
+          + Arrays.toString(ws) + " expects " + expects + layout + "; a Conv2d's inChannels must equal the input's dim 1 (Conv2d("
+          + xs[1] + ", " + ws[0] + ", ...) for this input)");
     }
     long spanH = (long) spec.dilationH() * (ws[2] - 1) + 1, spanW = (long) spec.dilationW() * (ws[3] - 1) + 1;
     if (ws[2] < 1 || ws[3] < 1 || xs[2] + 2L * spec.padH() < spanH || xs[3] + 2L * spec.padW() < spanW) {

@@ -13,9 +13,18 @@ public final class ParamGroup {
   public ParamGroup(List<Tensor> params, double lr, double weightDecay) {
     if (!(lr > 0) || !Double.isFinite(lr)) throw new IllegalArgumentException("learning rate must be positive, got " + lr);
     if (!(weightDecay >= 0)) throw new IllegalArgumentException("weight decay must be 0 or more, got " + weightDecay);
-    for (Tensor p : params) {
-      if (!p.requiresGrad() || !p.isLeaf()) {
-        throw new IllegalArgumentException("optimizer: every parameter must be a leaf tensor that requires grad");
+    for (int i = 0; i < params.size(); i++) {
+      Tensor p = params.get(i);
+      // a tensor has no name of its own: its position is what finds it in model.namedParameters()
+      String which = "optimizer: parameter " + i + " of " + params.size() + " (shape "
+          + java.util.Arrays.toString(p.shape()) + "; entry " + i + " of model.namedParameters() names it, in the same order)";
+      if (!p.isLeaf()) {
+        throw new IllegalArgumentException(which + " was computed by " + p.gradFn().name() + ", so a step could not change "
+            + "what it was computed from; pass the leaf tensors (the layer's weights), or detach().requiresGrad(true) a copy");
+      }
+      if (!p.requiresGrad()) {
+        throw new IllegalArgumentException(which + " does not require grad (frozen?), so it would never be stepped; "
+            + "pass only trainable ones, e.g. parameters().stream().filter(Tensor::requiresGrad).toList()");
       }
     }
     this.params = List.copyOf(params);

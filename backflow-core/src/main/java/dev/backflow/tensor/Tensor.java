@@ -4,6 +4,7 @@ import dev.backflow.autograd.Autograd;
 import dev.backflow.autograd.Graph;
 import dev.backflow.autograd.BackwardEngine;
 import dev.backflow.autograd.Node;
+import dev.backflow.autograd.Warnings;
 import dev.backflow.backend.Backend;
 import dev.backflow.backend.Backends;
 import dev.backflow.backend.BinaryOp;
@@ -276,8 +277,17 @@ public final class Tensor {
     return this;
   }
 
-  /** The accumulated gradient, or null before any backward pass reaches this tensor. */
+  /**
+   * The accumulated gradient, or null before any backward pass reaches this tensor. A tensor computed by an op
+   * keeps no gradient unless {@link #retainGrad()} was called on it: reading its null grad() warns once per
+   * line (as PyTorch's .grad of a non-leaf), since a null that silently means "not kept" reads like "zero".
+   */
   public Tensor grad() {
+    if (grad == null && gradFn != null && !retainGrad) {
+      Warnings.once("grad() of a non-leaf", "grad(): this tensor " + Arrays.toString(shape()) + " was computed by "
+          + gradFn.name() + ", so backward() does not keep its gradient and grad() is null; call retainGrad() on it "
+          + "before backward() to keep it, or read grad() of the leaf tensors it was computed from");
+    }
     return grad;
   }
 
@@ -409,14 +419,20 @@ public final class Tensor {
 
   /** Overwrites the values with {@code src} (broadcast to this shape). */
   public Tensor copy_(Tensor src) {
-    checkInPlace("copy_", src);
+    return overwrite("copy_", src);
+  }
+
+  /** Sets every value to {@code value}. */
+  public Tensor fill_(float value) {
+    return overwrite("fill_", scalar(value));
+  }
+
+  /** copy_ and fill_, each refusing under its own name. */
+  private Tensor overwrite(String op, Tensor src) {
+    checkInPlace(op, src);
     NdArray s = src.array.sharesStorageWith(array) ? backend().storage().copy(src.array) : src.array;
     backend().storage().copyInto(s, array);
     return this;
-  }
-
-  public Tensor fill_(float value) {
-    return copy_(scalar(value));
   }
 
   // =====================================================================================================

@@ -183,10 +183,18 @@ public final class Trainer {
       }
     }
     if (micro > 0) step();
+    if (seen == 0) throw noBatches("fit: training epoch " + epoch, train);
     double seconds = (System.nanoTime() - start) / 1e9;
     Metrics trainMetrics = new Metrics(lossSum / seen, classification ? (double) correct / seen : Double.NaN, seen);
     Metrics val = validation == null ? null : evaluate(validation);
     return new EpochResult(epoch, trainMetrics, val, seconds, seen / seconds, optimizer.paramGroups().get(0).lr());
+  }
+
+  /** A loss over no examples is 0/0: refuse by name rather than report NaN as if it were a result. */
+  private static IllegalStateException noBatches(String where, DataLoader loader) {
+    return new IllegalStateException(where + " got no batches from its DataLoader (" + loader.dataset().size() + " examples, batch size "
+        + loader.batchSize() + ", dropLast=" + loader.dropLast()
+        + "), so there is no loss or accuracy to report; did the dataset shrink after the loader was made?");
   }
 
   /** Takes the gradients summed so far out of the parameters, so the next backward computes one micro-batch's alone. */
@@ -256,6 +264,7 @@ public final class Trainer {
     } finally {
       model.train(wasTraining);
     }
+    if (seen == 0) throw noBatches("evaluate", loader);
     return new Metrics(lossSum / seen, classification ? (double) correct / seen : Double.NaN, seen);
   }
 

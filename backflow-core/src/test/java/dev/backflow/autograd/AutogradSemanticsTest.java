@@ -346,6 +346,19 @@ class AutogradSemanticsTest {
     }
 
     @Test
+    void aRefusedInPlaceOpNamesItselfNotTheOpItIsBuiltOn() {
+      Tensor w = vec(1f, 2f);
+      assertTrue(assertThrows(IllegalStateException.class, () -> w.fill_(0f)).getMessage().startsWith("fill_: "));
+      assertTrue(assertThrows(IllegalStateException.class, () -> w.copy_(Tensor.zeros(2))).getMessage().startsWith("copy_: "));
+      Tensor y = w.mul(2f);
+      assertTrue(assertThrows(IllegalStateException.class, () -> y.fill_(0f)).getMessage().startsWith("fill_: cannot change"));
+      try (var g = Autograd.noGrad()) {
+        String m = assertThrows(IllegalArgumentException.class, () -> Tensor.zeros(2).copy_(Tensor.zeros(3))).getMessage();
+        assertTrue(m.startsWith("copy_: shape [3] does not broadcast"), m);
+      }
+    }
+
+    @Test
     void inPlaceOpsOnALeafWorkInsideNoGrad() {
       Tensor w = vec(1f, 2f);
       try (var g = Autograd.noGrad()) {

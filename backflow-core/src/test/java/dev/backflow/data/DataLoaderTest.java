@@ -90,4 +90,14 @@ class DataLoaderTest {
     assertFalse(t.isAlive(), "the producer ends once its iterator is unreachable");
     assertEquals(0, loader.epoch(), "an abandoned epoch does not count");
   }
+
+  @Test
+  void dropLastWithFewerExamplesThanABatchIsRefusedNamingSizesAndTheWayOut() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> new DataLoader(new Squares(), 16, true, true, 0, 0));
+    assertEquals("DataLoader: 10 examples with batch size 16 and dropLast=true give no batch at all (dropLast leaves out "
+        + "the one short batch); use a batch size of at most 10, or dropLast=false", e.getMessage());
+    assertEquals(1, new DataLoader(new Squares(), 16, true, false, 0, 0).batchesPerEpoch(), "without dropLast: one short batch");
+    assertEquals(1, new DataLoader(new Squares(), 10, true, true, 0, 0).batchesPerEpoch(), "a batch of exactly the size stays");
+  }
 }

@@ -231,10 +231,22 @@ class ErrorMessagesTest {
       String m = message(IllegalArgumentException.class,
           () -> Convolutions.conv2d(Tensor.zeros(1, 3, 5, 5), Tensor.zeros(4, 2, 3, 3), null));
       assertTrue(m.startsWith("conv2d: "), m);
-      assertContains(m, "[1, 3, 5, 5]", "3 channels", "[4, 2, 3, 3]", "2");
+      assertEquals("conv2d: input [1, 3, 5, 5] has 3 channels (dim 1) but weight [4, 2, 3, 3] expects 2; a Conv2d's "
+          + "inChannels must equal the input's dim 1 (Conv2d(3, 4, ...) for this input)", m);
+      // the newcomer's case: a 1-channel layer fed RGB said "expects 1 x 1 groups = 1"
+      assertEquals("conv2d: input [8, 3, 28, 28] has 3 channels (dim 1) but weight [16, 1, 3, 3] expects 1; a Conv2d's "
+          + "inChannels must equal the input's dim 1 (Conv2d(3, 16, ...) for this input)",
+          message(IllegalArgumentException.class, () -> Convolutions.conv2d(Tensor.zeros(8, 3, 28, 28), Tensor.zeros(16, 1, 3, 3), null)));
       assertContains(message(IllegalArgumentException.class,
-          () -> Convolutions.conv2d(Tensor.zeros(1, 4, 5, 5), Tensor.zeros(3, 2, 3, 3), null, 1, 0, 1, 2)),
-          "conv2d", "3 output channels", "2 groups");
+          () -> Convolutions.conv2d(Tensor.zeros(2, 6, 6, 3), Tensor.zeros(8, 3, 3, 3), null)),
+          "has 6 channels", "expects 3", "channels-last", "[N, C, H, W]", "permute(0, 3, 1, 2)");
+      assertContains(message(IllegalArgumentException.class,
+          () -> Convolutions.conv2d(Tensor.zeros(1, 6, 5, 5), Tensor.zeros(4, 2, 3, 3), null, 1, 0, 1, 2)),
+          "has 6 channels", "expects 4 (2 per group x 2 groups)");
+      assertEquals("conv2d: weight [3, 2, 3, 3] has 3 output channels, which 2 groups cannot split evenly; use a number of "
+          + "output channels divisible by 2",
+          message(IllegalArgumentException.class,
+              () -> Convolutions.conv2d(Tensor.zeros(1, 4, 5, 5), Tensor.zeros(3, 2, 3, 3), null, 1, 0, 1, 2)));
     }
 
     @Test

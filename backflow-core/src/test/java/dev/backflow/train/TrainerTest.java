@@ -114,4 +114,32 @@ class TrainerTest {
     assertEquals(2, history.size());
     assertEquals(2, t.epochs());
   }
+
+  @Test
+  void anEpochWithNoBatchesIsRefusedByNameInsteadOfReportingNaN() {
+    // a dataset that shrinks after its loader was made is the one way left to an empty epoch
+    int[] size = {8};
+    TensorDataset moons = ToyDatasets.moons(8, 0.1, 2);
+    dev.backflow.data.Dataset shrinking = new dev.backflow.data.Dataset() {
+      @Override
+      public int size() {
+        return size[0];
+      }
+
+      @Override
+      public dev.backflow.data.Batch batch(int[] indices) {
+        return moons.batch(indices);
+      }
+    };
+    DataLoader loader = new DataLoader(shrinking, 4, false, true, 0, 0);
+    size[0] = 3;
+    Module m = model();
+    Trainer t = new Trainer(m, new Sgd(m.parameters(), 0.1), LossFunction.crossEntropy());
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> t.fit(loader, null, 1));
+    assertEquals("fit: training epoch 1 got no batches from its DataLoader (3 examples, batch size 4, dropLast=true), so there "
+        + "is no loss or accuracy to report; did the dataset shrink after the loader was made?", e.getMessage());
+    e = assertThrows(IllegalStateException.class, () -> Trainer.evaluate(m, loader, LossFunction.crossEntropy()));
+    assertEquals(true, e.getMessage().startsWith("evaluate got no batches from its DataLoader (3 examples, batch size 4"),
+        e.getMessage());
+  }
 }
