@@ -4,10 +4,12 @@ import dev.backflow.data.DataLoader;
 import dev.backflow.data.Dataset;
 import dev.backflow.nn.Module;
 import dev.backflow.train.Checkpoint;
-import dev.backflow.train.LossFunction;
 import dev.backflow.train.Metrics;
 import dev.backflow.train.Trainer;
+import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -28,11 +30,7 @@ final class EvalCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Path file = Files.isDirectory(checkpoint) ? checkpoint.resolve("checkpoint.safetensors") : checkpoint;
-    if (!Files.isRegularFile(file)) {
-      throw new IllegalArgumentException("--checkpoint " + checkpoint + ": no such file"
-          + (Files.isDirectory(checkpoint) ? " (the directory has no checkpoint.safetensors)" : ""));
-    }
+    Path file = checkpointFile(checkpoint);
     Map<String, String> meta = dev.backflow.io.SafeTensors.load(file).metadata();
     ParseResult given = spec.commandLine().getParseResult();
     if (given.hasMatchedOption("--limit")) {
@@ -48,10 +46,36 @@ final class EvalCommand implements Callable<Integer> {
     Dataset test = setup.testSet();
     Module model = setup.buildModel(test);
     Checkpoint.load(file, model, null);
-    Metrics m = Trainer.evaluate(model, new DataLoader(test, 1000, false, false, 0, 1), LossFunction.crossEntropy());
-    spec.commandLine().getOut().printf(Locale.ROOT, "%s on %s test split (%d examples): loss %.4f, accuracy %.4f%n",
-        setup.model, setup.dataset, m.samples(), m.loss(), m.accuracy());
+    Metrics m = Trainer.evaluate(model, new DataLoader(test, 1000, false, false, 0, 1), setup.lossFunction());
+    if (setup.isRegression()) {
+      spec.commandLine().getOut().printf(Locale.ROOT, "%s on %s test split (%d examples): loss %.4f (mean squared error)%n",
+          setup.model, setup.dataset, m.samples(), m.loss());
+    } else {
+      spec.commandLine().getOut().printf(Locale.ROOT, "%s on %s test split (%d examples): loss %.4f, accuracy %.4f%n",
+          setup.model, setup.dataset, m.samples(), m.loss(), m.accuracy());
+    }
     return 0;
+  }
+
+  /**
+   * The file to read: {@code path} itself, or the checkpoint.safetensors that train writes into a run directory.
+   * Anything else is refused with what to give instead.
+   */
+  static Path checkpointFile(Path path) throws IOException {
+    if (Files.isRegularFile(path)) return path;
+    if (Files.isDirectory(path)) {
+      Path inside = path.resolve("checkpoint.safetensors");
+      if (Files.isRegularFile(inside)) return inside;
+      List<Path> candidates;
+      try (Stream<Path> s = Files.list(path)) {
+        candidates = s.filter(p -> p.getFileName().toString().endsWith(".safetensors") && Files.isRegularFile(p)).sorted().toList();
+      }
+      throw new IllegalArgumentException("--checkpoint " + path + " is a directory; give the checkpoint file inside it, e.g. "
+          + (candidates.isEmpty() ? path.resolve("checkpoint.safetensors") + " (this one has no .safetensors file: train"
+          + " writes OUT/checkpoint.safetensors into its --out directory)" : candidates.get(0)));
+    }
+    throw new IllegalArgumentException("--checkpoint " + path + ": no such file (train writes OUT/checkpoint.safetensors,"
+        + " runs/latest/checkpoint.safetensors by default; give that file or its directory)");
   }
 
   /** The checkpoint's value of {@code key}; an explicit flag that says otherwise is refused by name. */

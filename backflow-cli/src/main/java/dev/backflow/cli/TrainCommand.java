@@ -8,7 +8,6 @@ import dev.backflow.optim.Optimizer;
 import dev.backflow.optim.Optimizers;
 import dev.backflow.train.Checkpoint;
 import dev.backflow.train.EpochResult;
-import dev.backflow.train.LossFunction;
 import dev.backflow.train.Trainer;
 import dev.backflow.train.TrainingListener;
 import java.io.IOException;
@@ -83,7 +82,7 @@ final class TrainCommand implements Callable<Integer> {
     }
     o.printf(Locale.ROOT, "%s on %s: %d training / %d test examples, %,d parameters, %s lr %s, batch %d%n",
         setup.model, setup.dataset, train.size(), test.size(), model.numParameters(), optimizer, lr, batchSize);
-    Trainer trainer = new Trainer(model, opt, LossFunction.crossEntropy()).clipGradNorm(clip).resumeAfter(done);
+    Trainer trainer = new Trainer(model, opt, setup.lossFunction()).clipGradNorm(clip).resumeAfter(done);
     if (amp) trainer.gradScaler(new dev.backflow.amp.GradScaler());
     if (schedule.equals("cosine")) {
       trainer.scheduler(LrScheduler.cosine(opt, Math.max(1, epochs), 0.0));
@@ -95,8 +94,13 @@ final class TrainCommand implements Callable<Integer> {
     if (!noProgress && ProgressLine.isTerminal()) trainer.listener(new ProgressLine(o, epochs, 250));
     trainer.listener(TrainingListener.eachEpoch(r -> {
       history.add(r);
-      o.printf(Locale.ROOT, "epoch %d: train loss %.4f acc %.4f | test loss %.4f acc %.4f | %.0f samples/s%n", r.epoch(),
-          r.train().loss(), r.train().accuracy(), r.validation().loss(), r.validation().accuracy(), r.samplesPerSecond());
+      if (setup.isRegression()) {  // no classes, so no accuracy: the loss is the mean squared error
+        o.printf(Locale.ROOT, "epoch %d: train loss %.4f | test loss %.4f (mean squared error) | %.0f samples/s%n", r.epoch(),
+            r.train().loss(), r.validation().loss(), r.samplesPerSecond());
+      } else {
+        o.printf(Locale.ROOT, "epoch %d: train loss %.4f acc %.4f | test loss %.4f acc %.4f | %.0f samples/s%n", r.epoch(),
+            r.train().loss(), r.train().accuracy(), r.validation().loss(), r.validation().accuracy(), r.samplesPerSecond());
+      }
       o.flush();
       saveCheckpointAndCurves(ckpt, model, opt, r, history);
     }));
@@ -116,10 +120,11 @@ final class TrainCommand implements Callable<Integer> {
     meta.put("model", setup.model);
     meta.put("dataset", setup.dataset);
     meta.putAll(setup.architecture());
-    meta.put("test_accuracy", Double.toString(r.validation().accuracy()));
+    meta.put("test_loss", Double.toString(r.validation().loss()));
+    if (!setup.isRegression()) meta.put("test_accuracy", Double.toString(r.validation().accuracy()));
     try {
       Checkpoint.save(ckpt, model, opt, meta);
-      Charts.trainingCurves(history, out.resolve("curves.png"));
+      Charts.trainingCurves(history, setup.isRegression() ? "mean squared error" : "cross-entropy", out.resolve("curves.png"));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -7,8 +7,12 @@ import dev.backflow.data.ToyDatasets;
 import dev.backflow.nn.Models;
 import dev.backflow.nn.Module;
 import dev.backflow.tensor.Tensor;
+import dev.backflow.train.LossFunction;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.List;
+import java.util.stream.Stream;
 import picocli.CommandLine.Option;
 
 /** Options shared by train and eval: which model on which data, and how it is built. */
@@ -16,7 +20,19 @@ final class TrainingSetup {
   @Option(names = "--model", description = "mlp (784-256-128-10), cnn (2 conv blocks + fc128), toy (MLP for 2-D data); default: ${DEFAULT-VALUE}")
   String model = "mlp";
 
-  @Option(names = "--dataset", description = "fashion-mnist, spirals, xor, circles, moons, blobs; default: ${DEFAULT-VALUE}")
+  /** Every --dataset name: Fashion-MNIST, then the toy sets by the list their parser uses, so help cannot drift. */
+  static final List<String> DATASETS = Stream.concat(Stream.of("fashion-mnist"), ToyDatasets.NAMES.stream()).toList();
+
+  /** Picocli's source for ${COMPLETION-CANDIDATES} in --dataset's help. */
+  static final class DatasetNames implements Iterable<String> {
+    @Override
+    public Iterator<String> iterator() {
+      return DATASETS.iterator();
+    }
+  }
+
+  @Option(names = "--dataset", completionCandidates = DatasetNames.class,
+      description = "${COMPLETION-CANDIDATES} (regression: y = sin(3x), mean squared error); default: ${DEFAULT-VALUE}")
   String dataset = "fashion-mnist";
 
   @Option(names = "--data-dir", description = "directory with the Fashion-MNIST IDX files; default: ${DEFAULT-VALUE}")
@@ -62,6 +78,22 @@ final class TrainingSetup {
     return dataset.equals("fashion-mnist");
   }
 
+  /** The toy regression set: one real target per example, so mean squared error and no accuracy. */
+  boolean isRegression() {
+    return dataset.equals("regression");
+  }
+
+  LossFunction lossFunction() {
+    return isRegression() ? LossFunction.mse() : LossFunction.crossEntropy();
+  }
+
+  /** Refuses a --dataset name that no parser knows, listing the names that work. */
+  void requireKnownDataset() {
+    if (!DATASETS.contains(dataset)) {
+      throw new IllegalArgumentException("unknown --dataset '" + dataset + "' (expected one of " + String.join(", ", DATASETS) + ")");
+    }
+  }
+
   /**
    * Examples per epoch of a 2-D data set: they cost nothing to draw, and at 1,000 a few epochs were too few
    * steps for spirals (3 epochs ended at chance); 8,000 learn it to ~95% test accuracy in 3 epochs.
@@ -69,11 +101,13 @@ final class TrainingSetup {
   static final int TOY_TRAIN_SIZE = 8000;
 
   Dataset trainSet() throws IOException {
+    requireKnownDataset();
     Dataset d = isFashion() ? FashionMnist.train(dataDir, isImageModel()) : ToyDatasets.named(dataset, TOY_TRAIN_SIZE, 0.05, seed);
     return limit > 0 ? d.head(limit) : d;
   }
 
   Dataset testSet() throws IOException {
+    requireKnownDataset();
     return isFashion() ? FashionMnist.test(dataDir, isImageModel()) : ToyDatasets.named(dataset, 500, 0.05, seed + 1);
   }
 
@@ -87,6 +121,7 @@ final class TrainingSetup {
         return Models.fashionCnn(seed);
       case "toy":
         if (isFashion()) throw new IllegalArgumentException("--model toy is for the 2-D datasets, not fashion-mnist");
+        if (isRegression()) return Models.toyMlp(1, hidden, activation, 1, seed);
         Tensor y = ((TensorDataset) data).targets();
         int classes = (int) y.max().item() + 1;
         return Models.toyMlp(hidden, activation, classes, seed);

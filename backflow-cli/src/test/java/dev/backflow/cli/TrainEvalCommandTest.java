@@ -54,8 +54,61 @@ class TrainEvalCommandTest {
     assertTrue(dataset[2].contains("--dataset circles contradicts the checkpoint, which holds dataset moons"), dataset[2]);
     String[] limit = run("eval", "--checkpoint", dir.toString(), "--limit", "10");
     assertTrue(limit[2].contains("--limit applies to training"), limit[2]);
-    String[] missing = run("eval", "--checkpoint", dir.resolve("nope").toString());
-    assertTrue(missing[2].contains("no such file"), missing[2]);
+  }
+
+  @Test
+  void evalGivenADirectoryWithoutACheckpointOrAMissingFileSaysWhatToGive() throws Exception {
+    Path empty = java.nio.file.Files.createDirectories(dir.resolve("empty"));
+    String[] e = run("eval", "--checkpoint", empty.toString());
+    assertEquals("1", e[0]);
+    assertTrue(e[2].contains("--checkpoint " + empty + " is a directory; give the checkpoint file inside it, e.g. "
+        + empty.resolve("checkpoint.safetensors")), e[2]);
+
+    Path other = java.nio.file.Files.createDirectories(dir.resolve("other"));
+    java.nio.file.Files.writeString(other.resolve("notes.txt"), "not a checkpoint");
+    java.nio.file.Files.writeString(other.resolve("epoch3.safetensors"), "");
+    String[] o = run("eval", "--checkpoint", other.toString());
+    assertTrue(o[2].contains("is a directory; give the checkpoint file inside it, e.g. " + other.resolve("epoch3.safetensors")), o[2]);
+
+    String[] missing = run("eval", "--checkpoint", dir.resolve("nope.safetensors").toString());
+    assertEquals("1", missing[0]);
+    assertTrue(missing[2].contains("--checkpoint " + dir.resolve("nope.safetensors") + ": no such file (train writes"
+        + " OUT/checkpoint.safetensors"), missing[2]);
+  }
+
+  @Test
+  void everyDatasetTheParserAcceptsIsInTheHelpAndNoOther() {
+    String help = run("train", "--help")[1].replaceAll("\\s+", " ");
+    Matcher m = Pattern.compile("--dataset=<dataset> ([a-z, -]+?) \\(").matcher(help);
+    assertTrue(m.find(), help);
+    java.util.List<String> listed = java.util.Arrays.asList(m.group(1).split(", "));
+    assertEquals(TrainingSetup.DATASETS, listed);
+    assertTrue(listed.contains("regression"), help);
+    for (String name : dev.backflow.data.ToyDatasets.NAMES) dev.backflow.data.ToyDatasets.named(name, 10, 0.1, 0);
+    String[] unknown = run("train", "--dataset", "mnist", "--model", "toy", "--out", dir.toString());
+    assertEquals("1", unknown[0]);
+    assertTrue(unknown[2].contains("unknown --dataset 'mnist' (expected one of " + String.join(", ", TrainingSetup.DATASETS) + ")"),
+        unknown[2]);
+  }
+
+  @Test
+  void theToyRegressionTrainsWithMeanSquaredErrorAndEvalScoresIt() throws Exception {
+    String[] t = run("train", "--dataset", "regression", "--model", "toy", "--epochs", "3", "--out", dir.toString());
+    assertEquals("0", t[0], t[2]);
+    Matcher m = Pattern.compile("epoch (\\d): train loss (\\S+) \\| test loss (\\S+) \\(mean squared error\\)").matcher(t[1]);
+    double first = Double.NaN, last = Double.NaN;
+    while (m.find()) {
+      if (Double.isNaN(first)) first = Double.parseDouble(m.group(3));
+      last = Double.parseDouble(m.group(3));
+    }
+    // y = sin(3x) on [-1, 1] has a variance of about 0.5: predicting the mean scores that, a fit far less
+    assertTrue(last < 0.05 && last <= first, t[1]);
+    assertFalse(t[1].contains("acc"), t[1]);
+    PngCheck.assertPng(dir.resolve("curves.png"));
+    String[] e = run("eval", "--checkpoint", dir.toString());
+    assertEquals("0", e[0], e[2]);
+    assertTrue(e[1].contains(String.format(java.util.Locale.ROOT, "toy on regression test split (500 examples): loss %.4f (mean squared error)", last)),
+        e[1] + " vs " + t[1]);
   }
 
   @Test

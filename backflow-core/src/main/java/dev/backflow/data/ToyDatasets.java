@@ -102,7 +102,10 @@ public final class ToyDatasets {
     return new TensorDataset(Tensor.of(x, n, 1), Tensor.of(y, n, 1));
   }
 
-  /** By name: xor, spirals, circles, moons, blobs, regression. */
+  /** The names {@link #named} accepts, in the order help texts list them. */
+  public static final java.util.List<String> NAMES = java.util.List.of("xor", "spirals", "circles", "moons", "blobs", "regression");
+
+  /** By name: one of {@link #NAMES}. */
   public static TensorDataset named(String name, int n, double noise, long seed) {
     switch (name) {
       case "xor": return xorQuadrants(n, noise, seed);
@@ -111,7 +114,7 @@ public final class ToyDatasets {
       case "moons": return moons(n, noise, seed);
       case "blobs": return blobs(n, 3, noise, seed);
       case "regression": return regression(n, noise, seed);
-      default: throw new IllegalArgumentException("unknown dataset '" + name + "' (expected xor, spirals, circles, moons, blobs or regression)");
+      default: throw new IllegalArgumentException("unknown dataset '" + name + "' (expected one of " + String.join(", ", NAMES) + ")");
     }
   }
 
