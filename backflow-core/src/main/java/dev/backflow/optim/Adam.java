@@ -15,17 +15,45 @@ public class Adam extends Optimizer {
   private final double beta1, beta2, eps;
   private final boolean decoupled;
 
-  /** Adam with PyTorch's defaults: betas (0.9, 0.999), eps 1e-8, no weight decay. */
+  /**
+   * Adam with PyTorch's defaults: betas (0.9, 0.999), eps 1e-8, no weight decay.
+   * Like {@code torch.optim.Adam(params, lr=lr)}.
+   *
+   * @param params the parameters to optimize, e.g. {@code model.parameters()}
+   * @param lr the learning rate, positive (1e-3 is common)
+   * @throws IllegalArgumentException if {@code lr} is not positive, the list is empty, or a tensor is not a trainable
+   *     leaf
+   */
   public Adam(List<Tensor> params, double lr) {
     this(params, lr, 0.9, 0.999, 1e-8, 0);
   }
 
-  /** Adam with every hyperparameter (weight decay added to the gradient, as torch.optim.Adam). */
+  /**
+   * Adam with every hyperparameter (weight decay added to the gradient, as torch.optim.Adam).
+   * Like {@code torch.optim.Adam(params, lr, betas=(beta1, beta2), eps=eps, weight_decay=weightDecay)}.
+   *
+   * @param params the parameters to optimize, e.g. {@code model.parameters()}
+   * @param lr the learning rate, positive
+   * @param beta1 decay of the running mean of gradients, in [0, 1)
+   * @param beta2 decay of the running mean of squared gradients, in [0, 1)
+   * @param eps added to the denominator for stability, 0 or more
+   * @param weightDecay L2 penalty added to the gradient, 0 or more
+   * @throws IllegalArgumentException if a hyperparameter is out of range, the list is empty, or a tensor is not a
+   *     trainable leaf
+   */
   public Adam(List<Tensor> params, double lr, double beta1, double beta2, double eps, double weightDecay) {
     this(List.of(new ParamGroup(params, lr, weightDecay)), beta1, beta2, eps, false);
   }
 
-  /** For AdamW: {@code decoupled} applies weight decay to the weights directly instead of adding it to the gradient. */
+  /**
+   * For AdamW: {@code decoupled} applies weight decay to the weights directly instead of adding it to the gradient.
+   * @param groups the parameter groups, each with its learning rate and weight decay
+   * @param beta1 decay of the running mean of gradients, in [0, 1)
+   * @param beta2 decay of the running mean of squared gradients, in [0, 1)
+   * @param eps added to the denominator for stability, 0 or more
+   * @param decoupled true for AdamW's decoupled weight decay, false for Adam's L2 penalty
+   * @throws IllegalArgumentException if a beta or {@code eps} is out of range, or the groups are invalid
+   */
   protected Adam(List<ParamGroup> groups, double beta1, double beta2, double eps, boolean decoupled) {
     super(groups);
     if (!(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1)) {

@@ -44,21 +44,50 @@ public final class LrScheduler {
     });
   }
 
-  /** lr · γ^⌊step / stepSize⌋ (StepLR). */
+  /**
+   * lr · γ^⌊step / stepSize⌋ (StepLR).
+   * Like {@code torch.optim.lr_scheduler.StepLR(opt, stepSize, gamma)}.
+   *
+   * @param opt the optimizer whose groups' learning rates are set (their current ones are the base)
+   * @param stepSize the number of steps between decays, positive
+   * @param gamma the factor of each decay, positive (e.g. 0.1)
+   * @return a scheduler that has already applied the rate of step 0
+   * @throws IllegalArgumentException if {@code stepSize} or {@code gamma} is not positive
+   */
   public static LrScheduler stepLr(Optimizer opt, long stepSize, double gamma) {
     if (stepSize <= 0) throw new IllegalArgumentException("stepLr: stepSize must be positive, got " + stepSize);
     if (!(gamma > 0) || !Double.isFinite(gamma)) throw new IllegalArgumentException("stepLr: gamma must be a positive number, got " + gamma);
     return new LrScheduler(opt, s -> Math.pow(gamma, s / stepSize));
   }
 
-  /** Cosine from lr down to lr·minFactor over tMax steps (CosineAnnealingLR), flat afterwards. */
+  /**
+   * Cosine from lr down to lr·minFactor over tMax steps (CosineAnnealingLR), flat afterwards.
+   * Like {@code torch.optim.lr_scheduler.CosineAnnealingLR(opt, tMax, eta_min=lr·minFactor)}, without restarts.
+   *
+   * @param opt the optimizer whose groups' learning rates are set (their current ones are the base)
+   * @param tMax the number of steps from the base rate to the floor, positive
+   * @param minFactor the floor as a fraction of the base rate, in [0, 1]
+   * @return a scheduler that has already applied the rate of step 0 (the base rate)
+   * @throws IllegalArgumentException if {@code tMax} is not positive or {@code minFactor} is outside [0, 1]
+   */
   public static LrScheduler cosine(Optimizer opt, long tMax, double minFactor) {
     if (tMax <= 0) throw new IllegalArgumentException("cosine: tMax must be positive, got " + tMax);
     checkMinFactor("cosine", minFactor);
     return new LrScheduler(opt, s -> minFactor + (1 - minFactor) * 0.5 * (1 + Math.cos(Math.PI * Math.min(s, tMax) / tMax)));
   }
 
-  /** Linear warm-up from lr/warmup to lr over {@code warmup} steps, then {@code after}'s factor. */
+  /**
+   * Linear warm-up from lr/warmup to lr over {@code warmup} steps, then a cosine from lr down to lr·minFactor
+   * by step {@code total}, flat afterwards: the usual transformer schedule (Hugging Face's
+   * {@code get_cosine_schedule_with_warmup}, with a floor).
+   *
+   * @param opt the optimizer whose groups' learning rates are set (their current ones are the base)
+   * @param warmup the number of warm-up steps, 0 or more
+   * @param total the step at which the cosine reaches its floor, more than {@code warmup}
+   * @param minFactor the floor as a fraction of the base rate, in [0, 1]
+   * @return a scheduler that has already applied the rate of step 0
+   * @throws IllegalArgumentException if not {@code 0 <= warmup < total}, or {@code minFactor} is outside [0, 1]
+   */
   public static LrScheduler warmupThenCosine(Optimizer opt, long warmup, long total, double minFactor) {
     if (warmup < 0 || total <= warmup) {
       throw new IllegalArgumentException("warmupThenCosine: need 0 <= warmup < total, got warmup " + warmup + " and total " + total);
@@ -68,7 +97,15 @@ public final class LrScheduler {
         : minFactor + (1 - minFactor) * 0.5 * (1 + Math.cos(Math.PI * Math.min(s - warmup, total - warmup) / (total - warmup))));
   }
 
-  /** Linear warm-up over {@code warmup} steps, then constant. */
+  /**
+   * Linear warm-up over {@code warmup} steps, then constant.
+   * The rate of step s is {@code lr · (s + 1) / warmup} until it reaches lr.
+   *
+   * @param opt the optimizer whose groups' learning rates are set (their current ones are the base)
+   * @param warmup the number of warm-up steps, positive
+   * @return a scheduler that has already applied the rate of step 0
+   * @throws IllegalArgumentException if {@code warmup} is not positive
+   */
   public static LrScheduler linearWarmup(Optimizer opt, long warmup) {
     if (warmup <= 0) throw new IllegalArgumentException("linearWarmup: warmup must be positive, got " + warmup);
     return new LrScheduler(opt, s -> s < warmup ? (s + 1.0) / warmup : 1.0);
@@ -80,7 +117,10 @@ public final class LrScheduler {
     }
   }
 
-  /** Advances the schedule by one step (one batch or one epoch, as designed) and sets the new rates. */
+  /**
+   * Advances the schedule by one step (one batch or one epoch, as designed) and sets the new rates.
+   * @throws IllegalArgumentException if a {@link #lambdaLr} factor returns a negative or non-finite value
+   */
   public void step() {
     step++;
     apply();

@@ -16,12 +16,19 @@ import java.util.Map;
  * }</pre>
  */
 public final class Optimizers {
-  /** Settings beyond the learning rate; a null one takes the optimizer's own default. */
+  /**
+   * Settings beyond the learning rate; a null one takes the optimizer's own default.
+   * @param weightDecay the weight decay (an L2 penalty, or AdamW's decoupled decay), or null for the optimizer's default
+   */
   public record Options(Double weightDecay) {
     /** Every setting at the optimizer's default: weight decay 0, AdamW's 0.01. */
     public static final Options DEFAULTS = new Options(null);
 
-    /** These options with another weight decay. */
+    /**
+     * These options with another weight decay.
+     * @param weightDecay the weight decay, 0 or more
+     * @return new options; this one is unchanged
+     */
     public Options withWeightDecay(double weightDecay) {
       return new Options(weightDecay);
     }
@@ -34,7 +41,14 @@ public final class Optimizers {
   /** Builds an optimizer over {@code params} with learning rate {@code lr}. */
   @FunctionalInterface
   public interface Factory {
-    /** Builds the optimizer. */
+    /**
+     * Builds the optimizer.
+     * @param params the parameters to optimize
+     * @param lr the learning rate, positive
+     * @param options the other settings; null entries take the optimizer's defaults
+     * @return a new optimizer over {@code params}
+     * @throws IllegalArgumentException if a setting is out of range or a tensor is not a trainable leaf
+     */
     Optimizer create(List<Tensor> params, double lr, Options options);
   }
 
@@ -53,35 +67,67 @@ public final class Optimizers {
 
   private Optimizers() {}
 
-  /** The names, in the order they are listed to users. */
+  /**
+   * The names, in the order they are listed to users.
+   * @return the registered names: sgd, momentum, nesterov, rmsprop, adam, adamw
+   */
   public static List<String> names() {
     return List.copyOf(FACTORIES.keySet());
   }
 
-  /** The names as an error message lists them: "sgd, momentum, ..., adam or adamw". */
+  /**
+   * The names as an error message lists them: "sgd, momentum, ..., adam or adamw".
+   * @return the names joined for a message
+   */
   public static String choices() {
     List<String> n = names();
     return String.join(", ", n.subList(0, n.size() - 1)) + " or " + n.get(n.size() - 1);
   }
 
-  /** Whether {@code name} is a registered optimizer. */
+  /**
+   * Whether {@code name} is a registered optimizer.
+   * @param name a name as given by the user, case-sensitive
+   * @return true if {@link #create} accepts it
+   */
   public static boolean isKnown(String name) {
     return FACTORIES.containsKey(name);
   }
 
-  /** The factory for {@code name}; an unknown name is refused with the valid choices. */
+  /**
+   * The factory for {@code name}; an unknown name is refused with the valid choices.
+   * @param name a registered name, see {@link #names()}
+   * @return the factory that builds that optimizer
+   * @throws IllegalArgumentException if the name is unknown; the message lists the valid ones
+   */
   public static Factory factory(String name) {
     Factory f = FACTORIES.get(name);
     if (f == null) throw new IllegalArgumentException("unknown optimizer '" + name + "' (expected " + choices() + ")");
     return f;
   }
 
-  /** The optimizer named {@code name} with its default options. */
+  /**
+   * The optimizer named {@code name} with its default options.
+   * @param name a registered name, see {@link #names()}
+   * @param params the parameters to optimize, e.g. {@code model.parameters()}
+   * @param lr the learning rate, positive
+   * @return a new optimizer over {@code params}
+   * @throws IllegalArgumentException if the name is unknown, {@code lr} is not positive, or a tensor is not a
+   *     trainable leaf
+   */
   public static Optimizer create(String name, List<Tensor> params, double lr) {
     return create(name, params, lr, Options.DEFAULTS);
   }
 
-  /** The optimizer named {@code name} with the given options. */
+  /**
+   * The optimizer named {@code name} with the given options.
+   * @param name a registered name, see {@link #names()}
+   * @param params the parameters to optimize, e.g. {@code model.parameters()}
+   * @param lr the learning rate, positive
+   * @param options settings beyond the learning rate, such as the weight decay
+   * @return a new optimizer over {@code params}
+   * @throws IllegalArgumentException if the name is unknown, a setting is out of range, or a tensor is not a trainable
+   *     leaf
+   */
   public static Optimizer create(String name, List<Tensor> params, double lr, Options options) {
     return factory(name).create(params, lr, options);
   }

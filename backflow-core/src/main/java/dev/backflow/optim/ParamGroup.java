@@ -9,7 +9,14 @@ public final class ParamGroup {
   private double lr;
   private final double weightDecay;
 
-  /** Parameters sharing a learning rate and weight decay. */
+  /**
+   * Parameters sharing a learning rate and weight decay.
+   * @param params the parameters: leaf tensors that require grad, such as {@code model.parameters()}
+   * @param lr the learning rate, positive and finite
+   * @param weightDecay the weight decay, 0 or more (how it applies depends on the optimizer)
+   * @throws IllegalArgumentException if {@code lr} or {@code weightDecay} is out of range, or a tensor is not a
+   *     trainable leaf (the message says which one and why)
+   */
   public ParamGroup(List<Tensor> params, double lr, double weightDecay) {
     if (!(lr > 0) || !Double.isFinite(lr)) throw new IllegalArgumentException("learning rate must be positive, got " + lr);
     if (!(weightDecay >= 0)) throw new IllegalArgumentException("weight decay must be 0 or more, got " + weightDecay);
@@ -32,23 +39,36 @@ public final class ParamGroup {
     this.weightDecay = weightDecay;
   }
 
-  /** The group's parameters. */
+  /**
+   * The group's parameters.
+   * @return the parameters, in the order given (unmodifiable)
+   */
   public List<Tensor> params() {
     return params;
   }
 
-  /** The group's learning rate now. */
+  /**
+   * The group's learning rate now.
+   * @return the learning rate the next step uses
+   */
   public double lr() {
     return lr;
   }
 
-  /** Sets the group's learning rate (what schedules do). */
+  /**
+   * Sets the group's learning rate (what schedules do).
+   * @param lr the new learning rate, 0 or more and finite
+   * @throws IllegalArgumentException if {@code lr} is negative, NaN or infinite
+   */
   public void setLr(double lr) {
     if (!(lr >= 0) || !Double.isFinite(lr)) throw new IllegalArgumentException("learning rate must be 0 or more, got " + lr);
     this.lr = lr;
   }
 
-  /** The group's weight decay. */
+  /**
+   * The group's weight decay.
+   * @return the weight decay, fixed at construction
+   */
   public double weightDecay() {
     return weightDecay;
   }

@@ -12,12 +12,31 @@ public final class RmsProp extends Optimizer {
   private final double alpha, eps, momentum;
   private final boolean centered;
 
-  /** RMSprop with PyTorch's defaults: alpha 0.99, eps 1e-8. */
+  /**
+   * RMSprop with PyTorch's defaults: alpha 0.99, eps 1e-8.
+   * Like {@code torch.optim.RMSprop(params, lr=lr)}, with no weight decay, momentum or centering.
+   *
+   * @param params the parameters to optimize, e.g. {@code model.parameters()}
+   * @param lr the learning rate, positive (PyTorch's default is 0.01)
+   * @throws IllegalArgumentException if a hyperparameter is out of range, the list is empty, or a tensor is not a
+   *     trainable leaf
+   */
   public RmsProp(List<Tensor> params, double lr) {
     this(params, lr, 0.99, 1e-8, 0, 0, false);
   }
 
-  /** RMSprop with every hyperparameter, as torch.optim.RMSprop. */
+  /**
+   * RMSprop with every hyperparameter, as torch.optim.RMSprop.
+   * @param params the parameters to optimize, e.g. {@code model.parameters()}
+   * @param lr the learning rate, positive
+   * @param alpha the smoothing constant of the running mean of squared gradients, in [0, 1)
+   * @param eps added to the denominator for stability, 0 or more
+   * @param weightDecay L2 penalty added to the gradient, 0 or more
+   * @param momentum the momentum factor, 0 or more (0 for none)
+   * @param centered true to normalize by the estimated variance of the gradient instead of its second moment
+   * @throws IllegalArgumentException if a hyperparameter is out of range, the list is empty, or a tensor is not a
+   *     trainable leaf
+   */
   public RmsProp(List<Tensor> params, double lr, double alpha, double eps, double weightDecay, double momentum,
                  boolean centered) {
     super(List.of(new ParamGroup(params, lr, weightDecay)));

@@ -13,17 +13,46 @@ public final class Sgd extends Optimizer {
   private final double momentum, dampening;
   private final boolean nesterov;
 
-  /** Plain SGD: p -= lr·grad. */
+  /**
+   * Plain SGD: p -= lr·grad.
+   * Like {@code torch.optim.SGD(params, lr=lr)}.
+   *
+   * @param params the parameters to optimize, e.g. {@code model.parameters()}
+   * @param lr the learning rate, positive
+   * @throws IllegalArgumentException if a hyperparameter is out of range, the list is empty, or a tensor is not a
+   *     trainable leaf
+   */
   public Sgd(List<Tensor> params, double lr) {
     this(params, lr, 0, 0, 0, false);
   }
 
-  /** SGD with momentum, dampening, weight decay and Nesterov, as torch.optim.SGD. */
+  /**
+   * SGD with momentum, dampening, weight decay and Nesterov, as torch.optim.SGD.
+   * Like {@code torch.optim.SGD(params, lr, momentum, dampening, weight_decay, nesterov)}.
+   *
+   * @param params the parameters to optimize, e.g. {@code model.parameters()}
+   * @param lr the learning rate, positive
+   * @param momentum the momentum factor μ, 0 or more (0 for none; 0.9 is common)
+   * @param dampening the dampening τ of the momentum, in [0, 1]
+   * @param weightDecay L2 penalty added to the gradient, 0 or more
+   * @param nesterov true for Nesterov momentum (needs momentum &gt; 0 and dampening 0)
+   * @throws IllegalArgumentException if a hyperparameter is out of range, the list is empty, or a tensor is not a
+   *     trainable leaf
+   */
   public Sgd(List<Tensor> params, double lr, double momentum, double dampening, double weightDecay, boolean nesterov) {
     this(List.of(new ParamGroup(params, lr, weightDecay)), momentum, dampening, nesterov);
   }
 
-  /** SGD over parameter groups. */
+  /**
+   * SGD over parameter groups.
+   * Like {@code torch.optim.SGD} given a list of parameter dicts.
+   *
+   * @param groups the parameter groups, each with its learning rate and weight decay
+   * @param momentum the momentum factor μ, 0 or more
+   * @param dampening the dampening τ of the momentum, in [0, 1]
+   * @param nesterov true for Nesterov momentum (needs momentum &gt; 0 and dampening 0)
+   * @throws IllegalArgumentException if a hyperparameter is out of range, or a group is empty or repeats a parameter
+   */
   public Sgd(List<ParamGroup> groups, double momentum, double dampening, boolean nesterov) {
     super(groups);
     if (!(momentum >= 0)) throw new IllegalArgumentException("SGD: momentum must be 0 or more, got " + momentum);
