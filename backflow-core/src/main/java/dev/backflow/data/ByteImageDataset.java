@@ -15,7 +15,17 @@ public final class ByteImageDataset implements Dataset {
   private final float mean, std;
   private final float[] levels = new float[256];
 
-  /** Images stored as bytes, standardized as (pixel/255 - mean)/std when a batch is made. */
+  /**
+   * Images stored as bytes, standardized as (pixel/255 - mean)/std when a batch is made.
+   * The arrays are kept, not copied: do not change them afterwards.
+   *
+   * @param pixels every image's bytes, one image after another, each in row-major order of {@code exampleShape}
+   * @param labels each image's class index
+   * @param exampleShape one image's shape, e.g. {@code [1, 28, 28]}
+   * @param mean the mean subtracted after scaling pixels to [0, 1]
+   * @param std the standard deviation divided by, positive
+   * @throws IllegalArgumentException if the number of bytes is not one image per label, or {@code std} is not positive
+   */
   public ByteImageDataset(byte[] pixels, int[] labels, int[] exampleShape, float mean, float std) {
     int size = 1;
     for (int s : exampleShape) size *= s;
@@ -69,7 +79,10 @@ public final class ByteImageDataset implements Dataset {
     return new ByteImageDataset(Arrays.copyOf(pixels, m * exampleSize), l, exampleShape, mean, std);
   }
 
-  /** All examples as one float batch (for small sets). */
+  /**
+   * All examples as one float batch (for small sets).
+   * @return inputs {@code [N, ...exampleShape]} and targets {@code [N]}
+   */
   public Batch all() {
     int[] idx = new int[count];
     for (int i = 0; i < count; i++) idx[i] = i;

@@ -14,12 +14,22 @@ public final class CharCorpus {
   private final String vocab;
   private final int[] ids;
 
-  /** A corpus whose vocabulary is the distinct characters of {@code text}, sorted. */
+  /**
+   * A corpus whose vocabulary is the distinct characters of {@code text}, sorted.
+   * @param text the training text, at least 2 characters
+   * @throws IllegalArgumentException if {@code text} is shorter than 2 characters
+   */
   public CharCorpus(String text) {
     this(text, vocabularyOf(text));
   }
 
-  /** Encodes {@code text} with a given vocabulary (e.g. one stored in a checkpoint). */
+  /**
+   * Encodes {@code text} with a given vocabulary (e.g. one stored in a checkpoint).
+   * @param text the text to encode, at least 2 characters
+   * @param vocab the vocabulary: the character at position i has token id i
+   * @throws IllegalArgumentException if {@code text} is shorter than 2 characters or holds a character not in
+   *     {@code vocab}
+   */
   public CharCorpus(String text, String vocab) {
     if (text.length() < 2) throw new IllegalArgumentException("CharCorpus: the text needs at least 2 characters");
     this.vocab = vocab;
@@ -34,22 +44,36 @@ public final class CharCorpus {
     return sb.toString();
   }
 
-  /** The vocabulary, one character per token id. */
+  /**
+   * The vocabulary, one character per token id.
+   * @return the characters, in token id order
+   */
   public String vocabulary() {
     return vocab;
   }
 
-  /** The number of distinct characters. */
+  /**
+   * The number of distinct characters.
+   * @return the vocabulary's size: a model's number of classes
+   */
   public int vocabSize() {
     return vocab.length();
   }
 
-  /** The number of characters in the corpus. */
+  /**
+   * The number of characters in the corpus.
+   * @return the corpus's length in characters (= tokens)
+   */
   public int length() {
     return ids.length;
   }
 
-  /** The token ids of the characters of {@code s} (each must be in the vocabulary). */
+  /**
+   * The token ids of the characters of {@code s} (each must be in the vocabulary).
+   * @param s the text to encode
+   * @return one token id per character
+   * @throws IllegalArgumentException if a character is not in the vocabulary (the message shows it)
+   */
   public int[] encode(String s) {
     int[] out = new int[s.length()];
     for (int i = 0; i < out.length; i++) {
@@ -60,14 +84,26 @@ public final class CharCorpus {
     return out;
   }
 
-  /** The characters of token ids. */
+  /**
+   * The characters of token ids.
+   * @param tokens token ids, each in {@code [0, vocabSize())}
+   * @return the text they stand for
+   * @throws IndexOutOfBoundsException if an id is outside the vocabulary
+   */
   public String decode(int[] tokens) {
     StringBuilder sb = new StringBuilder(tokens.length);
     for (int t : tokens) sb.append(vocab.charAt(t));
     return sb.toString();
   }
 
-  /** {@code batch} random windows of {@code context} characters: inputs [B, T] and next-char targets [B, T]. */
+  /**
+   * {@code batch} random windows of {@code context} characters: inputs [B, T] and next-char targets [B, T].
+   * @param batch the number of windows B
+   * @param context the window length T
+   * @param rng the generator that picks the windows' starts
+   * @return inputs {@code [B, T]} and targets {@code [B, T]} (the next character at each position), as token ids
+   * @throws IllegalArgumentException if the corpus is shorter than {@code context + 1} characters
+   */
   public Batch sample(int batch, int context, SplittableRandom rng) {
     if (context + 1 > ids.length) {
       throw new IllegalArgumentException("CharCorpus: the text (" + ids.length + " chars) is shorter than context + 1 = " + (context + 1));

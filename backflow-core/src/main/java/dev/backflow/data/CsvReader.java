@@ -27,12 +27,29 @@ public final class CsvReader {
 
   private CsvReader() {}
 
-  /** The label in column {@code labelColumn} (0-based; -1 for the last column). */
+  /**
+   * The label in column {@code labelColumn} (0-based; -1 for the last column).
+   * @param file the CSV file
+   * @param header true if the first non-blank line names the columns (it is then skipped)
+   * @param labelColumn the label's column, 0-based; negative values count from the end
+   * @return inputs {@code [n, columns - 1]} and targets {@code [n]}
+   * @throws IOException if the file cannot be read, is not UTF-8, has no data rows, rows of different lengths, a field
+   *     that is not a plain decimal number, or no such column (the message names the file, line and column)
+   */
   public static TensorDataset read(Path file, boolean header, int labelColumn) throws IOException {
     return parse(file, header, labelColumn, null);
   }
 
-  /** The label in the column whose header is {@code labelName}. */
+  /**
+   * The label in the column whose header is {@code labelName}.
+   * The first non-blank line must be a header.
+   *
+   * @param file the CSV file
+   * @param labelName the header of the label's column, exactly as written
+   * @return inputs {@code [n, columns - 1]} and targets {@code [n]}
+   * @throws IOException if the file cannot be read, is not UTF-8, has no data rows, rows of different lengths, a field
+   *     that is not a plain decimal number, or no column with that name (the message names the file, line and column)
+   */
   public static TensorDataset read(Path file, String labelName) throws IOException {
     return parse(file, true, -1, labelName);
   }

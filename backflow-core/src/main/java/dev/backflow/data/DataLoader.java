@@ -26,12 +26,31 @@ public final class DataLoader implements Iterable<Batch> {
   private final long seed;
   private int epoch;
 
-  /** A loader that keeps a last short batch and prefetches 2 batches; {@code seed} fixes the shuffles. */
+  /**
+   * A loader that keeps a last short batch and prefetches 2 batches; {@code seed} fixes the shuffles.
+   * Like {@code DataLoader(dataset, batch_size, shuffle)} with a seeded generator.
+   *
+   * @param dataset the examples
+   * @param batchSize the examples per batch, positive
+   * @param shuffle true for a new random order each epoch, false for the dataset's order
+   * @param seed the seed of the shuffles: the same seed gives the same order in each epoch
+   * @throws IllegalArgumentException if {@code batchSize} is not positive or the dataset is empty
+   */
   public DataLoader(Dataset dataset, int batchSize, boolean shuffle, long seed) {
     this(dataset, batchSize, shuffle, false, seed, 2);
   }
 
-  /** A loader with every option: {@code dropLast} leaves out a last short batch, {@code prefetch} batches are made ahead on a thread (0: none). */
+  /**
+   * A loader with every option: {@code dropLast} leaves out a last short batch, {@code prefetch} batches are made ahead on a thread (0: none).
+   * @param dataset the examples
+   * @param batchSize the examples per batch, positive
+   * @param shuffle true for a new random order each epoch, false for the dataset's order
+   * @param dropLast true to leave out a last batch shorter than {@code batchSize} (PyTorch's {@code drop_last})
+   * @param seed the seed of the shuffles: the same seed gives the same order in each epoch
+   * @param prefetch how many batches to assemble ahead on a background thread, 0 or more
+   * @throws IllegalArgumentException if {@code batchSize} is not positive, {@code prefetch} is negative, the dataset is
+   *     empty, or {@code dropLast} would leave no batch at all
+   */
   public DataLoader(Dataset dataset, int batchSize, boolean shuffle, boolean dropLast, long seed, int prefetch) {
     if (batchSize <= 0) throw new IllegalArgumentException("DataLoader: batch size must be positive, got " + batchSize);
     if (prefetch < 0) throw new IllegalArgumentException("DataLoader: prefetch must be 0 or more, got " + prefetch);
@@ -50,23 +69,35 @@ public final class DataLoader implements Iterable<Batch> {
     this.seed = seed;
   }
 
-  /** The number of batches in an epoch (len(loader)). */
+  /**
+   * The number of batches in an epoch (len(loader)).
+   * @return the number of batches one iteration yields
+   */
   public int batchesPerEpoch() {
     int n = dataset.size();
     return dropLast ? n / batchSize : (n + batchSize - 1) / batchSize;
   }
 
-  /** The examples per batch (loader.batch_size); the last batch may be shorter unless {@link #dropLast()}. */
+  /**
+   * The examples per batch (loader.batch_size); the last batch may be shorter unless {@link #dropLast()}.
+   * @return the batch size given at construction
+   */
   public int batchSize() {
     return batchSize;
   }
 
-  /** Whether a last short batch is left out (loader.drop_last). */
+  /**
+   * Whether a last short batch is left out (loader.drop_last).
+   * @return true if a last short batch is left out
+   */
   public boolean dropLast() {
     return dropLast;
   }
 
-  /** The dataset batched (loader.dataset). */
+  /**
+   * The dataset batched (loader.dataset).
+   * @return the dataset given at construction
+   */
   public Dataset dataset() {
     return dataset;
   }

@@ -11,7 +11,14 @@ import java.util.SplittableRandom;
 public final class EpochOrder {
   private EpochOrder() {}
 
-  /** A permutation of 0..n-1 that depends only on {@code seed} and {@code epoch} (0-based). */
+  /**
+   * A permutation of 0..n-1 that depends only on {@code seed} and {@code epoch} (0-based).
+   * @param seed the run's seed
+   * @param epoch the epoch number, from 0
+   * @param n the number of examples, 0 or more
+   * @return a new array holding each of 0..n-1 once
+   * @throws IllegalArgumentException if {@code n} is negative
+   */
   public static int[] permutation(long seed, int epoch, int n) {
     if (n < 0) throw new IllegalArgumentException("EpochOrder: the number of examples must be 0 or more, got " + n);
     SplittableRandom rng = new SplittableRandom(seed ^ (0x9E3779B97F4A7C15L * (epoch + 1)));
@@ -25,7 +32,11 @@ public final class EpochOrder {
     return order;
   }
 
-  /** 0..n-1 in order (an unshuffled epoch). */
+  /**
+   * 0..n-1 in order (an unshuffled epoch).
+   * @param n the number of examples
+   * @return a new array {@code {0, 1, ..., n-1}}
+   */
   public static int[] identity(int n) {
     int[] order = new int[n];
     for (int i = 0; i < n; i++) order[i] = i;

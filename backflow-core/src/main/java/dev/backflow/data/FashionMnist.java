@@ -19,17 +19,35 @@ public final class FashionMnist {
 
   private FashionMnist() {}
 
-  /** The training split, images as [784] vectors (or [1, 28, 28] when {@code asImages}). */
+  /**
+   * The training split, images as [784] vectors (or [1, 28, 28] when {@code asImages}).
+   * The 60,000 images of the training split.
+   *
+   * @param dir a directory holding the IDX files, plain or gzipped, such as {@link #DEFAULT_DIR}
+   * @param asImages true for {@code [1, 28, 28]} examples (for a CNN), false for flat {@code [784]} ones (for an MLP)
+   * @return the split, with labels 0 to 9 (see {@link #CLASSES})
+   * @throws IOException if the files are missing (the message says how to install them), unreadable or malformed
+   */
   public static ByteImageDataset train(Path dir, boolean asImages) throws IOException {
     return load(dir, "train", asImages);
   }
 
-  /** The 10,000 test images, as [1, 28, 28] images or flat 784-vectors. */
+  /**
+   * The 10,000 test images, as [1, 28, 28] images or flat 784-vectors.
+   * @param dir a directory holding the IDX files, plain or gzipped, such as {@link #DEFAULT_DIR}
+   * @param asImages true for {@code [1, 28, 28]} examples (for a CNN), false for flat {@code [784]} ones (for an MLP)
+   * @return the split, with labels 0 to 9 (see {@link #CLASSES})
+   * @throws IOException if the files are missing (the message says how to install them), unreadable or malformed
+   */
   public static ByteImageDataset test(Path dir, boolean asImages) throws IOException {
     return load(dir, "t10k", asImages);
   }
 
-  /** Whether {@code dir} holds the four IDX files. */
+  /**
+   * Whether {@code dir} holds the four IDX files.
+   * @param dir the directory to look in
+   * @return true if the training images and test labels are there, plain or gzipped
+   */
   public static boolean isAvailable(Path dir) {
     return find(dir, "train-images-idx3-ubyte") != null && find(dir, "t10k-labels-idx1-ubyte") != null;
   }

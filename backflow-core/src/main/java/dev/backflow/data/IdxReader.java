@@ -22,10 +22,20 @@ public final class IdxReader {
 
   private IdxReader() {}
 
-  /** Raw unsigned bytes and the shape the header declares. */
+  /**
+   * Raw unsigned bytes and the shape the header declares.
+   * @param data the values in row-major order, each an unsigned byte (read them as {@code b & 0xff})
+   * @param shape the dimensions from the file's header
+   */
   public record Bytes(byte[] data, int[] shape) {}
 
-  /** The file's values as floats, in the shape its header declares. */
+  /**
+   * The file's values as floats, in the shape its header declares.
+   * @param file an IDX file of unsigned bytes, plain or gzipped
+   * @return a float tensor of values 0 to 255
+   * @throws IOException if the file is missing, unreadable, of another element type, or its header does not match its
+   *     contents
+   */
   public static Tensor read(Path file) throws IOException {
     Bytes b = readBytes(file);
     float[] values = new float[b.data().length];
@@ -33,7 +43,13 @@ public final class IdxReader {
     return Tensor.of(values, b.shape());
   }
 
-  /** The file's bytes as stored (a quarter of the memory of floats). */
+  /**
+   * The file's bytes as stored (a quarter of the memory of floats).
+   * @param file an IDX file of unsigned bytes, plain or gzipped
+   * @return the bytes and the shape
+   * @throws IOException if the file is missing, unreadable, of another element type, or its header does not match its
+   *     contents
+   */
   public static Bytes readBytes(Path file) throws IOException {
     if (!Files.isRegularFile(file)) throw new IOException(file + ": no such file");
     long fileSize = Files.size(file);

@@ -7,7 +7,14 @@ import java.util.Arrays;
 public final class TensorDataset implements Dataset {
   private final Tensor inputs, targets;
 
-  /** Examples as rows of two tensors with the same first dim. */
+  /**
+   * Examples as rows of two tensors with the same first dim.
+   * Like {@code torch.utils.data.TensorDataset(inputs, targets)}. Both are detached: a dataset holds data, not graph.
+   *
+   * @param inputs the inputs {@code [N, ...]}
+   * @param targets the targets {@code [N, ...]}, such as class indices {@code [N]}
+   * @throws IllegalArgumentException if either is a scalar or their first dimensions differ
+   */
   public TensorDataset(Tensor inputs, Tensor targets) {
     if (inputs.dim() == 0 || targets.dim() == 0 || inputs.shape(0) != targets.shape(0)) {
       throw new IllegalArgumentException("TensorDataset: inputs " + Arrays.toString(inputs.shape()) + " and targets "
@@ -17,12 +24,18 @@ public final class TensorDataset implements Dataset {
     this.targets = targets.detach();
   }
 
-  /** All inputs, one example per row. */
+  /**
+   * All inputs, one example per row.
+   * @return the inputs {@code [N, ...]}
+   */
   public Tensor inputs() {
     return inputs;
   }
 
-  /** All targets, one example per row. */
+  /**
+   * All targets, one example per row.
+   * @return the targets {@code [N, ...]}
+   */
   public Tensor targets() {
     return targets;
   }

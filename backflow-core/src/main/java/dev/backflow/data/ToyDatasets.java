@@ -10,12 +10,22 @@ import java.util.SplittableRandom;
 public final class ToyDatasets {
   private ToyDatasets() {}
 
-  /** The four XOR points, targets [4] (0, 1, 1, 0). */
+  /**
+   * The four XOR points, targets [4] (0, 1, 1, 0).
+   * @return inputs {@code [4, 2]} (the corners of the unit square) and class indices {@code [4]}
+   */
   public static TensorDataset xor() {
     return new TensorDataset(Tensor.of(new float[] {0, 0, 0, 1, 1, 0, 1, 1}, 4, 2), Tensor.of(0, 1, 1, 0));
   }
 
-  /** Points in the four quadrants of [-1, 1]², labelled 1 where x·y &lt; 0 (Playground's XOR). */
+  /**
+   * Points in the four quadrants of [-1, 1]², labelled 1 where x·y &lt; 0 (Playground's XOR).
+   * @param n the number of points, positive
+   * @param noise the standard deviation of Gaussian noise added to each coordinate, 0 or more
+   * @param seed the seed: the same seed gives the same points
+   * @return inputs {@code [n, 2]} and class indices {@code [n]}
+   * @throws IllegalArgumentException if {@code n} is not positive or {@code noise} is negative
+   */
   public static TensorDataset xorQuadrants(int n, double noise, long seed) {
     SplittableRandom r = rng(n, noise, seed);
     float[] x = new float[2 * n], y = new float[n];
@@ -30,7 +40,14 @@ public final class ToyDatasets {
     return new TensorDataset(Tensor.of(x, n, 2), Tensor.of(y, n));
   }
 
-  /** Two interleaved spirals, {@code n} points in all, each arm turning 1.75 times. */
+  /**
+   * Two interleaved spirals, {@code n} points in all, each arm turning 1.75 times.
+   * @param n the number of points, positive
+   * @param noise the standard deviation of Gaussian noise added to each coordinate, 0 or more
+   * @param seed the seed: the same seed gives the same points
+   * @return inputs {@code [n, 2]} and class indices {@code [n]} (alternating 0 and 1)
+   * @throws IllegalArgumentException if {@code n} is not positive or {@code noise} is negative
+   */
   public static TensorDataset spirals(int n, double noise, long seed) {
     SplittableRandom r = rng(n, noise, seed);
     float[] x = new float[2 * n], y = new float[n];
@@ -45,7 +62,14 @@ public final class ToyDatasets {
     return new TensorDataset(Tensor.of(x, n, 2), Tensor.of(y, n));
   }
 
-  /** An inner disc (class 1) inside an outer ring (class 0). */
+  /**
+   * An inner disc (class 1) inside an outer ring (class 0).
+   * @param n the number of points, positive
+   * @param noise the standard deviation of Gaussian noise added to each coordinate, 0 or more
+   * @param seed the seed: the same seed gives the same points
+   * @return inputs {@code [n, 2]} and class indices {@code [n]} (alternating 0 and 1)
+   * @throws IllegalArgumentException if {@code n} is not positive or {@code noise} is negative
+   */
   public static TensorDataset circles(int n, double noise, long seed) {
     SplittableRandom r = rng(n, noise, seed);
     float[] x = new float[2 * n], y = new float[n];
@@ -60,7 +84,14 @@ public final class ToyDatasets {
     return new TensorDataset(Tensor.of(x, n, 2), Tensor.of(y, n));
   }
 
-  /** Two interleaving half-moons (scikit-learn's make_moons), scaled into about [-1, 1]². */
+  /**
+   * Two interleaving half-moons (scikit-learn's make_moons), scaled into about [-1, 1]².
+   * @param n the number of points, positive
+   * @param noise the standard deviation of Gaussian noise added to each coordinate, 0 or more
+   * @param seed the seed: the same seed gives the same points
+   * @return inputs {@code [n, 2]} and class indices {@code [n]} (alternating 0 and 1)
+   * @throws IllegalArgumentException if {@code n} is not positive or {@code noise} is negative
+   */
   public static TensorDataset moons(int n, double noise, long seed) {
     SplittableRandom r = rng(n, noise, seed);
     float[] x = new float[2 * n], y = new float[n];
@@ -75,7 +106,16 @@ public final class ToyDatasets {
     return new TensorDataset(Tensor.of(x, n, 2), Tensor.of(y, n));
   }
 
-  /** {@code classes} Gaussian blobs with centres on a circle of radius 0.6 and standard deviation 0.15 + noise. */
+  /**
+   * {@code classes} Gaussian blobs with centres on a circle of radius 0.6 and standard deviation 0.15 + noise.
+   * @param n the number of points, positive
+   * @param classes the number of blobs, at least 2
+   * @param noise added to each blob's standard deviation, 0 or more
+   * @param seed the seed: the same seed gives the same points
+   * @return inputs {@code [n, 2]} and class indices {@code [n]} (0 to {@code classes - 1}, in turn)
+   * @throws IllegalArgumentException if {@code n} is not positive, {@code classes} is less than 2, or {@code noise} is
+   *     negative
+   */
   public static TensorDataset blobs(int n, int classes, double noise, long seed) {
     if (classes < 2) throw new IllegalArgumentException("blobs: need at least 2 classes, got " + classes);
     SplittableRandom r = rng(n, noise, seed);
@@ -90,7 +130,14 @@ public final class ToyDatasets {
     return new TensorDataset(Tensor.of(x, n, 2), Tensor.of(y, n));
   }
 
-  /** y = sin(3x) + noise over x in [-1, 1]: inputs [n, 1], targets [n, 1]. */
+  /**
+   * y = sin(3x) + noise over x in [-1, 1]: inputs [n, 1], targets [n, 1].
+   * @param n the number of points, positive
+   * @param noise the standard deviation of Gaussian noise added to each coordinate, 0 or more
+   * @param seed the seed: the same seed gives the same points
+   * @return inputs {@code [n, 1]} and targets {@code [n, 1]}
+   * @throws IllegalArgumentException if {@code n} is not positive or {@code noise} is negative
+   */
   public static TensorDataset regression(int n, double noise, long seed) {
     SplittableRandom r = rng(n, noise, seed);
     float[] x = new float[n], y = new float[n];
@@ -105,7 +152,19 @@ public final class ToyDatasets {
   /** The names {@link #named} accepts, in the order help texts list them. */
   public static final java.util.List<String> NAMES = java.util.List.of("xor", "spirals", "circles", "moons", "blobs", "regression");
 
-  /** By name: one of {@link #NAMES}. */
+  /**
+   * By name: one of {@link #NAMES}.
+   * "xor" is {@link #xorQuadrants} and "blobs" has 3 classes.
+   *
+   * @param name one of {@link #NAMES}
+   * @param n the number of points, positive
+   * @param noise the standard deviation of Gaussian noise added to each coordinate, 0 or more
+   * @param seed the seed: the same seed gives the same points
+   * @return the dataset: inputs {@code [n, 2]} and class indices {@code [n]}, or {@code [n, 1]} and {@code [n, 1]} for
+   *     "regression"
+   * @throws IllegalArgumentException if the name is unknown (the message lists the valid ones), {@code n} is not
+   *     positive or {@code noise} is negative
+   */
   public static TensorDataset named(String name, int n, double noise, long seed) {
     switch (name) {
       case "xor": return xorQuadrants(n, noise, seed);
