@@ -15,7 +15,9 @@ public final class Backflow implements Runnable {
   }
 
   public static void main(String[] args) {
-    System.exit(run(args));
+    // Without the Vector API module, run again in a JVM that has it (see VectorApiLauncher).
+    java.util.OptionalInt relaunched = VectorApiLauncher.relaunchIfNeeded(args);
+    System.exit(relaunched.isPresent() ? relaunched.getAsInt() : run(args));
   }
 
   /** Runs the command line and returns its exit code (tests call this instead of main). */

@@ -37,6 +37,9 @@ final class XorCommand implements Callable<Integer> {
     XorNetwork net = XorNetwork.initialize(seed);
     out.printf(Locale.ROOT, "XOR 2-2-1 sigmoid network, seed %d, lr %s, %d epochs, %s%n", seed, lr, epochs,
         byHand ? "hand-written backward" : "autograd");
+    // Which kernels run: the Vector API (SIMD) ones, or the plain-Java twins when the JVM lacks the module.
+    String kernels = dev.backflow.backend.Backends.current().name();
+    out.println("kernels: " + kernels + (kernels.contains("Vector API") ? ", SIMD" : ", plain Java (this JVM lacks jdk.incubator.vector)"));
     long start = System.nanoTime();
     int report = Math.max(1, epochs / 5);
     for (int e = 1; e <= epochs; e++) {
