@@ -17,6 +17,16 @@ import java.util.List;
 public final class BackwardEngine {
   private BackwardEngine() {}
 
+  /**
+   * {@link #run(Tensor, Tensor, boolean, boolean)} without createGraph: what {@code Tensor.backward} calls.
+   *
+   * @param root the tensor to backpropagate from
+   * @param seed dL/d(root), of root's shape; null for ones (one-element roots only)
+   * @param retainGraph keep the graph usable for another backward pass
+   * @throws IllegalStateException if {@code root} does not require grad, or the graph was freed by an earlier pass
+   * @throws IllegalArgumentException if the seed's shape differs from root's, or it is null for a root of more than one
+   *     element
+   */
   public static void run(Tensor root, Tensor seed, boolean retainGraph) {
     run(root, seed, retainGraph, false);
   }
@@ -25,6 +35,14 @@ public final class BackwardEngine {
    * Backpropagates from {@code root} into the .grad of every leaf (and retained non-leaf) below it. With
    * {@code createGraph} the rules run with grad mode on, so the gradients are themselves recorded and can be
    * differentiated again; the graph they record refers to this one, so keep it with {@code retainGraph}.
+   *
+   * @param root the tensor to backpropagate from
+   * @param seed dL/d(root), of root's shape; null for ones (one-element roots only)
+   * @param retainGraph keep the graph usable for another backward pass
+   * @param createGraph record the backward pass so that the gradients are differentiable
+   * @throws IllegalStateException if {@code root} does not require grad, or the graph was freed by an earlier pass
+   * @throws IllegalArgumentException if the seed's shape differs from root's, or it is null for a root of more than one
+   *     element
    */
   public static void run(Tensor root, Tensor seed, boolean retainGraph, boolean createGraph) {
     if (!root.requiresGrad()) {
@@ -36,9 +54,19 @@ public final class BackwardEngine {
   }
 
   /**
-   * d(outputs)/d(inputs) contracted with {@code gradOutputs} (null: ones for one-element outputs), returned
-   * instead of accumulated: no tensor's .grad changes (PyTorch's torch.autograd.grad). An input the outputs
-   * do not depend on gets null with {@code allowUnused}, and an error without it.
+   * d(outputs)/d(inputs) contracted with {@code gradOutputs} (null: ones for one-element outputs), returned instead of
+   * accumulated: no tensor's .grad changes (PyTorch's torch.autograd.grad). {@link Autograd#grad} is the user's entry
+   * point; its parameters are documented there.
+   *
+   * @param outputs the tensors to differentiate, each requiring grad
+   * @param inputs the tensors to differentiate with respect to, each requiring grad
+   * @param gradOutputs dL/d(output) for each output, or null for ones
+   * @param createGraph record the backward pass so that the gradients are differentiable
+   * @param retainGraph keep the forward graph usable for another backward pass
+   * @param allowUnused give null for an input the outputs do not depend on, instead of an error
+   * @return one gradient per input
+   * @throws IllegalArgumentException if the arguments do not fit together (see {@link Autograd#grad})
+   * @throws IllegalStateException if an output does not require grad or an input is unused without {@code allowUnused}
    */
   public static Tensor[] grad(Tensor[] outputs, Tensor[] inputs, Tensor[] gradOutputs, boolean createGraph,
                               boolean retainGraph, boolean allowUnused) {

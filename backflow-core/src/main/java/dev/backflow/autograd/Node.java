@@ -21,32 +21,59 @@ public final class Node {
     this.createdAt = Autograd.isAnomalyEnabled() ? CallSite.find() : null;
   }
 
-  /** e.g. "MulBackward", as PyTorch prints grad_fn. */
+  /**
+   * The node's printed name, e.g. "MulBackward", as PyTorch prints {@code grad_fn}.
+   *
+   * @return the op's name with "Backward" appended
+   */
   public String name() {
     return Character.toUpperCase(name.charAt(0)) + name.substring(1) + "Backward";
   }
 
+  /**
+   * The op that recorded this node, e.g. "mul", as error messages and the graph views name it.
+   *
+   * @return the op's name
+   */
   public String opName() {
     return name;
   }
 
-  /** The inputs; throws if the graph was already freed by a backward pass. */
+  /**
+   * The op's inputs, in argument order (PyTorch reaches them through {@code grad_fn.next_functions}).
+   *
+   * @return the input tensors (the array is shared, do not change it)
+   * @throws IllegalStateException if the graph was already freed by a backward pass without retainGraph
+   */
   public Tensor[] inputs() {
     ensureAlive();
     return inputs;
   }
 
+  /**
+   * Whether a backward pass without retainGraph went through this node and dropped its inputs and saved values.
+   *
+   * @return true once freed; a second backward through it then fails
+   */
   public boolean isFreed() {
     return backward == null;
   }
 
-  /** Shapes of the inputs (for error messages; built on demand, since most nodes never need it). */
+  /**
+   * Shapes of the inputs, for error messages; built on demand, since most nodes never need it.
+   *
+   * @return e.g. "[2, 3] and [3, 4]", or "(freed)"
+   */
   public String inputShapes() {
     if (inputs == null) return "(freed)";
     return Arrays.stream(inputs).map(t -> Arrays.toString(t.shape())).collect(Collectors.joining(" and "));
   }
 
-  /** Where user code created this op ("Foo.bar(Foo.java:12)"), or null when anomaly mode was off. */
+  /**
+   * Where user code created this op ("Foo.bar(Foo.java:12)"), or null when anomaly mode was off.
+   *
+   * @return the user's line, or null
+   */
   public String createdAt() {
     return createdAt;
   }
@@ -69,6 +96,11 @@ public final class Node {
     }
   }
 
+  /**
+   * The name in angle brackets, e.g. {@code <MulBackward>}.
+   *
+   * @return a short description
+   */
   @Override
   public String toString() {
     return "<" + name() + ">";

@@ -14,27 +14,88 @@ package dev.backflow.backend;
  */
 public interface Backend {
 
+  /**
+   * The backend's name for logs and the bench, naming the chosen GEMM micro-kernel, e.g.
+   * "cpu (scalar 4x8)" or "cpu (Vector API ...)".
+   *
+   * @return a short human-readable name
+   */
   String name();
 
+  /**
+   * Creating, copying and converting arrays.
+   *
+   * @return this backend's storage family
+   */
   StorageKernels storage();
 
+  /**
+   * Element-wise maps and broadcast binary ops.
+   *
+   * @return this backend's element-wise family
+   */
   ElementwiseKernels elementwise();
 
+  /**
+   * Sums, extrema, arg-extrema and softmax rows.
+   *
+   * @return this backend's reduction family
+   */
   ReductionKernels reductions();
 
+  /**
+   * Fused softmax cross-entropy.
+   *
+   * @return this backend's loss family
+   */
   LossKernels losses();
 
+  /**
+   * Batched matrix products and the fused Linear layer.
+   *
+   * @return this backend's linear-algebra family
+   */
   LinalgKernels linalg();
 
+  /**
+   * 2-D convolution and its gradients.
+   *
+   * @return this backend's convolution family
+   */
   ConvolutionKernels convolution();
 
+  /**
+   * Max and average pooling and their backward passes.
+   *
+   * @return this backend's pooling family
+   */
   PoolingKernels pooling();
 
+  /**
+   * Fused layer normalization.
+   *
+   * @return this backend's normalization family
+   */
   NormalizationKernels normalization();
 
+  /**
+   * Fused scaled dot-product attention.
+   *
+   * @return this backend's attention family
+   */
   AttentionKernels attention();
 
+  /**
+   * Gathers, scatters and index selection.
+   *
+   * @return this backend's indexing family
+   */
   IndexingKernels indexing();
 
+  /**
+   * Fused in-place optimizer updates.
+   *
+   * @return this backend's optimizer family
+   */
   OptimizerKernels optimizer();
 }

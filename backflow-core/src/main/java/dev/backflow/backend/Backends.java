@@ -14,13 +14,22 @@ public final class Backends {
 
   private Backends() {}
 
-  /** The backend of the calling thread: its scoped one if it is inside {@link #scoped}, else the process default. */
+  /**
+   * The backend of the calling thread: its scoped one if it is inside {@link #scoped}, else the process default.
+   *
+   * @return the backend ops on this thread dispatch to
+   */
   public static Backend current() {
     Backend b = SCOPED.get();
     return b != null ? b : processDefault();
   }
 
-  /** The backend threads use when they have not scoped one of their own. */
+  /**
+   * The backend threads use when they have not scoped one of their own: a {@code CpuBackend} (SIMD kernels when the
+   * Vector API module is present) unless {@link #use} set another.
+   *
+   * @return the process-wide default
+   */
   public static Backend processDefault() {
     Backend b = processDefault;
     if (b == null) {
@@ -33,16 +42,24 @@ public final class Backends {
   }
 
   /**
-   * Replaces the process default for every thread that has not scoped its own (tests use this to run the
-   * whole suite on the scalar twin). Set it at start-up, not while other threads are running ops.
+   * Replaces the process default for every thread that has not scoped its own (tests use this to run the whole suite on
+   * the scalar twin). Set it at start-up, not while other threads are running ops.
+   *
+   * @param backend the new default
+   * @throws NullPointerException if {@code backend} is null
    */
   public static void use(Backend backend) {
     processDefault = java.util.Objects.requireNonNull(backend, "Backends.use: the backend is null");
   }
 
   /**
-   * Runs the calling thread's ops on {@code backend} until the scope is closed; other threads are not
-   * affected. Scopes nest: closing one restores the backend that was current when it was opened.
+   * Runs the calling thread's ops on {@code backend} until the scope is closed; other threads are not affected. Scopes
+   * nest: closing one restores the backend that was current when it was opened.
+   * {@code try (var s = Backends.scoped(recorder)) { ... }}
+   *
+   * @param backend the backend for this thread
+   * @return the scope to close
+   * @throws NullPointerException if {@code backend} is null
    */
   public static Scope scoped(Backend backend) {
     java.util.Objects.requireNonNull(backend, "Backends.scoped: the backend is null");
@@ -57,6 +74,7 @@ public final class Backends {
   /** Restores the previous backend when closed. */
   @FunctionalInterface
   public interface Scope extends AutoCloseable {
+    /** Restores the backend that was current on this thread when the scope was opened. */
     @Override
     void close();
   }

@@ -4,11 +4,26 @@ package dev.backflow.backend;
 public interface NormalizationKernels {
 
   /**
-   * Layer normalization over the last dim: {y, mean, rstd} with y = (x - mean) · rstd · gamma + beta,
-   * rstd = 1/√(var + eps) (biased variance), mean and rstd of shape [rows]. gamma and beta may be null.
+   * Layer normalization over the last dim, like {@code F.layer_norm(x, [D], gamma, beta, eps)}: y = (x - mean) · rstd
+   * · gamma + beta with rstd = 1/√(var + eps) (biased variance).
+   *
+   * @param x the input, [..., D]
+   * @param gamma the scale, [D], or null for 1
+   * @param beta the shift, [D], or null for 0
+   * @param eps added to the variance for stability
+   * @return {y of x's shape, mean [rows], rstd [rows]}, rows being the product of the leading dims
    */
   NdArray[] layerNorm(NdArray x, NdArray gamma, NdArray beta, float eps);
 
-  /** {dx, dgamma, dbeta} of {@link #layerNorm} from gy, x, the saved mean and rstd, and gamma (or null). */
+  /**
+   * The gradients of {@link #layerNorm} from the output gradient and the saved statistics.
+   *
+   * @param gy the output gradient, of x's shape
+   * @param x the forward pass's input
+   * @param mean the saved row means
+   * @param rstd the saved reciprocal standard deviations
+   * @param gamma the scale, or null
+   * @return {dx, dgamma, dbeta}; dgamma and dbeta are [D] (null when gamma was null)
+   */
   NdArray[] layerNormBackward(NdArray gy, NdArray x, NdArray mean, NdArray rstd, NdArray gamma);
 }

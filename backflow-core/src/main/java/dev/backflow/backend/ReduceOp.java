@@ -2,5 +2,10 @@ package dev.backflow.backend;
 
 /** Reductions over a set of dimensions. Sums accumulate in double. */
 public enum ReduceOp {
-  SUM, MAX, MIN
+  /** The sum (accumulated in double, rounded to float once). */
+  SUM,
+  /** The largest element. */
+  MAX,
+  /** The smallest element. */
+  MIN
 }

@@ -6,6 +6,13 @@ import java.util.Arrays;
 public final class Shapes {
   private Shapes() {}
 
+  /**
+   * The number of elements of a shape, the product of its sizes (1 for the scalar shape []).
+   *
+   * @param shape the sizes of the dims
+   * @return the element count
+   * @throws IllegalArgumentException if the count exceeds {@code Integer.MAX_VALUE}, the most a tensor holds
+   */
   public static int numel(int[] shape) {
     long n = 1;
     for (int s : shape) n *= s;
@@ -16,6 +23,12 @@ public final class Shapes {
     return (int) n;
   }
 
+  /**
+   * Row-major strides of a shape: the last dim has stride 1, each earlier one the product of the sizes after it.
+   *
+   * @param shape the sizes of the dims
+   * @return a new array of strides, one per dim
+   */
   public static int[] contiguousStrides(int[] shape) {
     int[] st = new int[shape.length];
     int s = 1;
@@ -26,7 +39,14 @@ public final class Shapes {
     return st;
   }
 
-  /** The broadcast shape of a and b, or null when they do not broadcast. */
+  /**
+   * The broadcast shape of a and b (NumPy's and PyTorch's rule: align from the last dim; sizes must be equal or one
+   * of them 1), or null when they do not broadcast.
+   *
+   * @param a one shape
+   * @param b the other shape
+   * @return the broadcast shape, or null
+   */
   public static int[] tryBroadcast(int[] a, int[] b) {
     int rank = Math.max(a.length, b.length);
     int[] out = new int[rank];
@@ -40,11 +60,25 @@ public final class Shapes {
     return out;
   }
 
+  /**
+   * A shape as messages print it, e.g. {@code [2, 3]}.
+   *
+   * @param shape the sizes of the dims
+   * @return the text
+   */
   public static String str(int[] shape) {
     return Arrays.toString(shape);
   }
 
-  /** Maps a possibly negative dim to [0, rank), with a clear error when out of range. */
+  /**
+   * Maps a possibly negative dim to [0, rank), with a clear error when out of range (a scalar accepts 0 and -1, as in
+   * PyTorch).
+   *
+   * @param dim the dim, negative counting from the last
+   * @param rank the tensor's number of dims
+   * @return the dim in [0, rank), or 0 for a scalar
+   * @throws IllegalArgumentException if {@code dim} is out of range
+   */
   public static int normalizeDim(int dim, int rank) {
     int r = Math.max(rank, 1);
     int d = dim < 0 ? dim + r : dim;

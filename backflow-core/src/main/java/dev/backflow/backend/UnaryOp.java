@@ -6,11 +6,34 @@ package dev.backflow.backend;
  * other primitives.
  */
 public enum UnaryOp {
-  NEG, EXP, LOG, SQRT, ABS, SIGN, SQUARE, RECIPROCAL,
-  SIGMOID, TANH, RELU,
+  /** -x. */
+  NEG,
+  /** e^x. */
+  EXP,
+  /** Natural logarithm. */
+  LOG,
+  /** Square root. */
+  SQRT,
+  /** |x|. */
+  ABS,
+  /** -1, 0 or 1 by the sign of x (0 for 0, NaN for NaN). */
+  SIGN,
+  /** x * x. */
+  SQUARE,
+  /** 1 / x. */
+  RECIPROCAL,
+  /** 1 / (1 + e^-x). */
+  SIGMOID,
+  /** Hyperbolic tangent. */
+  TANH,
+  /** max(x, 0). */
+  RELU,
   /** p = negative slope. */
   LEAKY_RELU,
-  GELU_TANH, GELU_ERF,
+  /** GELU with the tanh approximation, 0.5 x (1 + tanh(√(2/π)(x + 0.044715 x³))). */
+  GELU_TANH,
+  /** Exact GELU, x Φ(x), with Φ the standard normal CDF (via erf). */
+  GELU_ERF,
   /** p = beta, q = threshold (PyTorch's softplus: linear above threshold). */
   SOFTPLUS,
   /** x^p. */
@@ -21,7 +44,10 @@ public enum UnaryOp {
   D_CLAMP,
   /** 1 where x &gt; 0, else p: the derivative of (leaky) ReLU. */
   D_LEAKY_RELU,
-  D_GELU_TANH, D_GELU_ERF,
+  /** Derivative of {@link #GELU_TANH}. */
+  D_GELU_TANH,
+  /** Derivative of {@link #GELU_ERF}. */
+  D_GELU_ERF,
   /** derivative of softplus(beta=p, threshold=q). */
   D_SOFTPLUS,
   /** 1 for non-integral values, NaN or infinity, else 0; used to validate index tensors. */

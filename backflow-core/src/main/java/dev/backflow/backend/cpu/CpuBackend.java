@@ -50,7 +50,12 @@ public final class CpuBackend implements Backend {
     this.optimizer = new OptimizerUpdates(fused);
   }
 
-  /** A backend on the plain-Java kernels, whatever the JVM offers: the twin the SIMD path is tested against. */
+  /**
+   * A backend on the plain-Java kernels, whatever the JVM offers: the twin the SIMD path is tested against (like
+   * running with {@code -Dbackflow.simd=false}). Use it with {@code Backends.use} or {@code Backends.scoped}.
+   *
+   * @return a new backend that never uses the Vector API
+   */
   public static CpuBackend scalar() {
     return new CpuBackend(new ScalarMicroKernel());
   }

@@ -23,11 +23,21 @@ public final class Parallel {
 
   private Parallel() {}
 
-  /** Threads kernels may use (default: all cores). */
+  /**
+   * Threads kernels may use, like {@code torch.get_num_threads()} (default: all cores).
+   *
+   * @return the current limit
+   */
   public static int threads() {
     return threads;
   }
 
+  /**
+   * Limits the threads kernels use, like {@code torch.set_num_threads(n)}; takes effect for the next kernel call.
+   *
+   * @param n the number of threads, at least 1 (1 runs every kernel on the calling thread)
+   * @throws IllegalArgumentException if {@code n} is not positive
+   */
   public static void setThreads(int n) {
     if (n <= 0) throw new IllegalArgumentException("threads must be positive, got " + n);
     threads = n;
