@@ -35,6 +35,11 @@ public final class CapturedStep {
    * Runs {@code step} eagerly {@code warmups} times, then once more while recording it (each of these is
    * a real training step), and returns the recording. {@code step} returns the tensor to read after each
    * replay, usually the loss.
+   * @param step one training step: forward, backward, optimizer step; returns the tensor to read after a replay
+   * @param warmups how many eager steps to run first, 0 or more (1 creates optimizer state)
+   * @return the recorded step, ready to {@link #run()}
+   * @throws IllegalArgumentException if {@code warmups} is negative or {@code step} returns null
+   * @throws IllegalStateException if this thread is already capturing, or the step reads a tensor's values in Java
    */
   public static CapturedStep capture(Supplier<Tensor> step, int warmups) {
     if (warmups < 0) throw new IllegalArgumentException("capture: warm-up steps must be >= 0, got " + warmups);
@@ -51,13 +56,19 @@ public final class CapturedStep {
     return new CapturedStep(recorder.recording(), out.detach());
   }
 
-  /** One more training step: the recorded kernel calls, in order. Returns the step's output (its values are new). */
+  /**
+   * One more training step: the recorded kernel calls, in order. Returns the step's output (its values are new).
+   * @return the same tensor each time, holding this replay's values
+   */
   public Tensor run() {
     for (Runnable call : calls) call.run();
     return output;
   }
 
-  /** Kernel calls per step. */
+  /**
+   * Kernel calls per step.
+   * @return the number of recorded kernel calls one {@link #run()} replays
+   */
   public int calls() {
     return calls.length;
   }

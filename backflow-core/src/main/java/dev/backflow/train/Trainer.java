@@ -32,20 +32,35 @@ public final class Trainer {
   /** Epochs completed, including those of the run this one resumes; and how far the scheduler has been stepped. */
   private int epochsDone, scheduledEpochs;
 
-  /** A trainer of {@code model} by {@code optimizer} on {@code loss}. */
+  /**
+   * A trainer of {@code model} by {@code optimizer} on {@code loss}.
+   * @param model the model to train; its {@code forward} takes a batch's inputs
+   * @param optimizer the optimizer over the model's parameters
+   * @param loss the loss of the model's output against a batch's targets
+   * @throws NullPointerException if an argument is null
+   */
   public Trainer(Module model, Optimizer optimizer, LossFunction loss) {
     this.model = java.util.Objects.requireNonNull(model, "Trainer: the model is null");
     this.optimizer = java.util.Objects.requireNonNull(optimizer, "Trainer: the optimizer is null");
     this.loss = java.util.Objects.requireNonNull(loss, "Trainer: the loss function is null");
   }
 
-  /** Adds a listener of epochs and steps; returns this. */
+  /**
+   * Adds a listener of epochs and steps; returns this.
+   * @param l the listener; listeners are called in the order added
+   * @return this trainer, for chaining
+   */
   public Trainer listener(TrainingListener l) {
     listeners.add(l);
     return this;
   }
 
-  /** Loss scaling for mixed precision: backward runs on loss·scale and steps go through the scaler. */
+  /**
+   * Loss scaling for mixed precision: backward runs on loss·scale and steps go through the scaler.
+   * @param s the scaler, or null for none
+   * @return this trainer, for chaining
+   * @throws IllegalArgumentException if gradient clipping is on (the two cannot be combined yet)
+   */
   public Trainer gradScaler(GradScaler s) {
     if (s != null && clipNorm > 0) throw new IllegalArgumentException("gradient clipping with a GradScaler is not supported yet");
     this.scaler = s;
@@ -55,6 +70,8 @@ public final class Trainer {
   /**
    * Stepped once at the end of every epoch. A scheduler is taken as fresh (at epoch 0): a trainer that
    * {@linkplain #resumeAfter resumes} a run first steps it over the epochs already done.
+   * @param s the schedule, built over this trainer's optimizer; null for none
+   * @return this trainer, for chaining
    */
   public Trainer scheduler(LrScheduler s) {
     this.scheduler = s;
@@ -66,6 +83,9 @@ public final class Trainer {
    * Continues a run that completed {@code epochs} epochs (restored from a checkpoint): the next epoch is
    * numbered {@code epochs + 1}, and the scheduler is brought to where that run left it. The data loader's
    * shuffling is the caller's ({@code DataLoader.setEpoch}).
+   * @param epochs the number of epochs the earlier run completed, 0 or more
+   * @return this trainer, for chaining
+   * @throws IllegalArgumentException if {@code epochs} is negative
    */
   public Trainer resumeAfter(int epochs) {
     if (epochs < 0) throw new IllegalArgumentException("resumeAfter: epochs must be 0 or more, got " + epochs);
@@ -73,7 +93,14 @@ public final class Trainer {
     return this;
   }
 
-  /** Clip the global gradient norm to {@code maxNorm} before each step (0 = off). */
+  /**
+   * Clip the global gradient norm to {@code maxNorm} before each step (0 = off).
+   * Like calling {@code torch.nn.utils.clip_grad_norm_} between backward and step.
+   *
+   * @param maxNorm the largest global gradient norm allowed, or 0 to turn clipping off
+   * @return this trainer, for chaining
+   * @throws IllegalArgumentException if {@code maxNorm} is negative
+   */
   public Trainer clipGradNorm(double maxNorm) {
     if (maxNorm < 0) throw new IllegalArgumentException("clipGradNorm must be 0 (off) or positive, got " + maxNorm);
     this.clipNorm = maxNorm;
@@ -88,6 +115,9 @@ public final class Trainer {
    * as if no earlier micro-batch had run) and then added to the running sum, so each parameter's gradient is
    * {@code ((g_0 + g_1) + g_2) + ... + g_(k-1)}. Data-parallel training that computes the g_i on k workers
    * and folds them in that order (backflow-spark) therefore gets exactly these bits.
+   * @param k the number of mini-batches per optimizer step, positive (1 = no accumulation)
+   * @return this trainer, for chaining
+   * @throws IllegalArgumentException if {@code k} is not positive
    */
   public Trainer accumulate(int k) {
     if (k <= 0) throw new IllegalArgumentException("accumulation steps must be positive, got " + k);
@@ -95,19 +125,30 @@ public final class Trainer {
     return this;
   }
 
-  /** Stop when the validation loss has not improved for {@code epochs} epochs (0 = never). */
+  /**
+   * Stop when the validation loss has not improved for {@code epochs} epochs (0 = never).
+   * @param epochs the patience, in epochs, 0 or more; it needs a validation loader in {@link #fit}
+   * @return this trainer, for chaining
+   * @throws IllegalArgumentException if {@code epochs} is negative
+   */
   public Trainer earlyStopping(int epochs) {
     if (epochs < 0) throw new IllegalArgumentException("early stopping patience must be 0 or more, got " + epochs);
     this.patience = epochs;
     return this;
   }
 
-  /** The optimizer steps taken so far. */
+  /**
+   * The optimizer steps taken so far.
+   * @return the number of optimizer steps this trainer has taken
+   */
   public long steps() {
     return steps;
   }
 
-  /** Epochs completed so far, counting those of a resumed run. */
+  /**
+   * Epochs completed so far, counting those of a resumed run.
+   * @return the number of epochs completed, including those given to {@link #resumeAfter}
+   */
   public int epochs() {
     return epochsDone;
   }
@@ -116,6 +157,14 @@ public final class Trainer {
    * Trains for up to {@code epochs} more epochs, numbered on from the epochs already done; {@code validation}
    * may be null. Listeners see each epoch end before the scheduler steps; if training stops on a non-finite
    * loss, the epochs they saw are the history so far.
+   * @param train the training batches; the model is put in training mode for them
+   * @param validation the batches to evaluate after each epoch, or null for none
+   * @param epochs the maximum number of epochs to run, 0 or more
+   * @return one result per epoch run, in order (fewer than {@code epochs} if early stopping ended the run)
+   * @throws IllegalArgumentException if {@code epochs} is negative
+   * @throws NullPointerException if {@code train} is null
+   * @throws ArithmeticException if the training loss becomes NaN or infinite (the message says at which step)
+   * @throws IllegalStateException if the training loader yields no batch in an epoch
    */
   public List<EpochResult> fit(DataLoader train, DataLoader validation, int epochs) {
     if (epochs < 0) throw new IllegalArgumentException("epochs must be 0 or more, got " + epochs);
@@ -231,7 +280,12 @@ public final class Trainer {
     steps++;
   }
 
-  /** Mean loss and accuracy of the trainer's model over a loader: {@link #evaluate(Module, DataLoader, LossFunction)}. */
+  /**
+   * Mean loss and accuracy of the trainer's model over a loader: {@link #evaluate(Module, DataLoader, LossFunction)}.
+   * @param loader the batches to score
+   * @return the mean loss, the accuracy (NaN unless classification) and the number of examples
+   * @throws IllegalStateException if the loader yields no batch
+   */
   public Metrics evaluate(DataLoader loader) {
     return evaluate(model, loader, loss);
   }
@@ -239,6 +293,14 @@ public final class Trainer {
   /**
    * Mean loss and accuracy (NaN unless the targets are classes) of {@code model} over a loader, in eval mode and
    * without recording a graph; the model's mode is restored after.
+   * Accuracy counts the argmax of logits {@code [N, C]} against class indices {@code [N]}.
+   *
+   * @param model the model to score
+   * @param loader the batches to score
+   * @param loss the loss of the model's output against a batch's targets
+   * @return the mean loss, the accuracy (NaN unless classification) and the number of examples
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalStateException if the loader yields no batch
    */
   public static Metrics evaluate(Module model, DataLoader loader, LossFunction loss) {
     java.util.Objects.requireNonNull(model, "evaluate: the model is null");
