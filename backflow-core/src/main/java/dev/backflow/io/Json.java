@@ -18,7 +18,13 @@ public final class Json {
     this.s = s;
   }
 
-  /** Parses JSON into maps, lists, strings, longs, doubles, booleans and null. */
+  /**
+   * Parses JSON into maps, lists, strings, longs, doubles, booleans and null.
+   * @param text one JSON value, with optional surrounding whitespace
+   * @return the value: a {@code Map<String, Object>}, {@code List<Object>}, {@code String}, {@code Long} (integers),
+   *     {@code Double}, {@code Boolean}, or null
+   * @throws IllegalArgumentException if the text is not valid JSON (the message gives the character position)
+   */
   public static Object parse(String text) {
     Json j = new Json(text);
     j.skipSpace();
@@ -156,7 +162,12 @@ public final class Json {
     while (pos < s.length() && Character.isWhitespace(s.charAt(pos))) pos++;
   }
 
-  /** Serializes maps, lists, strings, numbers, booleans and null. */
+  /**
+   * Serializes maps, lists, strings, numbers, booleans and null.
+   * @param v a value built of maps with string keys, lists, strings, numbers, booleans and null
+   * @return its compact JSON text
+   * @throws IllegalArgumentException if a number is NaN or infinite, or a value is of another type
+   */
   public static String write(Object v) {
     StringBuilder sb = new StringBuilder();
     write(sb, v);
