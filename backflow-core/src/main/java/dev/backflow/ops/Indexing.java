@@ -110,14 +110,17 @@ public final class Indexing {
     return indexSelect(weight, 0, idx).reshape(outShape);
   }
 
-  /** Integer values of an index tensor, rejecting fractions, NaN and infinity by name. */
-  public static int[] toIndices(String op, Tensor index) {
-    int[] out;
+  /**
+   * Integer values of an index tensor, rejecting fractions, NaN and infinity by name.
+   *
    * @param op the calling op's name, for error messages
    * @param index the index tensor, of any shape
    * @return its values in row-major order
    * @throws IllegalArgumentException if a value is not an integer or does not fit in an {@code int}
    * @throws IllegalStateException if called while a step is being captured (the indices would be frozen)
+   */
+  public static int[] toIndices(String op, Tensor index) {
+    int[] out;
     try {
       out = b().storage().readIndices(Graph.array(index));
     } catch (IllegalStateException e) {
