@@ -23,7 +23,8 @@ import org.knowm.xchart.style.Styler.LegendPosition;
 
 /**
  * The doctor's PNG for one demonstration: per-layer gradient norms of the failing and the cured run on a log
- * scale (input layer on the left), above a panel that shows the failure itself over training.
+ * scale (input layer on the left, each layer named as report.txt names it, every decade labelled), above a panel
+ * that shows the failure itself over training.
  */
 final class DoctorCharts {
   static final int W = 720, H = 360;
@@ -32,8 +33,12 @@ final class DoctorCharts {
 
   static void write(Demonstrations.Demonstration d, Path png) throws IOException {
     System.setProperty("java.awt.headless", "true");
-    XYChart layers = logChart(d.title() + ": gradient norm per layer", "layer (1 = input side)", "gradient norm");
+    XYChart layers = logChart(d.title() + ": gradient norm per layer",
+        "layer, named as in report.txt" + (sameLayerNames(d) ? "" : " for A") + " (input side left)", "gradient norm");
     for (Demonstrations.Run r : d.runs()) addFinite(layers, r.label(), perLayer(r));
+    List<String> names = layerNames(d.failing());
+    layers.setCustomXAxisTickLabelsFormatter(x -> tickName(names, x));
+    fitDecades(layers);
     Chart<?, ?> detail;
     switch (d.name()) {
       case "exploding": detail = globalNorms(d); break;
@@ -43,15 +48,73 @@ final class DoctorCharts {
     stack(png, layers, detail);
   }
 
-  /** The median of the latest samples of each layer's gradient norm, indexed 1..n from the input. */
+  /** The median of the latest samples of each layer's gradient norm, at positions 0..n-1 from the input. */
   private static double[][] perLayer(Demonstrations.Run r) {
     List<LayerStats> ls = r.monitor().layers();
     double[] x = new double[ls.size()], y = new double[ls.size()];
     for (int i = 0; i < ls.size(); i++) {
-      x[i] = i + 1;
+      x[i] = i;
       y[i] = ls.get(i).recentGradNorm();
     }
     return new double[][] {x, y};
+  }
+
+  /**
+   * The report names a layer by its path in the model ("0", "2", "1.body.1"): the chart's ticks use the same
+   * names, so a layer read off the chart is found in the text as it is.
+   */
+  static List<String> layerNames(Demonstrations.Run r) {
+    return r.monitor().layers().stream().map(l -> shortName(l.name())).toList();
+  }
+
+  /** The activations as the report's table names them, e.g. "3 (ReLU)". */
+  static List<String> activationNames(Demonstrations.Run r) {
+    return r.monitor().activations().stream().map(ActivationStats::name).toList();
+  }
+
+  private static boolean sameLayerNames(Demonstrations.Demonstration d) {
+    return d.runs().stream().allMatch(r -> layerNames(r).equals(layerNames(d.failing())));
+  }
+
+  /** "3.body.0 (Linear)" -> "3.body.0": the type is the same along the axis and would crowd it. */
+  static String shortName(String name) {
+    return name.replaceFirst(" \\([^)]*\\)$", "");
+  }
+
+  /** The layer name at a tick position, or nothing between layers. */
+  static String tickName(List<String> names, double x) {
+    long i = Math.round(x);
+    return Math.abs(x - i) < 1e-6 && i >= 0 && i < names.size() ? names.get((int) i) : "";
+  }
+
+  /**
+   * The powers of ten that bound the values, at least two apart by one decade: a log axis drawn over them
+   * labels every decade, while one fitted to the data labels only the decades inside it (one, or none, for
+   * norms within a factor of ten).
+   */
+  static double[] decades(double min, double max) {
+    if (!(min > 0) || !(max >= min) || Double.isInfinite(max)) {
+      throw new IllegalArgumentException("decades of a log axis need 0 < min <= max < infinity, got " + min + ", " + max);
+    }
+    int lo = (int) Math.floor(Math.log10(min) + 1e-9), hi = (int) Math.ceil(Math.log10(max) - 1e-9);
+    if (hi <= lo) hi = lo + 1;
+    double[] out = new double[hi - lo + 1];
+    for (int k = lo; k <= hi; k++) out[k - lo] = Double.parseDouble("1e" + k);  // exact decimal powers, unlike Math.pow
+    return out;
+  }
+
+  /** Sets a log chart's Y axis to whole decades around its series, so each decade gets its label. */
+  static void fitDecades(XYChart c) {
+    double min = Double.POSITIVE_INFINITY, max = 0;
+    for (org.knowm.xchart.XYSeries s : c.getSeriesMap().values()) {
+      for (double y : s.getYData()) {
+        min = Math.min(min, y);
+        max = Math.max(max, y);
+      }
+    }
+    if (max == 0) return;  // nothing finite to show
+    double[] d = decades(min, max);
+    c.getStyler().setYAxisMin(d[0]).setYAxisMax(d[d.length - 1]);
   }
 
   private static XYChart globalNorms(Demonstrations.Demonstration d) {
@@ -59,6 +122,7 @@ final class DoctorCharts {
     for (Demonstrations.Run r : d.runs()) {
       addFinite(c, r.label(), new double[][] {r.monitor().sampledSteps(), r.monitor().globalGradNorms()});
     }
+    fitDecades(c);
     return c;
   }
 
@@ -76,14 +140,13 @@ final class DoctorCharts {
   /** Fraction of each ReLU layer's units that never fired in the last epoch; leaky ReLU units cannot die. */
   private static CategoryChart deadUnits(Demonstrations.Demonstration d) {
     CategoryChart c = new CategoryChartBuilder().width(W).height(H).title("Units dead for the whole last epoch")
-        .xAxisTitle("hidden layer").yAxisTitle("fraction of units").build();
+        .xAxisTitle("activation, named as in report.txt").yAxisTitle("fraction of units").build();
     c.getStyler().setYAxisMin(0.0).setYAxisMax(1.0).setLegendPosition(LegendPosition.OutsideS);
     List<ActivationStats> relus = d.failing().monitor().activations();
-    List<String> names = new ArrayList<>();
+    List<String> names = activationNames(d.failing());
     List<Double> dead = new ArrayList<>(), none = new ArrayList<>();
     for (int i = 0; i < relus.size(); i++) {
       ActivationStats a = relus.get(i);
-      names.add(String.valueOf(i + 1));
       dead.add(a.units() == 0 || a.deadLastEpoch() < 0 ? 0.0 : (double) a.deadLastEpoch() / a.units());
       none.add(0.0);
     }
