@@ -80,6 +80,14 @@ class CommandLineTest {
   }
 
   @Test
+  void explainAlonePrintsItsUsageWithTheTopicsItExplains() {
+    String[] r = run("explain");
+    assertEquals("0", r[0], r[2]);
+    assertTrue(r[1].startsWith("Usage: backflow explain"), r[1]);
+    assertTrue(r[1].contains("Commands:") && r[1].contains("  neuron ") && r[1].contains("  cost "), r[1]);
+  }
+
+  @Test
   void badOptionsAreRejectedWithAClearMessage() {
     String[] r = run("xor", "--lr", "-1");
     assertEquals("1", r[0]);
