@@ -40,32 +40,50 @@ public final class ActivationStats {
     }
   }
 
-  /** Path in the model and type, e.g. "1 (ReLU)". */
+  /**
+   * Path in the model and type, e.g. "1 (ReLU)".
+   * @return the layer's name
+   */
   public String name() {
     return name;
   }
 
-  /** RELU, SIGMOID or TANH. */
+  /**
+   * RELU, SIGMOID or TANH.
+   * @return the activation function
+   */
   public Activation.Kind kind() {
     return kind;
   }
 
-  /** Units (features or channels) per output; 0 before the first batch. */
+  /**
+   * Units (features or channels) per output; 0 before the first batch.
+   * @return the number of units
+   */
   public int units() {
     return units;
   }
 
-  /** Per sampled batch, the fraction of ReLU units that output zero for every example of the batch. */
+  /**
+   * Per sampled batch, the fraction of ReLU units that output zero for every example of the batch.
+   * @return a copy of the fractions, oldest first, within the history window
+   */
   public double[] deadInBatch() {
     return deadInBatch.toArray();
   }
 
-  /** Per sampled batch, the fraction of sigmoid/tanh outputs in the saturated tails. */
+  /**
+   * Per sampled batch, the fraction of sigmoid/tanh outputs in the saturated tails.
+   * @return a copy of the fractions, oldest first, within the history window
+   */
   public double[] saturated() {
     return saturated.toArray();
   }
 
-  /** ReLU units that never fired during the last completed epoch, or -1 before the first epoch ends. */
+  /**
+   * ReLU units that never fired during the last completed epoch, or -1 before the first epoch ends.
+   * @return the count of dead units, or -1
+   */
   public int deadLastEpoch() {
     return lastEpochDead;
   }

@@ -31,9 +31,19 @@ import java.util.function.Supplier;
 public final class Demonstrations {
   private Demonstrations() {}
 
-  /** One training run: its monitor, its per-epoch results, and why it stopped early (null if it did not). */
+  /**
+   * One training run: its monitor, its per-epoch results, and why it stopped early (null if it did not).
+   * @param label what was trained, as the report shows it
+   * @param monitor the monitor attached to the run, with its findings
+   * @param history one result per epoch completed
+   * @param stoppedBy the message of the error that ended the run (a NaN loss), or null
+   * @param accuracy the final training accuracy, in [0, 1]
+   */
   public record Run(String label, GradientMonitor monitor, List<EpochResult> history, String stoppedBy, double accuracy) {
-    /** One line: how far the loss fell and the training accuracy, or why the run stopped. */
+    /**
+     * One line: how far the loss fell and the training accuracy, or why the run stopped.
+     * @return the outcome as one line
+     */
     public String outcome() {
       if (stoppedBy != null) return "stopped, " + stoppedBy.split(":")[0];
       return String.format(Locale.ROOT, "loss %.3f after epoch 1, %.3f after epoch %d; training accuracy %.1f%%",
@@ -45,23 +55,49 @@ public final class Demonstrations {
    * A failure and its cures (one or more), all trained on the same data from the same seed.
    *
    * @param name  the name {@code backflow doctor --only} and the page use: vanishing, exploding, dying-relu, slow-convergence
+   * @param title the failure's name as a heading, e.g. "Vanishing gradients"
+   * @param failing the run that shows the failure
+   * @param cures the runs that cure it, at least one
    */
   public record Demonstration(String name, String title, Run failing, List<Run> cures) {
+    /**
+     * Copies {@code cures}.
+     *
+     * @throws IllegalArgumentException if {@code cures} is empty
+     * @param name the demonstration's name
+     * @param title the failure's name as a heading
+     * @param failing the run that shows the failure
+     * @param cures the runs that cure it, at least one
+     */
     public Demonstration {
       if (cures.isEmpty()) throw new IllegalArgumentException("a demonstration needs at least one cure");
       cures = List.copyOf(cures);
     }
 
+    /**
+     * A failure with a single cure.
+     *
+     * @param name the demonstration's name, one of {@link #NAMES}
+     * @param title the failure's name as a heading
+     * @param failing the run that shows the failure
+     * @param cured the run that cures it
+     */
     public Demonstration(String name, String title, Run failing, Run cured) {
       this(name, title, failing, List.of(cured));
     }
 
-    /** The first cure. */
+    /**
+     * The first cure.
+     * @return the first of {@link #cures()}
+     */
     public Run cured() {
       return cures.get(0);
     }
 
-    /** The failing run, then the cures. */
+    /**
+     * The failing run, then the cures.
+     * @return all runs, the failing one first
+     */
     public List<Run> runs() {
       List<Run> all = new ArrayList<>();
       all.add(failing);
@@ -73,13 +109,25 @@ public final class Demonstrations {
   /** The demonstrations' names, in the order of the articles' table of common problems. */
   public static final List<String> NAMES = List.of("vanishing", "exploding", "dying-relu", "slow-convergence");
 
+  /**
+   * Trains every demonstration, in the order of {@link #NAMES} (seconds each).
+   *
+   * @param seed the seed of the data, the weights and the batch order: the same seed gives the same runs
+   * @return the demonstrations, trained
+   */
   public static List<Demonstration> all(long seed) {
     List<Demonstration> out = new ArrayList<>();
     for (String name : NAMES) out.add(byName(name, seed));
     return out;
   }
 
-  /** One demonstration by its name; an unknown name is refused with the list of known ones. */
+  /**
+   * One demonstration by its name; an unknown name is refused with the list of known ones.
+   * @param name one of {@link #NAMES}
+   * @param seed the seed of the data, the weights and the batch order: the same seed gives the same runs
+   * @return the failing run and its cures, trained
+   * @throws IllegalArgumentException if the name is unknown
+   */
   public static Demonstration byName(String name, long seed) {
     switch (name) {
       case "vanishing": return vanishing(seed);
@@ -90,7 +138,11 @@ public final class Demonstrations {
     }
   }
 
-  /** Refuses a name that is none of {@link #NAMES}, listing them: for checking a whole list before running any. */
+  /**
+   * Refuses a name that is none of {@link #NAMES}, listing them: for checking a whole list before running any.
+   * @param name the name to check
+   * @throws IllegalArgumentException if it is none of {@link #NAMES}
+   */
   public static void requireKnown(String name) {
     if (!NAMES.contains(name)) throw unknown(name);
   }
@@ -106,6 +158,8 @@ public final class Demonstrations {
   /**
    * A 20-layer sigmoid MLP (PyTorch's default init) against the same depth with ReLU, He init and residual
    * blocks; both with SGD, learning rate 0.01, momentum 0.9, on two moons.
+   * @param seed the seed of the data, the weights and the batch order: the same seed gives the same runs
+   * @return the failing run and its cures, trained
    */
   public static Demonstration vanishing(long seed) {
     TensorDataset data = ToyDatasets.moons(512, 0.1, seed);
@@ -119,6 +173,8 @@ public final class Demonstrations {
    * An 8-layer ReLU MLP whose weights start 1.5x the He scale, so each layer amplifies the signal, trained
    * with SGD (learning rate 0.2, momentum 0.9) on two moons: without clipping, then with the gradient norm
    * clipped to 1.
+   * @param seed the seed of the data, the weights and the batch order: the same seed gives the same runs
+   * @return the failing run and its cures, trained
    */
   public static Demonstration exploding(long seed) {
     TensorDataset data = ToyDatasets.moons(512, 0.1, seed);
@@ -131,6 +187,8 @@ public final class Demonstrations {
   /**
    * A 4-layer ReLU MLP, 32 units wide, He init, with Adam at learning rate 0.1 (100x the usual 1e-3) on two
    * moons, against the same with leaky ReLU (slope 0.01).
+   * @param seed the seed of the data, the weights and the batch order: the same seed gives the same runs
+   * @return the failing run and its cures, trained
    */
   public static Demonstration dyingRelu(long seed) {
     TensorDataset data = ToyDatasets.moons(512, 0.1, seed);
@@ -145,6 +203,8 @@ public final class Demonstrations {
    * The 2-32-32-32-2 ReLU MLP of {@link #dyingRelu} trained with plain SGD at learning rate 0.001, 100x below
    * the 0.1 that suits it, beside the same network with SGD at 0.1 and with Adam at 0.001 (whose step size does
    * not depend on the gradient's scale), on two moons: the articles' "loss decreases very slowly".
+   * @param seed the seed of the data, the weights and the batch order: the same seed gives the same runs
+   * @return the failing run and its cures, trained
    */
   public static Demonstration slowConvergence(long seed) {
     TensorDataset data = ToyDatasets.moons(512, 0.1, seed);

@@ -47,11 +47,25 @@ public final class GradientMonitor implements TrainingListener, AutoCloseable {
   private boolean updatePending, nonFiniteGradient;
   private double firstNorm = Double.NaN, peakNorm;
 
-  /** Samples every 10 steps, keeps 100 samples, default thresholds. */
+  /**
+   * Samples every 10 steps, keeps 100 samples, default thresholds.
+   * @param model the model to watch; its ReLU, sigmoid and tanh layers get forward hooks
+   * @throws IllegalArgumentException if the model has no parameters
+   */
   public GradientMonitor(Module model) {
     this(model, 10, 100, Thresholds.defaults());
   }
 
+  /**
+   * A monitor with every setting.
+   *
+   * @param model the model to watch; its ReLU, sigmoid and tanh layers get forward hooks
+   * @param every sample every this many steps, positive (1 samples every step, at a cost)
+   * @param history how many samples each series keeps, positive
+   * @param thresholds where the rules draw the line, e.g. {@link Thresholds#defaults()}
+   * @throws IllegalArgumentException if {@code every} or {@code history} is not positive, or the model has no
+   *     parameters
+   */
   public GradientMonitor(Module model, int every, int history, Thresholds thresholds) {
     if (every <= 0) throw new IllegalArgumentException("GradientMonitor: every must be a positive number of steps, got " + every);
     if (history <= 0) throw new IllegalArgumentException("GradientMonitor: history must be a positive number of samples, got " + history);
@@ -112,7 +126,10 @@ public final class GradientMonitor implements TrainingListener, AutoCloseable {
 
   // ================================================================================ recording
 
-  /** After backward, before the optimizer step, with this step's loss (which may be NaN). */
+  /**
+   * After backward, before the optimizer step, with this step's loss (which may be NaN).
+   * @param lossValue the batch's loss; NaN or infinity is recorded as a finding
+   */
   public void afterBackward(double lossValue) {
     long step = ++steps;
     boolean finite = Double.isFinite(lossValue);
@@ -210,6 +227,7 @@ public final class GradientMonitor implements TrainingListener, AutoCloseable {
    * the rules over the latest samples (vanishing gradients, learning rate too high or too low). Causes come
    * before symptoms: once the gradients exploded or the loss went NaN, the sizes of later gradients and steps
    * are debris, so the rules over them are not reported; a stalled loss only when no other finding explains it.
+   * @return the findings, causes first; empty when nothing is wrong
    */
   public List<Finding> findings() {
     List<Finding> out = new ArrayList<>(events.values());
@@ -232,44 +250,77 @@ public final class GradientMonitor implements TrainingListener, AutoCloseable {
     return fs.stream().anyMatch(f -> f.kind() == kind);
   }
 
-  /** A readable report: the loss, a per-layer table of the latest figures, and the findings with remedies. */
+  /**
+   * A readable report: the loss, a per-layer table of the latest figures, and the findings with remedies.
+   * @return the report as multi-line text
+   */
   public String report() {
     return HealthReport.format(this);
   }
 
-  /** Layers with parameters, in the model's registration order (input side first in a Sequential). */
+  /**
+   * Layers with parameters, in the model's registration order (input side first in a Sequential).
+   * @return the layers' statistics (unmodifiable)
+   */
   public List<LayerStats> layers() {
     return Collections.unmodifiableList(layers);
   }
 
-  /** The ReLU, sigmoid and tanh layers watched. */
+  /**
+   * The ReLU, sigmoid and tanh layers watched.
+   * @return the activations' statistics (unmodifiable)
+   */
   public List<ActivationStats> activations() {
     return Collections.unmodifiableList(activations);
   }
 
-  /** Steps at which samples were taken, oldest first (aligned with {@link #globalGradNorms()}). */
+  /**
+   * Steps at which samples were taken, oldest first (aligned with {@link #globalGradNorms()}).
+   * @return a copy of the step numbers
+   */
   public double[] sampledSteps() {
     return sampledSteps.toArray();
   }
 
-  /** The gradient norm over all parameters at each sampled step, before any clipping. */
+  /**
+   * The gradient norm over all parameters at each sampled step, before any clipping.
+   * @return a copy, oldest first, aligned with {@link #sampledSteps()}
+   */
   public double[] globalGradNorms() {
     return globalNorms.toArray();
   }
 
-  /** Steps seen (calls of afterBackward). */
+  /**
+   * Steps seen (calls of afterBackward).
+   * @return the number of {@link #afterBackward} calls
+   */
   public long steps() {
     return steps;
   }
 
+  /**
+   * Epochs seen (calls of {@link #endEpoch()}).
+   *
+   * @return the epoch count
+   */
   public int epochs() {
     return epochs;
   }
 
+  /**
+   * The sampling interval given at construction.
+   *
+   * @return the number of steps between samples
+   */
   public int every() {
     return every;
   }
 
+  /**
+   * The thresholds the rules use.
+   *
+   * @return the thresholds given at construction
+   */
   public Thresholds thresholds() {
     return thresholds;
   }

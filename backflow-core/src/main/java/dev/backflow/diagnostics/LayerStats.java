@@ -28,39 +28,69 @@ public final class LayerStats {
     updateRatios = new RingBuffer(history);
   }
 
-  /** Path in the model and type, e.g. "3.body.0 (Linear)". */
+  /**
+   * Path in the model and type, e.g. "3.body.0 (Linear)".
+   * @return the layer's name
+   */
   public String name() {
     return name;
   }
 
+  /**
+   * The number of weights in the layer, all its tensors together.
+   *
+   * @return the element count
+   */
   public long numel() {
     return numel;
   }
 
-  /** Training steps at which the samples were taken. */
+  /**
+   * Training steps at which the samples were taken.
+   * @return a copy, oldest first, one entry per sample (the x values for the other series)
+   */
   public double[] steps() {
     return steps.toArray();
   }
 
+  /**
+   * The gradient's L2 norm over the layer's tensors at each sampled step.
+   *
+   * @return a copy, oldest first, aligned with {@link #steps()}
+   */
   public double[] gradNorms() {
     return gradNorms.toArray();
   }
 
+  /**
+   * The weights' L2 norm over the layer's tensors at each sampled step.
+   *
+   * @return a copy, oldest first, aligned with {@link #steps()}
+   */
   public double[] weightNorms() {
     return weightNorms.toArray();
   }
 
-  /** ‖Δw‖ / ‖w‖ of each sampled step (NaN for a step that did not complete). */
+  /**
+   * ‖Δw‖ / ‖w‖ of each sampled step (NaN for a step that did not complete).
+   * @return a copy, oldest first, aligned with {@link #steps()}
+   */
   public double[] updateRatios() {
     return updateRatios.toArray();
   }
 
-  /** The typical gradient norm now: the median of the latest finite samples (NaN before any). */
+  /**
+   * The typical gradient norm now: the median of the latest finite samples (NaN before any).
+   * @return the median, or NaN
+   */
   public double recentGradNorm() {
     return gradNorms.recentMedian(GradientMonitor.RECENT);
   }
 
-  /** The typical update-to-weight ratio now, as {@link #recentGradNorm()}. */
+  /**
+   * The typical update-to-weight ratio now, as {@link #recentGradNorm()}.
+   * @return the median, or NaN
+   */
   public double recentUpdateRatio() {
     return updateRatios.recentMedian(GradientMonitor.RECENT);
   }

@@ -8,11 +8,22 @@ public final class RingBuffer {
   private int next, size;
   private long total;
 
+  /**
+   * An empty buffer.
+   *
+   * @param capacity how many of the latest values to keep, positive
+   * @throws IllegalArgumentException if {@code capacity} is not positive
+   */
   public RingBuffer(int capacity) {
     if (capacity <= 0) throw new IllegalArgumentException("RingBuffer: capacity must be positive, got " + capacity);
     values = new double[capacity];
   }
 
+  /**
+   * Appends a value, overwriting the oldest once the buffer is full.
+   *
+   * @param v the value
+   */
   public void add(double v) {
     values[next] = v;
     next = (next + 1) % values.length;
@@ -20,32 +31,57 @@ public final class RingBuffer {
     total++;
   }
 
-  /** Values held now (at most the capacity). */
+  /**
+   * Values held now (at most the capacity).
+   * @return the number of values that {@link #get} can read
+   */
   public int size() {
     return size;
   }
 
-  /** Values ever added, including those overwritten. */
+  /**
+   * Values ever added, including those overwritten.
+   * @return the count of all {@link #add} calls
+   */
   public long total() {
     return total;
   }
 
+  /**
+   * Whether no value has been added yet.
+   *
+   * @return true if {@link #size()} is 0
+   */
   public boolean isEmpty() {
     return size == 0;
   }
 
-  /** The i-th held value, oldest first. */
+  /**
+   * The i-th held value, oldest first.
+   * @param i the position among the held values, 0 for the oldest
+   * @return the value
+   * @throws IndexOutOfBoundsException if {@code i} is not in {@code [0, size())}
+   */
   public double get(int i) {
     if (i < 0 || i >= size) throw new IndexOutOfBoundsException("RingBuffer: index " + i + " of " + size + " values");
     return values[(next - size + i + values.length) % values.length];
   }
 
+  /**
+   * The most recently added value.
+   *
+   * @return the newest value
+   * @throws IllegalStateException if the buffer is empty
+   */
   public double last() {
     if (size == 0) throw new IllegalStateException("RingBuffer: empty");
     return get(size - 1);
   }
 
-  /** The held values, oldest first. */
+  /**
+   * The held values, oldest first.
+   * @return a new array of {@link #size()} values
+   */
   public double[] toArray() {
     double[] out = new double[size];
     for (int i = 0; i < size; i++) out[i] = get(i);
@@ -55,6 +91,8 @@ public final class RingBuffer {
   /**
    * Median of the finite values among the latest {@code n} (NaN when there are none): a median ignores the odd
    * spike of a noisy batch, and an overflowed sample says nothing about the typical size.
+   * @param n how many of the latest values to consider
+   * @return the median, or NaN
    */
   public double recentMedian(int n) {
     int k = Math.min(n, size), m = 0;
@@ -68,7 +106,11 @@ public final class RingBuffer {
     return m % 2 == 1 ? v[m / 2] : (v[m / 2 - 1] + v[m / 2]) / 2;
   }
 
-  /** Mean of the latest {@code n} values (NaN when empty). */
+  /**
+   * Mean of the latest {@code n} values (NaN when empty).
+   * @param n how many of the latest values to consider
+   * @return the mean, or NaN
+   */
   public double recentMean(int n) {
     int k = Math.min(n, size);
     if (k == 0) return Double.NaN;

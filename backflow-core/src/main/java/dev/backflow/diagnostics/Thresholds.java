@@ -16,6 +16,20 @@ package dev.backflow.diagnostics;
 public record Thresholds(double vanishingRatio, double explodingNorm, double explodingGrowth, double deadFraction,
                          double highUpdateRatio, double lowUpdateRatio, int stallWindow, double stallImprovement) {
 
+  /**
+   * Checks every bound, so a misspelt threshold fails here rather than silently disabling a rule.
+   *
+   * @throws IllegalArgumentException if a value is out of its range (the message names it), or
+   *     {@code lowUpdateRatio >= highUpdateRatio}
+   * @param vanishingRatio see the record's description; positive
+   * @param explodingNorm positive
+   * @param explodingGrowth 1 or more
+   * @param deadFraction in (0, 1]
+   * @param highUpdateRatio positive
+   * @param lowUpdateRatio positive, below {@code highUpdateRatio}
+   * @param stallWindow positive
+   * @param stallImprovement in [0, 1)
+   */
   public Thresholds {
     positive("vanishingRatio", vanishingRatio);
     positive("explodingNorm", explodingNorm);
@@ -40,27 +54,66 @@ public record Thresholds(double vanishingRatio, double explodingNorm, double exp
    * typical layer, where a learning rate 100x too low puts it (SGD at 0.001 instead of 0.1 on the doctor's
    * moons MLP: 2-6e-5, against 1-3e-3); stalled
    * when the mean loss of the latest 100 steps is within 1% of the first 100 steps'.
+   * @return the default thresholds
    */
   public static Thresholds defaults() {
     return new Thresholds(1e-3, 100, 100, 0.5, 0.1, 1e-4, 100, 0.01);
   }
 
+  /**
+   * A copy with another vanishing-gradient bound.
+   *
+   * @param v the new {@code vanishingRatio}, positive
+   * @return new thresholds; this one is unchanged
+   * @throws IllegalArgumentException if {@code v} is not positive
+   */
   public Thresholds withVanishingRatio(double v) {
     return new Thresholds(v, explodingNorm, explodingGrowth, deadFraction, highUpdateRatio, lowUpdateRatio, stallWindow, stallImprovement);
   }
 
+  /**
+   * A copy with other exploding-gradient bounds.
+   *
+   * @param norm the new {@code explodingNorm}, positive
+   * @param growth the new {@code explodingGrowth}, 1 or more
+   * @return new thresholds; this one is unchanged
+   * @throws IllegalArgumentException if a value is out of range
+   */
   public Thresholds withExploding(double norm, double growth) {
     return new Thresholds(vanishingRatio, norm, growth, deadFraction, highUpdateRatio, lowUpdateRatio, stallWindow, stallImprovement);
   }
 
+  /**
+   * A copy with another dead-unit bound.
+   *
+   * @param v the new {@code deadFraction}, in (0, 1]
+   * @return new thresholds; this one is unchanged
+   * @throws IllegalArgumentException if {@code v} is out of range
+   */
   public Thresholds withDeadFraction(double v) {
     return new Thresholds(vanishingRatio, explodingNorm, explodingGrowth, v, highUpdateRatio, lowUpdateRatio, stallWindow, stallImprovement);
   }
 
+  /**
+   * A copy with other update-to-weight ratio bounds.
+   *
+   * @param low the new {@code lowUpdateRatio}, positive and below {@code high}
+   * @param high the new {@code highUpdateRatio}, positive
+   * @return new thresholds; this one is unchanged
+   * @throws IllegalArgumentException if a value is out of range or {@code low >= high}
+   */
   public Thresholds withUpdateRatios(double low, double high) {
     return new Thresholds(vanishingRatio, explodingNorm, explodingGrowth, deadFraction, high, low, stallWindow, stallImprovement);
   }
 
+  /**
+   * A copy with another stalled-loss rule.
+   *
+   * @param window the new {@code stallWindow}, in steps, positive
+   * @param improvement the new {@code stallImprovement}, in [0, 1)
+   * @return new thresholds; this one is unchanged
+   * @throws IllegalArgumentException if a value is out of range
+   */
   public Thresholds withStall(int window, double improvement) {
     return new Thresholds(vanishingRatio, explodingNorm, explodingGrowth, deadFraction, highUpdateRatio, lowUpdateRatio, window, improvement);
   }
