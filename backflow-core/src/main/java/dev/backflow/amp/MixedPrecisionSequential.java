@@ -21,7 +21,11 @@ import java.util.List;
 public final class MixedPrecisionSequential extends Module {
   private final List<Module> layers = new ArrayList<>();
 
-  /** Wraps the layers of {@code model} (sharing its parameters) for bfloat16 activations. */
+  /**
+   * Wraps the layers of {@code model} (sharing its parameters) for bfloat16 activations.
+   * @param model a stack of {@code Linear} and ReLU, sigmoid or tanh layers
+   * @throws IllegalArgumentException if a layer is of another kind (the message names it)
+   */
   public MixedPrecisionSequential(Sequential model) {
     int i = 0;
     for (Module m : model.layers()) {
