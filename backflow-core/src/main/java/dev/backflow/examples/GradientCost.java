@@ -41,15 +41,27 @@ public final class GradientCost {
 
   // ============================================================================================ networks
 
-  /** An MLP of tanh layers from {@value #INPUTS} inputs to {@value #CLASSES} classes, with these hidden widths. */
+  /**
+   * An MLP of tanh layers from {@value #INPUTS} inputs to {@value #CLASSES} classes, with these hidden widths.
+   * @param hidden the hidden layers' widths, input side first; at least one, each positive
+   */
   public record Shape(int... hidden) {
+    /**
+     * Copies {@code hidden}.
+     *
+     * @param hidden the hidden layers' widths, input side first; at least one, each positive
+     * @throws IllegalArgumentException if there is no hidden layer or a width is not positive
+     */
     public Shape {
       if (hidden.length == 0) throw new IllegalArgumentException("an MLP needs at least one hidden layer");
       for (int h : hidden) if (h <= 0) throw new IllegalArgumentException("hidden widths must be positive, got " + Arrays.toString(hidden));
       hidden = hidden.clone();
     }
 
-    /** Weights and biases of all layers. */
+    /**
+     * Weights and biases of all layers.
+     * @return the number of parameters n
+     */
     public long parameters() {
       long n = 0;
       int in = INPUTS;
@@ -60,7 +72,12 @@ public final class GradientCost {
       return n + (long) in * CLASSES + CLASSES;
     }
 
-    /** "32-256-256-10". */
+    /**
+     * "32-256-256-10".
+     * The layer widths joined by dashes, input to output, e.g. "32-256-256-10".
+     *
+     * @return the description
+     */
     public String describe() {
       StringBuilder sb = new StringBuilder().append(INPUTS);
       for (int h : hidden) sb.append('-').append(h);
@@ -94,13 +111,20 @@ public final class GradientCost {
     }
   }
 
-  /** From 96 to 1,044,010 parameters, one, two and three hidden layers. */
+  /**
+   * From 96 to 1,044,010 parameters, one, two and three hidden layers.
+   * @return the shapes, smallest first
+   */
   public static List<Shape> ladder() {
     return List.of(new Shape(2), new Shape(8), new Shape(16, 16), new Shape(32, 32), new Shape(64, 64),
         new Shape(96, 96, 96), new Shape(256, 256), new Shape(384, 384, 384), new Shape(1000, 1000));
   }
 
-  /** The smallest shape of the ladder with at least {@code parameters} parameters (the largest if none has). */
+  /**
+   * The smallest shape of the ladder with at least {@code parameters} parameters (the largest if none has).
+   * @param parameters the wanted number of parameters
+   * @return a shape of the ladder
+   */
   public static Shape nearest(long parameters) {
     for (Shape s : ladder()) if (s.parameters() >= parameters) return s;
     List<Shape> all = ladder();
@@ -199,19 +223,39 @@ public final class GradientCost {
    * differences repeat); {@code forwardBackward}: zeroGrad, a recording forward and backward (all gradients).
    * {@code oneSided}/{@code central}: all gradients by finite differences, either timed over every weight
    * ({@code measured}) or timed over {@code sampled} weights spread over the network and scaled by n / sampled.
+   * @param shape the network measured
+   * @param parameters its number of parameters n
+   * @param forward seconds per loss evaluation without a graph
+   * @param recordingForward seconds per loss evaluation recording the graph
+   * @param forwardBackward seconds per zeroGrad, recording forward and backward
+   * @param oneSided seconds for all n gradients by one-sided differences
+   * @param central seconds for all n gradients by central differences
+   * @param measured true if the finite differences were timed over every weight, false if sampled and scaled
+   * @param sampled the number of weights timed
    */
   public record Measurement(Shape shape, long parameters, double forward, double recordingForward, double forwardBackward,
                             double oneSided, double central, boolean measured, long sampled) {
-    /** Backward's cost in forward passes: (forward + backward − forward) / forward, both recording. */
+    /**
+     * Backward's cost in forward passes: (forward + backward − forward) / forward, both recording.
+     * @return backward's time over a recording forward's
+     */
     public double backwardOverForward() {
       return (forwardBackward - recordingForward) / recordingForward;
     }
 
-    /** How many times longer one-sided finite differences take than one forward + backward pass. */
+    /**
+     * How many times longer one-sided finite differences take than one forward + backward pass.
+     * @return the ratio of the two times
+     */
     public double speedup() {
       return oneSided / forwardBackward;
     }
 
+    /**
+     * How many times longer central finite differences take than one forward + backward pass.
+     *
+     * @return the ratio of the two times
+     */
     public double centralSpeedup() {
       return central / forwardBackward;
     }
@@ -225,6 +269,10 @@ public final class GradientCost {
    * <p>Every figure is the fastest of many short blocks (calls of a pass, or chunks of a few milliseconds of
    * finite differences): on a machine shared with other work, the fastest block is the least disturbed one,
    * and both methods are measured the same way.
+   * @param shape the network to time
+   * @param budgetSeconds roughly how long the finite differences may take
+   * @param seed the seed of the weights and the batch
+   * @return the times
    */
   public static Measurement measure(Shape shape, double budgetSeconds, long seed) {
     Problem p = new Problem(shape, seed);
@@ -312,14 +360,32 @@ public final class GradientCost {
 
   // ============================================================================================ fits
 
-  /** log10(time) = slope · log10(parameters) + intercept: a straight line on a log–log chart. */
+  /**
+   * log10(time) = slope · log10(parameters) + intercept: a straight line on a log–log chart.
+   * @param slope the exponent k of time ∝ n^k (1 for linear, 2 for quadratic)
+   * @param intercept log10 of the time at one parameter
+   * @param fromParameters the smallest size fitted
+   * @param toParameters the largest size fitted
+   */
   public record Fit(double slope, double intercept, double fromParameters, double toParameters) {
+    /**
+     * The fitted time at a size.
+     *
+     * @param parameters the number of parameters
+     * @return the time in seconds the fit predicts
+     */
     public double at(double parameters) {
       return Math.pow(10, intercept + slope * Math.log10(parameters));
     }
   }
 
-  /** Least squares on the logarithms. */
+  /**
+   * Least squares on the logarithms.
+   * @param parameters the sizes, positive
+   * @param seconds the times at those sizes, positive
+   * @return the fitted line
+   * @throws IllegalArgumentException if fewer than two sizes are given
+   */
   public static Fit fit(double[] parameters, double[] seconds) {
     if (parameters.length < 2) throw new IllegalArgumentException("a slope needs at least two sizes, got " + parameters.length);
     double sx = 0, sy = 0, sxx = 0, sxy = 0;
@@ -340,8 +406,18 @@ public final class GradientCost {
    * The whole study: every size of the ladder up to {@code maxParameters}; the slopes of one-sided finite
    * differences, forward + backward and forward over the sizes from {@link #FIT_FROM} up; and the slope of the
    * sizes whose finite differences ran over every weight, which the text extrapolates to the largest size.
+   * @param sizes the measurements, smallest network first
+   * @param finiteDifferences the fit of one-sided finite differences
+   * @param backprop the fit of forward + backward
+   * @param forward the fit of one forward pass
+   * @param measuredFiniteDifferences the fit over the fully measured sizes only, or null if fewer than two
    */
   public record Study(List<Measurement> sizes, Fit finiteDifferences, Fit backprop, Fit forward, Fit measuredFiniteDifferences) {
+    /**
+     * The measurement of the largest network.
+     *
+     * @return the last of {@link #sizes()}
+     */
     public Measurement largest() {
       return sizes.get(sizes.size() - 1);
     }
@@ -350,12 +426,26 @@ public final class GradientCost {
   /** Sizes from which the slopes are fitted: below them a pass costs mostly its fixed overheads, not its arithmetic. */
   public static final double FIT_FROM = 20_000;
 
+  /**
+   * Measures every ladder size up to a limit (seconds to minutes) and fits the slopes.
+   *
+   * @param maxParameters the largest size to measure
+   * @param budgetSeconds roughly how long each size's finite differences may take
+   * @param seed the seed of the weights and batches
+   * @return the study
+   */
   public static Study study(long maxParameters, double budgetSeconds, long seed) {
     List<Measurement> sizes = new ArrayList<>();
     for (Shape s : ladder()) if (s.parameters() <= maxParameters) sizes.add(measure(s, budgetSeconds, seed));
     return study(sizes);
   }
 
+  /**
+   * Fits the slopes of measurements already taken.
+   *
+   * @param sizes the measurements, smallest network first
+   * @return the study
+   */
   public static Study study(List<Measurement> sizes) {
     List<Measurement> large = new ArrayList<>(), measured = new ArrayList<>();
     for (Measurement m : sizes) {
@@ -381,12 +471,23 @@ public final class GradientCost {
    * finite-difference gradient and backprop's, relative to the largest gradient, ‖fd − bp‖∞ / ‖bp‖∞, in
    * float32 (the engine itself) and in double (the same network and weights evaluated in double by
    * {@link DoubleMlp}, against its own double backward pass).
+   * @param epsilon the step ε
+   * @param oneSidedFloat the relative error of one-sided differences in float32
+   * @param centralFloat the relative error of central differences in float32
+   * @param oneSidedDouble the relative error of one-sided differences in double
+   * @param centralDouble the relative error of central differences in double
    */
   public record EpsilonPoint(double epsilon, double oneSidedFloat, double centralFloat, double oneSidedDouble, double centralDouble) {}
 
   /** The small network of the ε sweep: 32-8-10, 354 parameters. */
   public static final Shape SWEEP_SHAPE = new Shape(8);
 
+  /**
+   * The accuracy of finite differences for ε from 1e-1 down to 1e-10, on {@link #SWEEP_SHAPE}.
+   *
+   * @param seed the seed of the weights and the batch
+   * @return one point per ε, largest ε first
+   */
   public static List<EpsilonPoint> epsilonSweep(long seed) {
     Problem p = new Problem(SWEEP_SHAPE, seed, SWEEP_BATCH);
     long n = SWEEP_SHAPE.parameters();
@@ -572,7 +673,10 @@ public final class GradientCost {
 
   // ============================================================================================ text
 
-  /** The machine, for the record: the CPU's model name and the cores Java sees. */
+  /**
+   * The machine, for the record: the CPU's model name and the cores Java sees.
+   * @return one line describing the machine
+   */
   public static String machine() {
     String model = "unknown CPU", family = null, number = null, vectors = "";
     try {
@@ -594,7 +698,11 @@ public final class GradientCost {
         + " cores, Java " + Runtime.version().feature();
   }
 
-  /** The table, the slopes and the comparison with the articles' 500,000x, as text. */
+  /**
+   * The table, the slopes and the comparison with the articles' 500,000x, as text.
+   * @param study the measurements and fits
+   * @return the report as multi-line text
+   */
   public static String report(Study study) {
     StringBuilder sb = new StringBuilder();
     sb.append(String.format(Locale.ROOT, "All gradients of an MLP's loss (batch of %d, tanh, cross-entropy): finite differences,"
@@ -649,7 +757,11 @@ public final class GradientCost {
     return sb.toString();
   }
 
-  /** The ε sweep as a table. */
+  /**
+   * The ε sweep as a table.
+   * @param sweep the points of {@link #epsilonSweep}
+   * @return the table as multi-line text
+   */
   public static String epsilonReport(List<EpsilonPoint> sweep) {
     StringBuilder sb = new StringBuilder();
     sb.append(String.format(Locale.ROOT, "Finite differences against backprop on a %s MLP (%d parameters), as epsilon varies:%n"
@@ -677,7 +789,13 @@ public final class GradientCost {
     return best;
   }
 
-  /** "12.3 µs", "4.56 ms", "7.8 s", "2.1 h". */
+  /**
+   * "12.3 µs", "4.56 ms", "7.8 s", "2.1 h".
+   * A duration in the unit that suits it.
+   *
+   * @param seconds the duration
+   * @return the duration with a unit, e.g. "12.3 µs" or "4.56 ms"
+   */
   public static String time(double seconds) {
     if (seconds < 1e-3) return String.format(Locale.ROOT, "%.1f µs", seconds * 1e6);
     if (seconds < 1) return String.format(Locale.ROOT, "%.2f ms", seconds * 1e3);
@@ -686,7 +804,10 @@ public final class GradientCost {
     return String.format(Locale.ROOT, "%.1f h", seconds / 3600);
   }
 
-  /** Prints the table and the ε sweep: {@code java -cp backflow-core.jar dev.backflow.examples.GradientCost [maxParameters]}. */
+  /**
+   * Prints the table and the ε sweep: {@code java -cp backflow-core.jar dev.backflow.examples.GradientCost [maxParameters]}.
+   * @param args optionally the largest number of parameters to measure (default 1,100,000)
+   */
   public static void main(String[] args) {
     long max = args.length > 0 ? Long.parseLong(args[0]) : 1_100_000;
     System.out.println(report(study(max, 5, 0)));

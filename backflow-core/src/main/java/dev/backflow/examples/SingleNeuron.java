@@ -9,7 +9,24 @@ import dev.backflow.tensor.Tensor;
  * Every value is computed by the engine (forward ops and loss.backward()), not by hand.
  */
 public final class SingleNeuron {
-  /** All the numbers of one step, in the order the worked example shows them. */
+  /**
+   * All the numbers of one step, in the order the worked example shows them.
+   * @param x the input
+   * @param w the weight before the step
+   * @param b the bias before the step
+   * @param target the desired output y
+   * @param lr the learning rate
+   * @param z the pre-activation {@code w x + b}
+   * @param yHat the prediction σ(z)
+   * @param loss the squared error {@code (y - ŷ)²}
+   * @param dLdYHat ∂L/∂ŷ = −2(y − ŷ)
+   * @param dYHatdZ ∂ŷ/∂z = ŷ(1 − ŷ), the sigmoid's local factor
+   * @param dZdW ∂z/∂w = x
+   * @param dLdW ∂L/∂w, as backward computed it
+   * @param dLdB ∂L/∂b, as backward computed it
+   * @param newW the weight after the step, {@code w − lr ∂L/∂w}
+   * @param newB the bias after the step, {@code b − lr ∂L/∂b}
+   */
   public record Step(float x, float w, float b, float target, float lr,
                      float z, float yHat, float loss,
                      float dLdYHat, float dYHatdZ, float dZdW, float dLdW, float dLdB,
@@ -17,6 +34,16 @@ public final class SingleNeuron {
 
   private SingleNeuron() {}
 
+  /**
+   * Runs the forward pass, {@code loss.backward()} and one gradient-descent step.
+   *
+   * @param x the input
+   * @param w the initial weight
+   * @param b the initial bias
+   * @param target the desired output, in (0, 1) for a sigmoid
+   * @param lr the learning rate
+   * @return every intermediate value of the step
+   */
   public static Step run(float x, float w, float b, float target, float lr) {
     Tensor xt = Tensor.scalar(x);
     Tensor wt = Tensor.scalar(w).requiresGrad(true);
