@@ -27,6 +27,7 @@ final class PanamaFusedKernels implements FusedKernels {
   private static final float LOG2E = 1.44269504088896341f, ROUND = 12582912f, LN2_HI = 0.693359375f,
       LN2_LO = -2.12194440e-4f, E0 = 1.9875691500e-4f, E1 = 1.3981999507e-3f, E2 = 8.3334519073e-3f,
       E3 = 4.1665795894e-2f, E4 = 1.6666665459e-1f, E5 = 5.0000001201e-1f;
+  private static final int ROUND_BITS = Float.floatToRawIntBits(ROUND);
   // tanh x = x + x^3 (T3 + x^2 (T5 + x^2 (T7 + x^2 T9))) below |x| = 0.25 (the next term is ~1e-8 relative),
   // 1 - 2 / (e^{2|x|} + 1) with the sign restored above.
   private static final float T3 = -1f / 3, T5 = 2f / 15, T7 = -17f / 315, T9 = 62f / 2835, TANH_SMALL = 0.25f;
@@ -34,14 +35,18 @@ final class PanamaFusedKernels implements FusedKernels {
   /** e^x lane by lane, bit for bit the same as {@link #exp(float)} on each lane. */
   static FloatVector exp(FloatVector x) {
     x = x.max(-104f).min(89f);
-    FloatVector n = x.mul(LOG2E).add(ROUND).sub(ROUND);
+    // n = round(x log2 e) by the ROUND trick; t keeps n in its low mantissa bits, so t's bits minus ROUND's are n.
+    FloatVector t = x.mul(LOG2E).add(ROUND);
+    FloatVector n = t.sub(ROUND);
     FloatVector r = x.sub(n.mul(LN2_HI)).sub(n.mul(LN2_LO));
     FloatVector z = r.mul(r);
     FloatVector y = r.mul(E0).add(E1).mul(r).add(E2).mul(r).add(E3).mul(r).add(E4).mul(r).add(E5).mul(z).add(r).add(1f);
-    IntVector ni = (IntVector) n.convert(VectorOperators.F2I, 0);
-    IntVector half = ni.lanewise(VectorOperators.ASHR, 1);
-    FloatVector a = half.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-    FloatVector b = ni.sub(half).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+    // 2^n = 2^h · 2^(n-h), h = round(n/2), so neither factor leaves the normal range. The integers are read
+    // from the floats' bits and (k + 127) << 23 is written as a multiply: JDK 17's C2 has no 16-lane
+    // float-to-int conversion and falls back to boxing every vector through it (30 KB per 1,000 elements).
+    IntVector hi = n.mul(0.5f).add(ROUND).reinterpretAsInts(), ni = t.reinterpretAsInts();
+    FloatVector a = hi.add(127 - ROUND_BITS).mul(1 << 23).reinterpretAsFloats();
+    FloatVector b = ni.sub(hi).add(127).mul(1 << 23).reinterpretAsFloats();
     return y.mul(a).mul(b);
   }
 
@@ -52,7 +57,7 @@ final class PanamaFusedKernels implements FusedKernels {
     float r = x - n * LN2_HI - n * LN2_LO;
     float z = r * r;
     float y = (((((r * E0 + E1) * r + E2) * r + E3) * r + E4) * r + E5) * z + r + 1f;
-    int ni = (int) n, half = ni >> 1;
+    int ni = (int) n, half = Float.floatToRawIntBits(n * 0.5f + ROUND) - ROUND_BITS;
     return y * Float.intBitsToFloat((half + 127) << 23) * Float.intBitsToFloat((ni - half + 127) << 23);
   }
 
