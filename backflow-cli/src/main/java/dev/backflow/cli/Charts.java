@@ -42,8 +42,9 @@ final class Charts {
       String lossName, Path png) throws IOException {
     System.setProperty("java.awt.headless", "true");
     XYChart c = new XYChartBuilder().width(720).height(400).title("Loss").xAxisTitle("step").yAxisTitle(lossName).build();
-    c.addSeries("training", steps, trainLoss);
-    if (validationSteps.length > 0) c.addSeries("validation", validationSteps, validationLoss);
+    c.addSeries("training (mean since the previous point)", steps, trainLoss);
+    // the validation loss is measured at the step itself, so it can sit below the lagging training mean
+    if (validationSteps.length > 0) c.addSeries("validation (held-out text, at the step)", validationSteps, validationLoss);
     DoctorCharts.stack(png, c);
   }
 }

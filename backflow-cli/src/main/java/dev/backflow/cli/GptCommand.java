@@ -93,7 +93,7 @@ final class GptCommand implements Callable<Integer> {
     Path curves = out.resolve("curves.png");
     int every = logEvery > 0 ? logEvery : Math.max(1, steps / 20);
     LossCurve curve = new LossCurve();
-    long start = System.nanoTime(), lastChart = start;
+    long lastChart = System.nanoTime(), intervalStart = lastChart;
     double smoothed = Double.NaN, intervalSum = 0;
     int intervalSteps = 0;
     for (int step = 1; step <= steps; step++) {
@@ -111,13 +111,15 @@ final class GptCommand implements Callable<Integer> {
       intervalSteps++;
       if (step % every == 0 || step == steps || step == 1) {
         long now = System.nanoTime();
+        // The interval's training speed: the validation pass and the chart below are not counted.
+        double tokensPerSecond = (double) intervalSteps * batchSize * context / Math.max((now - intervalStart) / 1e9, 1e-9);
         double mean = intervalSum / intervalSteps;
         double valLoss = held.isEmpty() ? Double.NaN : validationLoss(model, held, corpus.vocabSize());
         curve.add(step, mean, valLoss);
         // One line per report, never a carriage-return frame: the same text in a terminal and in a piped log.
         o.printf(Locale.ROOT, "step %d/%d  loss %.4f (mean of %d step%s)%s  %.0f tokens/s%n", step, steps, mean, intervalSteps,
             intervalSteps == 1 ? "" : "s", held.isEmpty() ? "" : String.format(Locale.ROOT, "  validation loss %.4f", valLoss),
-            (double) step * batchSize * context / ((now - start) / 1e9));
+            tokensPerSecond);
         o.flush();
         intervalSum = 0;
         intervalSteps = 0;
@@ -126,6 +128,7 @@ final class GptCommand implements Callable<Integer> {
           curve.write(curves);
           lastChart = System.nanoTime();
         }
+        intervalStart = System.nanoTime();
       }
     }
     if (steps > 0) curve.write(curves);
