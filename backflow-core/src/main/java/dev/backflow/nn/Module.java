@@ -72,7 +72,8 @@ public abstract class Module {
           f.setAccessible(true);
         } catch (InaccessibleObjectException e) {
           throw new IllegalStateException(type.getName() + "." + f.getName() + ": Backflow cannot read this field to "
-              + "register it; open the package to Backflow, mark the field transient, or register it explicitly", e);
+              + "register it; open its package to Backflow (in your module-info.java: opens " + type.getPackageName()
+              + " to dev.backflow.core;), mark the field transient, or register it explicitly", e);
         }
         out.add(f);
       }

@@ -87,7 +87,7 @@ class FunctionalTest {
       }
     };
     ToolProvider.getSystemJavaCompiler().getTask(null, null, d, List.of("-Xlint:all", "-proc:none", "-classpath",
-        System.getProperty("java.class.path"), "-d", System.getProperty("java.io.tmpdir")), null, List.of(file)).call();
+        dev.backflow.TestClassPath.get(), "-d", System.getProperty("java.io.tmpdir")), null, List.of(file)).call();
     assertTrue(d.getDiagnostics().stream().noneMatch(x -> x.getKind() != Diagnostic.Kind.NOTE), d.getDiagnostics().toString());
   }
 }

@@ -30,7 +30,7 @@ class ModuleImportTest {
       }
     };
     String out = System.getProperty("java.io.tmpdir");
-    javac.getTask(null, null, diagnostics, List.of("-classpath", System.getProperty("java.class.path"), "-d", out,
+    javac.getTask(null, null, diagnostics, List.of("-classpath", dev.backflow.TestClassPath.get(), "-d", out,
         "-proc:none"), null, List.of(file)).call();
     return diagnostics.getDiagnostics();
   }

@@ -75,7 +75,7 @@ class DeterministicSimdTest {
     long warm = Checksum.compute();
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Process p = new ProcessBuilder(java, "-Xint", "--add-modules", "jdk.incubator.vector",
-        "-cp", System.getProperty("java.class.path"), Checksum.class.getName()).redirectErrorStream(true).start();
+        "-cp", dev.backflow.TestClassPath.get(), Checksum.class.getName()).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes()).trim();
     assertEquals(0, p.waitFor(), out);
     String[] lines = out.split("\\R");
