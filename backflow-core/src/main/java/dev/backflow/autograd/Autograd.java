@@ -21,7 +21,8 @@ public final class Autograd {
    *
    * @param outputs the tensors to differentiate, each requiring grad
    * @param inputs the tensors to differentiate with respect to, each requiring grad
-   * @param gradOutputs dL/d(output) for each output, each of its output's shape; null for ones (one-element outputs only)
+   * @param gradOutputs dL/d(output) for each output, each of its output's shape; null for ones (one-element outputs
+   *     only)
    * @param createGraph record the backward pass so that the gradients are differentiable
    * @param retainGraph keep the forward graph usable for another backward pass
    * @param allowUnused give null for an input the outputs do not depend on, instead of an error
