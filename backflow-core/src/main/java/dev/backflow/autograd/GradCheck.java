@@ -18,16 +18,38 @@ import java.util.function.Function;
 public final class GradCheck {
   private GradCheck() {}
 
-  /** Worst errors per input, and the numbers behind them. */
+  /**
+   * Worst errors per checked input, and the numbers behind them.
+   *
+   * @param maxAbsError per input, the largest |analytic - numeric| over its elements
+   * @param maxRelError per input, the largest relative error over its elements
+   * @param worstAt per input, the element and the two values where the relative error was largest
+   */
   public record Result(double[] maxAbsError, double[] maxRelError, String[] worstAt) {
+    /**
+     * Whether every input's worst relative error is within {@code relTol}.
+     *
+     * @param relTol the tolerated relative error (1e-2 is typical for float32)
+     * @return true if the check passed
+     */
     public boolean passes(double relTol) {
       return Arrays.stream(maxRelError).allMatch(e -> e <= relTol);
     }
 
+    /**
+     * The largest relative error over all inputs.
+     *
+     * @return the worst relative error, 0 when nothing was checked
+     */
     public double worstRelError() {
       return Arrays.stream(maxRelError).max().orElse(0);
     }
 
+    /**
+     * One line per input: its worst relative and absolute errors and where they occurred.
+     *
+     * @return the report
+     */
     @Override
     public String toString() {
       StringBuilder sb = new StringBuilder("gradcheck:");
@@ -38,12 +60,28 @@ public final class GradCheck {
     }
   }
 
-  /** Default step 1e-2 suits float32: truncation error O(eps^2) and rounding error O(1e-7/eps) balance there. */
+  /**
+   * {@link #check(Function, double, Tensor...)} with step 1e-2, which suits float32: truncation error O(eps^2) and
+   * rounding error O(1e-7/eps) balance there. Like {@code torch.autograd.gradcheck}.
+   *
+   * @param f the function under test; it receives fresh copies of the inputs and must be deterministic
+   * @param inputs the arguments; those that require grad are checked, the others held constant
+   * @return the worst errors per checked input
+   */
   public static Result check(Function<Tensor[], Tensor> f, Tensor... inputs) {
     return check(f, 1e-2, inputs);
   }
 
-  /** Throws with the report when the worst relative error exceeds {@code relTol}. */
+  /**
+   * {@link #check(Function, Tensor...)}, failing with the report when the worst relative error exceeds
+   * {@code relTol}.
+   *
+   * @param relTol the tolerated relative error
+   * @param f the function under test
+   * @param inputs the arguments; those that require grad are checked
+   * @return the result, when it passes
+   * @throws AssertionError if the check fails, with the report as its message
+   */
   public static Result assertPasses(double relTol, Function<Tensor[], Tensor> f, Tensor... inputs) {
     Result r = check(f, inputs);
     if (!r.passes(relTol)) throw new AssertionError("gradient check failed (tolerance " + relTol + "): " + r);
@@ -51,13 +89,20 @@ public final class GradCheck {
   }
 
   /**
-   * Inputs that require grad are checked; the others are held constant. Inputs should be contiguous leaves;
-   * to check an op on non-contiguous views, make the view inside {@code f}.
+   * Compares backprop's gradients of {@code f} with central finite differences, like
+   * {@code torch.autograd.gradcheck(f, inputs, eps=eps)}. Inputs that require grad are checked; the others are held
+   * constant. Inputs should be contiguous leaves; to check an op on non-contiguous views, make the view inside
+   * {@code f}. It costs two forward passes per input element: keep the inputs small.
+   *
+   * @param f the function under test; it receives fresh copies of the inputs and must be deterministic
+   * @param eps the finite-difference step
+   * @param inputs the arguments; those that require grad are checked (integer inputs are never varied)
+   * @return the worst errors per checked input
    */
   public static Result check(Function<Tensor[], Tensor> f, double eps, Tensor... inputs) {
     Tensor[] leaves = new Tensor[inputs.length];
     for (int i = 0; i < inputs.length; i++) {
-      leaves[i] = Tensor.of(inputs[i].toArray(), inputs[i].shape()).requiresGrad(inputs[i].requiresGrad());
+      leaves[i] = leaf(inputs[i]);
     }
     Tensor out = f.apply(leaves);
     float[] weights = projection(out.numel());
@@ -97,12 +142,33 @@ public final class GradCheck {
     return new Result(maxAbs, maxRel, worst);
   }
 
-  /** {@link #gradgradcheck(Function, double, Tensor...)} with the default step. */
+  // A fresh leaf with the input's values; integer inputs (indices, targets) stay integers, never varied.
+  private static Tensor leaf(Tensor input) {
+    if (!input.dtype().isFloatingPoint()) return input.detach();
+    return Tensor.of(input.toArray(), input.shape()).requiresGrad(input.requiresGrad());
+  }
+
+  /**
+   * {@link #gradgradcheck(Function, double, Tensor...)} with the default step 1e-2.
+   *
+   * @param f the function under test
+   * @param inputs the arguments; those that require grad are checked
+   * @return the worst errors per checked input, then one entry for the output gradient
+   */
   public static Result gradgradcheck(Function<Tensor[], Tensor> f, Tensor... inputs) {
     return gradgradcheck(f, 1e-2, inputs);
   }
 
-  /** Throws with the report when the worst relative error of the second derivatives exceeds {@code relTol}. */
+  /**
+   * {@link #gradgradcheck(Function, Tensor...)}, failing with the report when the worst relative error of the second
+   * derivatives exceeds {@code relTol}.
+   *
+   * @param relTol the tolerated relative error
+   * @param f the function under test
+   * @param inputs the arguments; those that require grad are checked
+   * @return the result, when it passes
+   * @throws AssertionError if the check fails, with the report as its message
+   */
   public static Result assertGradGradPasses(double relTol, Function<Tensor[], Tensor> f, Tensor... inputs) {
     Result r = gradgradcheck(f, inputs);
     if (!r.passes(relTol)) throw new AssertionError("gradgradcheck failed (tolerance " + relTol + "): " + r);
@@ -110,18 +176,24 @@ public final class GradCheck {
   }
 
   /**
-   * Checks second derivatives (a gradient of a gradient, createGraph) against central finite differences of
-   * the first-order gradient, as PyTorch's gradgradcheck. With L = Σ r·f(x), r a fixed random output
-   * gradient, and M = Σ_i Σ v_i·(dL/dx_i), v fixed random weights, one double backward gives dM/dx_i and
-   * dM/dr exactly; each element is then nudged by ±eps and M recomputed from an ordinary first-order
-   * backward. The result has one entry per input that requires grad, in order, then one for r (the
-   * output gradient: differentiable rules must be differentiable in it too). Sums are formed in double.
+   * Checks second derivatives (a gradient of a gradient, createGraph) against central finite differences of the
+   * first-order gradient, as PyTorch's gradgradcheck. With L = Σ r·f(x), r a fixed random output gradient, and
+   * M = Σ_i Σ v_i·(dL/dx_i), v fixed random weights, one double backward gives dM/dx_i and dM/dr exactly; each element
+   * is then nudged by ±eps and M recomputed from an ordinary first-order backward. The result has one entry per input
+   * that requires grad, in order, then one for r (the output gradient: differentiable rules must be differentiable in
+   * it
+   * too). Sums are formed in double.
+   *
+   * @param f the function under test; it receives fresh copies of the inputs and must be deterministic
+   * @param eps the finite-difference step
+   * @param inputs the arguments; those that require grad are checked
+   * @return the worst errors per checked input, then one entry for the output gradient
    */
   public static Result gradgradcheck(Function<Tensor[], Tensor> f, double eps, Tensor... inputs) {
     Tensor[] leaves = new Tensor[inputs.length];
     List<Integer> vars = new ArrayList<>();
     for (int i = 0; i < inputs.length; i++) {
-      leaves[i] = Tensor.of(inputs[i].toArray(), inputs[i].shape()).requiresGrad(inputs[i].requiresGrad());
+      leaves[i] = leaf(inputs[i]);
       if (inputs[i].requiresGrad()) vars.add(i);
     }
     Tensor out = f.apply(leaves);

@@ -1,5 +1,6 @@
 package dev.backflow.autograd;
 
+import dev.backflow.backend.Backends;
 import dev.backflow.backend.NdArray;
 import dev.backflow.tensor.Tensor;
 import java.util.Arrays;
@@ -21,9 +22,17 @@ public final class Graph {
   private Graph() {}
 
   /**
-   * The result of op {@code opName}: wraps {@code value} and, when grad mode is on and an input requires
-   * grad, records a node with {@code backward}. {@code backward} may be null for ops that are not
-   * differentiable (comparisons, argmax).
+   * The result of op {@code opName}: wraps {@code value} and, when grad mode is on and an input requires grad,
+   * records a
+   * node with {@code backward}. {@code backward} may be null for ops that are not differentiable (comparisons, argmax).
+   * With anomaly mode on, a non-finite value fails here, naming the op and the user's line.
+   *
+   * @param opName the op's name in messages and {@code grad_fn} (e.g. "mul" prints as MulBackward)
+   * @param value the op's output as computed by the backend
+   * @param backward the op's chain-rule step, or null for a non-differentiable op
+   * @param inputs the tensors the op read, in the order {@code backward} returns their gradients
+   * @return the output tensor, attached to the graph when it requires grad
+   * @throws AnomalyException in anomaly mode, if {@code value} holds NaN or infinity
    */
   public static Tensor record(String opName, NdArray value, BackwardFn backward, Tensor... inputs) {
     TensorAccess a = access();
@@ -40,14 +49,22 @@ public final class Graph {
     return out;
   }
 
-  /** A tensor over {@code value} that no op computed (a constant, a gradient from a kernel, loaded data). */
+  /**
+   * A tensor over {@code value} that no op computed (a constant, a gradient from a kernel, loaded data).
+   *
+   * @param value the backend array, shared, not copied
+   * @return a leaf tensor that does not require grad
+   */
   public static Tensor constant(NdArray value) {
     return access().wrap(value);
   }
 
   /**
-   * Called by a backward rule that has only a first-order kernel: under createGraph (grad mode on inside a
-   * backward pass) it fails by name instead of returning a gradient that silently cannot be differentiated.
+   * Called by a backward rule that has only a first-order kernel: under createGraph (grad mode on inside a backward
+   * pass) it fails by name instead of returning a gradient that silently cannot be differentiated.
+   *
+   * @param opName the op whose rule is first-order only, for the message
+   * @throws UnsupportedOperationException if grad mode is on, i.e. the backward pass is recording (createGraph)
    */
   public static void requireFirstOrder(String opName) {
     if (Autograd.isGradEnabled()) {
@@ -56,14 +73,36 @@ public final class Graph {
     }
   }
 
-  /** The backend array behind {@code t} (shared storage), for ops and kernels. */
+  /**
+   * The float32 array a kernel reads for {@code t}: its own storage (shared), or, for an integer tensor, its values
+   * converted to float32. This is the one place that decides what a float op does with an integer tensor: it promotes,
+   * as PyTorch does for int + float (an int64 value beyond 2^24 rounds, as it does there). Dtype-preserving ops (views,
+   * joins) and index readers use {@link #storage} instead.
+   *
+   * @param t the tensor an op reads
+   * @return a float32 backend array with t's shape and values
+   */
   public static NdArray array(Tensor t) {
+    NdArray a = access().array(t);
+    return a.isIntegral() ? Backends.current().storage().toFloat(a) : a;
+  }
+
+  /**
+   * The backend array behind {@code t} as stored (shared, of any dtype): for views, joins and index readers.
+   *
+   * @param t the tensor
+   * @return its storage, not copied
+   */
+  public static NdArray storage(Tensor t) {
     return access().array(t);
   }
 
   /**
-   * Installs the tensor class's accessor; called once by {@code Tensor} when it loads. A second call is
-   * refused, so nothing else can take over tensors' internals.
+   * Installs the tensor class's accessor; called once by {@code Tensor} when it loads. A second call is refused, so
+   * nothing else can take over tensors' internals.
+   *
+   * @param accessor the tensor class's implementation
+   * @throws IllegalStateException if an accessor is installed already
    */
   public static synchronized void install(TensorAccess accessor) {
     if (access != null) throw new IllegalStateException("Graph: the tensor accessor is installed already");
@@ -100,19 +139,46 @@ public final class Graph {
 
   /** What the engine needs of a tensor beyond its public API; implemented inside {@code Tensor}. */
   public interface TensorAccess {
+    /**
+     * A new leaf tensor over {@code value}.
+     *
+     * @param value the backend array, shared, not copied
+     * @return the tensor
+     */
     Tensor wrap(NdArray value);
 
+    /**
+     * The backend array behind {@code t}, as stored.
+     *
+     * @param t the tensor
+     * @return its storage, shared
+     */
     NdArray array(Tensor t);
 
-    /** Makes {@code out} the output of {@code node}: it requires grad and has node as its grad_fn. */
+    /**
+     * Makes {@code out} the output of {@code node}: it requires grad and has node as its grad_fn.
+     *
+     * @param out the op's freshly wrapped result
+     * @param node the recorded op
+     */
     void attach(Tensor out, Node node);
 
-    /** Runs t's gradient hooks on an incoming gradient; a hook's non-null result replaces it. */
+    /**
+     * Runs t's gradient hooks on an incoming gradient; a hook's non-null result replaces it.
+     *
+     * @param t the tensor whose hooks run
+     * @param g the gradient backward computed for it
+     * @return the gradient after the hooks
+     */
     Tensor runHooks(Tensor t, Tensor g);
 
     /**
-     * Adds g into t.grad(). {@code owned} says g's storage belongs to nobody else, so it can become the
-     * grad without a copy; otherwise it is copied, so that grads never alias.
+     * Adds g into t.grad(). {@code owned} says g's storage belongs to nobody else, so it can become the grad without a
+     * copy; otherwise it is copied, so that grads never alias.
+     *
+     * @param t the leaf (or retained tensor) receiving the gradient
+     * @param g the gradient to add, of t's shape
+     * @param owned whether g's storage may be kept without a copy
      */
     void accumulateGrad(Tensor t, Tensor g, boolean owned);
   }

@@ -30,10 +30,10 @@ public interface IndexingKernels {
   /**
    * Slices of {@code x} along {@code dim} at positions {@code index}, as {@code torch.index_select}.
    *
-   * @param x the source
+   * @param x the source, float32 or int64
    * @param dim the dim to select along, already normalised
    * @param index the positions, each in range
-   * @return a new array whose {@code dim} has {@code index.length} entries
+   * @return a new array of x's kind whose {@code dim} has {@code index.length} entries
    */
   NdArray indexSelect(NdArray x, int dim, int[] index);
 

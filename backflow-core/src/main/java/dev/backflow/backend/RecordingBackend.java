@@ -33,6 +33,11 @@ public final class RecordingBackend implements Backend {
   private final IndexingKernels indexing;
   private final OptimizerKernels optimizer;
 
+  /**
+   * A recorder over {@code inner}: every kernel call is run on inner and also kept for replay.
+   *
+   * @param inner the backend that computes
+   */
   public RecordingBackend(Backend inner) {
     this.inner = inner;
     storage = record(StorageKernels.class, inner.storage());
@@ -48,7 +53,11 @@ public final class RecordingBackend implements Backend {
     optimizer = record(OptimizerKernels.class, inner.optimizer());
   }
 
-  /** The recorded calls as one array, for the replay loop. */
+  /**
+   * The recorded calls as one array, for the replay loop.
+   *
+   * @return the calls in the order they were made; running them again repeats the step on the same arrays
+   */
   public Runnable[] recording() {
     return calls.toArray(new Runnable[0]);
   }
@@ -94,7 +103,7 @@ public final class RecordingBackend implements Backend {
       if (fresh == old || old == null) return;
       if (old instanceof NdArray o) {
         NdArray f = (NdArray) fresh;
-        if (f.isContiguous() && o.isContiguous()) System.arraycopy(f.data(), f.offset(), o.data(), o.offset(), o.size());
+        if (f.isContiguous() && o.isContiguous() && !o.isIntegral()) System.arraycopy(f.data(), f.offset(), o.data(), o.offset(), o.size());
         else storage.copyInto(f, o);
       } else if (old instanceof NdArray[] o) {
         NdArray[] f = (NdArray[]) fresh;

@@ -55,19 +55,20 @@ public final class ByteImageDataset implements Dataset {
   @Override
   public Batch batch(int[] indices) {
     float[] x = new float[indices.length * exampleSize];
-    float[] y = new float[indices.length];
+    long[] y = new long[indices.length];
     float[] value = levels;
     for (int b = 0; b < indices.length; b++) {
       int i = indices[b];
       if (i < 0 || i >= count) throw new IndexOutOfBoundsException("example " + i + " of " + count);
       int src = i * exampleSize, dst = b * exampleSize;
       for (int k = 0; k < exampleSize; k++) x[dst + k] = value[pixels[src + k] & 0xff];
-      y[b] = labels[i];
+      y[b] = (long) labels[i];
     }
     int[] shape = new int[exampleShape.length + 1];
     shape[0] = indices.length;
     System.arraycopy(exampleShape, 0, shape, 1, exampleShape.length);
-    return new Batch(Tensor.of(x, shape), Tensor.of(y, indices.length));
+    // class labels as INT64, as torchvision's FashionMNIST gives them
+    return new Batch(Tensor.of(x, shape), Tensor.ofLongs(y, indices.length));
   }
 
   @Override
@@ -80,8 +81,8 @@ public final class ByteImageDataset implements Dataset {
   }
 
   /**
-   * All examples as one float batch (for small sets).
-   * @return inputs {@code [N, ...exampleShape]} and targets {@code [N]}
+   * All examples as one batch (for small sets).
+   * @return float inputs {@code [N, ...exampleShape]} and INT64 targets {@code [N]}
    */
   public Batch all() {
     int[] idx = new int[count];

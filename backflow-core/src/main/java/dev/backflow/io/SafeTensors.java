@@ -1,5 +1,6 @@
 package dev.backflow.io;
 
+import dev.backflow.tensor.DType;
 import dev.backflow.tensor.Tensor;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -24,9 +25,9 @@ import java.util.zip.CRC32;
  * ({@code safetensors.torch.load_file}). Writes go to a temporary file that is renamed into place, so a
  * crash never leaves a half-written file; a CRC-32 of the data in the metadata is verified on load.
  *
- * <p>Every dtype PyTorch writes is read: F32, F64, F16, BF16, I64, I32, I16, I8, U8 and BOOL are
- * converted to float32 (the integer types exactly up to 2²⁴, which covers counters and labels), and the
- * stored dtype of each tensor is kept in {@link Contents#dtypes()}. Entries of a dtype Backflow cannot
+ * <p>Every dtype PyTorch writes is read: I64 and I32 load as {@link dev.backflow.tensor.DType#INT64} tensors
+ * (exact; labels, indices, counters), F32, F64, F16, BF16, I16, I8, U8 and BOOL are converted to float32
+ * (Backflow has no 8-, 16-bit integer or bool dtype; those values are exact in float32), and the stored dtype of each tensor is kept in {@link Contents#dtypes()}. Entries of a dtype Backflow cannot
  * hold (float8, complex, ...) are skipped and listed by name in {@link Contents#skipped()}. Files are
  * written with permissions rw-r--r--, as {@code torch.save} leaves them under the usual umask.
  */
@@ -38,7 +39,7 @@ public final class SafeTensors {
   /**
    * Tensors and string metadata read from a file.
    *
-   * @param tensors the tensors Backflow can hold, as float32, in file order
+   * @param tensors the tensors Backflow can hold, in file order: INT64 for I64 and I32 entries, float32 for the others
    * @param metadata the string metadata (without the checksum)
    * @param dtypes the stored dtype of each tensor of {@code tensors} ("F32", "I64", ...)
    * @param skipped name to dtype of the entries that were not read (a dtype Backflow cannot hold)
@@ -87,32 +88,40 @@ public final class SafeTensors {
       throws IOException {
     Map<String, Object> header = new LinkedHashMap<>();
     List<float[]> data = new ArrayList<>();
+    List<long[]> integers = new ArrayList<>(); // an INT64 tensor's exact values, for an integer dtype; else null
     List<String> types = new ArrayList<>();
     long offset = 0;
     CRC32 crc = new CRC32();
     for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
-      float[] v = e.getValue().toArray();
-      String dtype = dtypes.getOrDefault(e.getKey(), "F32");
+      boolean int64 = e.getValue().dtype() == DType.INT64;
+      String dtype = dtypes.getOrDefault(e.getKey(), int64 ? "I64" : "F32");
+      boolean exact = int64 && !dtype.startsWith("F") && !dtype.equals("BF16");
+      float[] v = exact ? null : e.getValue().toArray();
+      long[] l = exact ? e.getValue().toLongArray() : null;
+      int count = e.getValue().numel();
       Integer width = WIDTHS.get(dtype);
       if (width == null || dtype.equals("I16") || dtype.equals("I8")) {
         throw new IllegalArgumentException("SafeTensors.save: '" + e.getKey() + "' has dtype " + dtype
             + "; Backflow writes F32, F64, F16, BF16, I64, I32, U8 and BOOL");
       }
       data.add(v);
+      integers.add(l);
       types.add(dtype);
       Map<String, Object> info = new LinkedHashMap<>();
       info.put("dtype", dtype);
       info.put("shape", e.getValue().shape());
-      info.put("data_offsets", List.of(offset, offset + (long) width * v.length));
+      info.put("data_offsets", List.of(offset, offset + (long) width * count));
       header.put(e.getKey(), info);
-      offset += (long) width * v.length;
+      offset += (long) width * count;
     }
     byte[] body = new byte[(int) offset];
     ByteBuffer bb = ByteBuffer.wrap(body).order(ByteOrder.LITTLE_ENDIAN);
     int k = 0;
     for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
       String dtype = types.get(k);
-      for (float f : data.get(k++)) put(bb, dtype, f, e.getKey());
+      if (integers.get(k) != null) for (long v : integers.get(k)) putInteger(bb, dtype, v, e.getKey());
+      else for (float f : data.get(k)) put(bb, dtype, f, e.getKey());
+      k++;
     }
     crc.update(body);
     Map<String, String> meta = new LinkedHashMap<>(metadata);
@@ -170,14 +179,21 @@ public final class SafeTensors {
     if (f != Math.rint(f) || !Float.isFinite(f)) {
       throw new IllegalArgumentException("SafeTensors.save: '" + name + "' holds " + f + ", which " + dtype + " cannot store");
     }
+    putInteger(bb, dtype, (long) f, name);
+  }
+
+  private static void putInteger(ByteBuffer bb, String dtype, long v, String name) {
     switch (dtype) {
-      case "I64": bb.putLong((long) f); return;
-      case "I32": bb.putInt((int) f); return;
-      case "U8":
-        if (f < 0 || f > 255) throw new IllegalArgumentException("SafeTensors.save: '" + name + "' holds " + f + ", outside U8's 0..255");
-        bb.put((byte) (int) f);
+      case "I64": bb.putLong(v); return;
+      case "I32":
+        if (v != (int) v) throw new IllegalArgumentException("SafeTensors.save: '" + name + "' holds " + v + ", outside I32's range");
+        bb.putInt((int) v);
         return;
-      case "BOOL": bb.put((byte) (f != 0 ? 1 : 0)); return;
+      case "U8":
+        if (v < 0 || v > 255) throw new IllegalArgumentException("SafeTensors.save: '" + name + "' holds " + v + ", outside U8's 0..255");
+        bb.put((byte) v);
+        return;
+      case "BOOL": bb.put((byte) (v != 0 ? 1 : 0)); return;
       default: throw new IllegalStateException(dtype);
     }
   }
@@ -186,7 +202,7 @@ public final class SafeTensors {
    * Reads a file written by Backflow, PyTorch ({@code safetensors.torch.save_file}) or any other writer.
    *
    * @param file the file
-   * @return its tensors (as float32), metadata, stored dtypes and skipped entries
+   * @return its tensors (INT64 for I64 and I32 entries, float32 for the others), metadata, stored dtypes and skipped entries
    * @throws IOException naming the file and the problem when it is missing, truncated, corrupt or inconsistent
    */
   public static Contents load(Path file) throws IOException {
@@ -285,6 +301,14 @@ public final class SafeTensors {
       throw new IOException(file + ": entry '" + name + "' declares bytes [" + begin + ", " + end + ") for shape "
           + java.util.Arrays.toString(shape) + " of " + dtype + ", which does not fit the " + dataLen + "-byte data section");
     }
+    if (dtype.equals("I64") || dtype.equals("I32")) {
+      long[] l = new long[(int) count];
+      for (int i = 0; i < l.length; i++) {
+        int at = (int) (begin + (long) i * width);
+        l[i] = width == 8 ? body.getLong(at) : body.getInt(at);
+      }
+      return Tensor.ofLongs(l, shape);
+    }
     float[] v = new float[(int) count];
     for (int i = 0; i < v.length; i++) {
       int at = (int) (begin + (long) i * width);
@@ -293,8 +317,6 @@ public final class SafeTensors {
         case "F64": v[i] = (float) body.getDouble(at); break;
         case "BF16": v[i] = Float.intBitsToFloat((body.getShort(at) & 0xffff) << 16); break;
         case "F16": v[i] = HalfFloat.toFloat(body.getShort(at)); break;
-        case "I64": v[i] = (float) body.getLong(at); break;
-        case "I32": v[i] = (float) body.getInt(at); break;
         case "I16": v[i] = body.getShort(at); break;
         case "I8": v[i] = body.get(at); break;
         case "U8": v[i] = body.get(at) & 0xff; break;

@@ -3,6 +3,7 @@ package dev.backflow.ops;
 import dev.backflow.autograd.Graph;
 import dev.backflow.backend.Backend;
 import dev.backflow.backend.Backends;
+import dev.backflow.tensor.DType;
 import dev.backflow.tensor.Tensor;
 import java.util.Arrays;
 
@@ -29,7 +30,8 @@ public final class Indexing {
     int d = Checks.dim("indexSelect", x, dim);
     int[] shape = x.shape();
     int[] idx = index.clone();
-    return Graph.record("indexSelect", b().indexing().indexSelect(Graph.array(x), d, idx),
+    // storage, not array: an INT64 tensor's rows stay INT64, as in PyTorch (it never requires grad)
+    return Graph.record("indexSelect", b().indexing().indexSelect(Graph.storage(x), d, idx),
         (g, n) -> new Tensor[] {indexAdd(g, shape, d, idx)}, x);
   }
 
@@ -41,7 +43,7 @@ public final class Indexing {
 
   // gather's gradient, as an op: linear in g, and its adjoint is gather with the same index.
   private static Tensor scatterAdd(Tensor g, int[] shape, int d, Tensor idx) {
-    return Graph.record("scatterAdd", b().indexing().scatterAdd(shape, d, Graph.array(idx), Graph.array(g)),
+    return Graph.record("scatterAdd", b().indexing().scatterAdd(shape, d, Graph.storage(idx), Graph.array(g)),
         (gg, n) -> new Tensor[] {gg.gather(d, idx)}, g);
   }
 
@@ -85,7 +87,7 @@ public final class Indexing {
     }
     int[] shape = x.shape();
     Tensor idx = index.detach();
-    return Graph.record("gather", b().indexing().gather(Graph.array(x), d, Graph.array(idx)),
+    return Graph.record("gather", b().indexing().gather(Graph.array(x), d, Graph.storage(idx)),
         (g, n) -> new Tensor[] {scatterAdd(g, shape, d, idx), null}, x, index);
   }
 
@@ -111,7 +113,8 @@ public final class Indexing {
   }
 
   /**
-   * Integer values of an index tensor, rejecting fractions, NaN and infinity by name.
+   * Integer values of an index tensor: an int64 tensor's as they are, a float tensor's (accepted as before
+   * the integer dtype existed) rejecting fractions, NaN and infinity by name.
    *
    * @param op the calling op's name, for error messages
    * @param index the index tensor, of any shape
@@ -122,11 +125,16 @@ public final class Indexing {
   public static int[] toIndices(String op, Tensor index) {
     int[] out;
     try {
-      out = b().storage().readIndices(Graph.array(index));
+      out = b().storage().readIndices(Graph.storage(index));
     } catch (IllegalStateException e) {
       // A recording backend refuses: a replay would keep the indices read now (last batch's labels).
       throw new IllegalStateException(op + ": a captured step cannot read indices from a tensor (they would stay as "
           + "they are at capture); pass constant indices as int[], or run this step eagerly", e);
+    }
+    if (out == null && index.dtype() == DType.INT64) {
+      for (long v : index.toLongArray()) {
+        if (v != (int) v) throw new IllegalArgumentException(op + ": index " + v + " is out of range");
+      }
     }
     if (out == null) {
       for (float f : index.toArray()) {

@@ -4,6 +4,7 @@ import dev.backflow.autograd.Graph;
 import dev.backflow.backend.Backend;
 import dev.backflow.backend.Backends;
 import dev.backflow.backend.NdArray;
+import dev.backflow.tensor.DType;
 import dev.backflow.tensor.Tensor;
 import java.util.Arrays;
 
@@ -45,13 +46,15 @@ public final class Joins {
       total += s[d];
     }
     int[] outShape = Views.shapeWith(shape, d, total);
-    NdArray out = b().storage().full(outShape, 0f);
+    // int64 pieces join into an int64 result; with any float piece the result is float, as PyTorch promotes
+    boolean integral = Arrays.stream(ts).allMatch(t -> t.dtype() == DType.INT64);
+    NdArray out = integral ? b().storage().fullInt64(outShape, 0) : b().storage().full(outShape, 0f);
     int[] starts = new int[ts.length];
     int at = 0;
     for (int i = 0; i < ts.length; i++) {
       starts[i] = at;
       int len = ts[i].shape(d);
-      b().storage().copyInto(Graph.array(ts[i]), out.slice(d, at, len, 1));
+      b().storage().copyInto(Graph.storage(ts[i]), out.slice(d, at, len, 1));
       at += len;
     }
     return Graph.record("cat", out, (g, n) -> {

@@ -300,7 +300,7 @@ public final class Losses {
       throw new IllegalArgumentException(op + ": " + targets.length + " targets for input of shape "
           + Arrays.toString(inputShape) + " (expected " + rows + ")");
     }
-    float[] index = new float[rows];
+    long[] index = new long[rows];
     float[] keep = new float[rows];
     for (int i = 0; i < rows; i++) {
       int t = targets[i];
@@ -313,7 +313,7 @@ public final class Losses {
       keep[i] = 1f;
     }
     Tensor mask = Tensor.of(keep, rows);
-    Tensor nll = logP.gather(1, Tensor.of(index, rows, 1)).reshape(rows).neg();
+    Tensor nll = logP.gather(1, Tensor.ofLongs(index, rows, 1)).reshape(rows).neg();
     Tensor perRow = eps == 0f ? nll : nll.mul(1f - eps).add(logP.mean(1).neg().mul(eps));
     perRow = perRow.mul(mask);
     switch (reduction) {

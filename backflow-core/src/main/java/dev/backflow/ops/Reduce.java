@@ -23,6 +23,15 @@ public final class Reduce {
     return s;
   }
 
+  /**
+   * Sum over the given dimensions; like {@code torch.sum(x, dims, keepdim)}.
+   *
+   * @param x input of any shape
+   * @param dims the dimensions to reduce (negative values count from the end), or null for all of them
+   * @param keepDim true to keep each reduced dimension with size 1, so the result broadcasts against {@code x}
+   * @return the sums: {@code x}'s shape without (or with size 1 at) the reduced dimensions
+   * @throws IllegalArgumentException if a dimension is out of range or appears twice
+   */
   // d(sum)/dx_i = 1: the gradient is broadcast back over the reduced dims
   public static Tensor sum(Tensor x, int[] dims, boolean keepDim) {
     boolean[] mask = Checks.dimMask("sum", x, dims);
@@ -31,6 +40,15 @@ public final class Reduce {
         (g, n) -> new Tensor[] {g.reshape(kept).expand(x.shape())}, x);
   }
 
+  /**
+   * Mean over the given dimensions; like {@code torch.mean(x, dims, keepdim)}.
+   *
+   * @param x input of any shape
+   * @param dims the dimensions to reduce (negative values count from the end), or null for all of them
+   * @param keepDim true to keep each reduced dimension with size 1
+   * @return the means: {@code x}'s shape without (or with size 1 at) the reduced dimensions
+   * @throws IllegalArgumentException if a dimension is out of range or appears twice
+   */
   public static Tensor mean(Tensor x, int[] dims, boolean keepDim) {
     boolean[] mask = Checks.dimMask("mean", x, dims);
     long count = 1;
@@ -39,11 +57,31 @@ public final class Reduce {
     return sum(x, dims, keepDim).mul(1f / count);
   }
 
+  /**
+   * Maximum over the given dimensions (values only; see {@link #argmax} for positions); like {@code torch.amax}. The
+   * gradient goes to the elements equal to the maximum, split evenly among ties.
+   *
+   * @param x input of any shape, not empty
+   * @param dims the dimensions to reduce (negative values count from the end), or null for all of them
+   * @param keepDim true to keep each reduced dimension with size 1
+   * @return the maxima: {@code x}'s shape without (or with size 1 at) the reduced dimensions
+   * @throws IllegalArgumentException if {@code x} is empty, or a dimension is out of range or appears twice
+   */
   // the gradient goes to the elements equal to the extremum, split evenly among ties
   public static Tensor max(Tensor x, int[] dims, boolean keepDim) {
     return extremum("max", ReduceOp.MAX, x, dims, keepDim);
   }
 
+  /**
+   * Minimum over the given dimensions (values only; see {@link #argmin} for positions); like {@code torch.amin}. The
+   * gradient goes to the elements equal to the minimum, split evenly among ties.
+   *
+   * @param x input of any shape, not empty
+   * @param dims the dimensions to reduce (negative values count from the end), or null for all of them
+   * @param keepDim true to keep each reduced dimension with size 1
+   * @return the minima: {@code x}'s shape without (or with size 1 at) the reduced dimensions
+   * @throws IllegalArgumentException if {@code x} is empty, or a dimension is out of range or appears twice
+   */
   public static Tensor min(Tensor x, int[] dims, boolean keepDim) {
     return extremum("min", ReduceOp.MIN, x, dims, keepDim);
   }
@@ -67,6 +105,18 @@ public final class Reduce {
     return java.util.stream.IntStream.range(0, mask.length).filter(d -> mask[d]).toArray();
   }
 
+  /**
+   * Variance {@code Σ (x - mean)² / (N - correction)} over the given dimensions; like
+   * {@code torch.var(x, dims, correction=correction, keepdim=keepDim)}.
+   *
+   * @param x input of any shape
+   * @param dims the dimensions to reduce (negative values count from the end), or null for all of them
+   * @param correction 1 for the unbiased (sample) variance, PyTorch's default; 0 for the population variance
+   * @param keepDim true to keep each reduced dimension with size 1
+   * @return the variances: {@code x}'s shape without (or with size 1 at) the reduced dimensions; infinite or NaN when
+   *     {@code N <= correction}
+   * @throws IllegalArgumentException if a dimension is out of range or appears twice
+   */
   // var = Σ (x - mean)^2 / (N - correction): composed of differentiable ops, so its gradient is free
   public static Tensor var(Tensor x, int[] dims, int correction, boolean keepDim) {
     boolean[] mask = Checks.dimMask("var", x, dims);
@@ -78,11 +128,30 @@ public final class Reduce {
     return centered.mul(centered).sum(all, keepDim).mul(1f / Math.max(0, count - correction));
   }
 
-  /** Indices of maxima (as float values), no gradient; dim null means over the flattened tensor. */
+  /**
+   * Indices of maxima as an INT64 tensor (as PyTorch), no gradient; dim null means over the flattened tensor.
+   * Like {@code torch.argmax(x, dim, keepdim)}.
+   *
+   * @param x input of any shape
+   * @param dim the dimension to search along (negative values count from the end), or null for the flattened tensor
+   * @param keepDim true to keep {@code dim} with size 1 (ignored when {@code dim} is null)
+   * @return the positions of the first maxima along {@code dim}, or one position in the flattened tensor
+   * @throws IllegalArgumentException if {@code dim} is out of range
+   */
   public static Tensor argmax(Tensor x, Integer dim, boolean keepDim) {
     return arg("argmax", ReduceOp.MAX, x, dim, keepDim);
   }
 
+  /**
+   * Indices of minima along a dimension, as an INT64 tensor (as PyTorch), no gradient; like
+   * {@code torch.argmin(x, dim, keepdim)}.
+   *
+   * @param x input of any shape
+   * @param dim the dimension to search along; negative values count from the end
+   * @param keepDim true to keep {@code dim} with size 1
+   * @return the positions of the first minima along {@code dim}
+   * @throws IllegalArgumentException if {@code dim} is out of range
+   */
   public static Tensor argmin(Tensor x, int dim, boolean keepDim) {
     return arg("argmin", ReduceOp.MIN, x, dim, keepDim);
   }
@@ -90,14 +159,22 @@ public final class Reduce {
   private static Tensor arg(String name, ReduceOp op, Tensor x, Integer dim, boolean keepDim) {
     if (dim == null) {
       Tensor flat = x.detach().reshape(x.numel());
-      return Graph.record(name, b().reductions().argReduce(op, Graph.array(flat), 0, false), null, x);
+      return Graph.record(name, b().storage().toInt64(b().reductions().argReduce(op, Graph.array(flat), 0, false)), null, x);
     }
     int d = Checks.dim(name, x, dim);
-    if (x.dim() == 0) return Tensor.scalar(0f);
-    return Graph.record(name, b().reductions().argReduce(op, Graph.array(x), d, keepDim), null, x);
+    if (x.dim() == 0) return Graph.constant(b().storage().fullInt64(new int[0], 0));
+    return Graph.record(name, b().storage().toInt64(b().reductions().argReduce(op, Graph.array(x), d, keepDim)), null, x);
   }
 
-  /** Sums a broadcast result back to {@code shape}: over leading extra dims and dims that were 1. */
+  /**
+   * Sums a broadcast result back to {@code shape}: over leading extra dims and dims that were 1.
+   * This is how a gradient reaches an input that was broadcast.
+   *
+   * @param g the broadcast tensor, for example a gradient
+   * @param shape the shape to sum down to; it must broadcast to {@code g}'s shape
+   * @return {@code g} itself if it already has {@code shape}, otherwise a new tensor of {@code shape}
+   * @throws IllegalArgumentException if {@code shape} does not broadcast to {@code g}'s shape
+   */
   public static Tensor sumTo(Tensor g, int[] shape) {
     int[] gs = g.shape();
     if (Arrays.equals(gs, shape)) return g;

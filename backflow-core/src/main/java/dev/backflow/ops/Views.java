@@ -54,8 +54,8 @@ public final class Views {
   public static Tensor reshape(Tensor x, int[] shape) {
     int[] s = inferShape("reshape", x, shape);
     int[] in = x.shape();
-    NdArray v = Graph.array(x).tryView(s);
-    if (v == null) v = Backends.current().storage().copy(Graph.array(x)).reshapeContiguous(s);
+    NdArray v = Graph.storage(x).tryView(s);
+    if (v == null) v = Backends.current().storage().copy(Graph.storage(x)).reshapeContiguous(s);
     return Graph.record("reshape", v, (g, n) -> new Tensor[] {g.reshape(in)}, x);
   }
 
@@ -72,10 +72,10 @@ public final class Views {
   public static Tensor view(Tensor x, int[] shape) {
     int[] s = inferShape("view", x, shape);
     int[] in = x.shape();
-    NdArray v = Graph.array(x).tryView(s);
+    NdArray v = Graph.storage(x).tryView(s);
     if (v == null) {
       throw new IllegalArgumentException("view: shape " + Arrays.toString(s) + " is not compatible with the strides "
-          + Arrays.toString(Graph.array(x).strides()) + " of this " + Arrays.toString(in)
+          + Arrays.toString(Graph.storage(x).strides()) + " of this " + Arrays.toString(in)
           + " tensor (it is not contiguous); use reshape(), which copies when it must");
     }
     return Graph.record("view", v, (g, n) -> new Tensor[] {g.reshape(in)}, x);
@@ -131,7 +131,7 @@ public final class Views {
     int d = Checks.dim("squeeze", x, dim);
     if (x.shape(d) != 1) return x;
     int[] in = x.shape();
-    return Graph.record("squeeze", Graph.array(x).squeeze(d), (g, n) -> new Tensor[] {g.reshape(in)}, x);
+    return Graph.record("squeeze", Graph.storage(x).squeeze(d), (g, n) -> new Tensor[] {g.reshape(in)}, x);
   }
 
   /**
@@ -150,7 +150,7 @@ public final class Views {
           + " dimensions (expected " + (-rank) + " to " + (rank - 1) + ")");
     }
     int[] in = x.shape();
-    return Graph.record("unsqueeze", Graph.array(x).unsqueeze(d), (g, n) -> new Tensor[] {g.reshape(in)}, x);
+    return Graph.record("unsqueeze", Graph.storage(x).unsqueeze(d), (g, n) -> new Tensor[] {g.reshape(in)}, x);
   }
 
   /**
@@ -170,7 +170,7 @@ public final class Views {
     }
     if (x.dim() == 0) return x;
     int a = Checks.dim("transpose", x, d0), c = Checks.dim("transpose", x, d1);
-    return Graph.record("transpose", Graph.array(x).transpose(a, c), (g, n) -> new Tensor[] {g.transpose(a, c)}, x);
+    return Graph.record("transpose", Graph.storage(x).transpose(a, c), (g, n) -> new Tensor[] {g.transpose(a, c)}, x);
   }
 
   /**
@@ -197,7 +197,7 @@ public final class Views {
     }
     int[] inverse = new int[rank];
     for (int i = 0; i < rank; i++) inverse[p[i]] = i;
-    return Graph.record("permute", Graph.array(x).permute(p), (g, n) -> new Tensor[] {g.permute(inverse)}, x);
+    return Graph.record("permute", Graph.storage(x).permute(p), (g, n) -> new Tensor[] {g.permute(inverse)}, x);
   }
 
   /**
@@ -230,7 +230,7 @@ public final class Views {
       if (target[i] < 0) throw new IllegalArgumentException("expand: invalid size " + target[i] + " in " + Arrays.toString(shape));
     }
     if (Arrays.equals(target, in)) return x;
-    return Graph.record("expand", Graph.array(x).expand(target), (g, n) -> new Tensor[] {g.sumTo(in)}, x);
+    return Graph.record("expand", Graph.storage(x).expand(target), (g, n) -> new Tensor[] {g.sumTo(in)}, x);
   }
 
   /**
@@ -255,7 +255,7 @@ public final class Views {
     int len = (e - s + step - 1) / step;
     int[] in = x.shape();
     int from = s;
-    return Graph.record("slice", Graph.array(x).slice(d, s, len, step),
+    return Graph.record("slice", Graph.storage(x).slice(d, s, len, step),
         (g, n) -> new Tensor[] {Joins.embed(g, in, d, from, step)}, x);
   }
 
@@ -289,7 +289,7 @@ public final class Views {
    */
   public static Tensor contiguous(Tensor x) {
     if (x.isContiguous()) return x;
-    return Graph.record("contiguous", Backends.current().storage().copy(Graph.array(x)), (g, n) -> new Tensor[] {g}, x);
+    return Graph.record("contiguous", Backends.current().storage().copy(Graph.storage(x)), (g, n) -> new Tensor[] {g}, x);
   }
 
   static int[] shapeWith(int[] shape, int dim, int size) {

@@ -10,6 +10,7 @@ final class TensorFormat {
   private TensorFormat() {}
 
   static String format(Tensor t) {
+    if (t.dtype() == DType.INT64) return formatIntegers(t);
     float[] v = t.toArray();
     int[] shape = t.shape();
     boolean summarize = v.length > SUMMARIZE_ABOVE;
@@ -39,6 +40,40 @@ final class TensorFormat {
     if (t.gradFn() != null) sb.append(", grad_fn=<").append(t.gradFn().name()).append('>');
     else if (t.requiresGrad()) sb.append(", requires_grad=True");
     return sb.append(')').toString();
+  }
+
+  // as PyTorch prints torch.long: plain integers, no decimal point, no dtype (int64 is the default integer type)
+  private static String formatIntegers(Tensor t) {
+    long[] v = t.toLongArray();
+    int[] shape = t.shape();
+    String[] cells = new String[v.length];
+    int width = 0;
+    for (int i = 0; i < v.length; i++) width = Math.max(width, (cells[i] = Long.toString(v[i])).length());
+    StringBuilder sb = new StringBuilder("tensor(");
+    if (shape.length == 0) sb.append(cells[0]);
+    else appendCells(sb, cells, shape, 0, 0, width, v.length > SUMMARIZE_ABOVE, "tensor(".length());
+    return sb.append(", shape=").append(Arrays.toString(shape)).append(", dtype=int64)").toString();
+  }
+
+  private static void appendCells(StringBuilder sb, String[] v, int[] shape, int dim, int pos, int width,
+                                  boolean summarize, int indent) {
+    sb.append('[');
+    int n = shape[dim];
+    int block = 1;
+    for (int d = dim + 1; d < shape.length; d++) block *= shape[d];
+    for (int i = 0; i < n; i++) {
+      if (summarize && n > 2 * EDGE && i == EDGE) {
+        sb.append(dim == shape.length - 1 ? "..., " : "...,\n" + " ".repeat(indent + dim + 1));
+        i = n - EDGE;
+      }
+      if (dim == shape.length - 1) sb.append(" ".repeat(width - v[pos + i].length())).append(v[pos + i]);
+      else appendCells(sb, v, shape, dim + 1, pos + i * block, width, summarize, indent);
+      if (i < n - 1) {
+        if (dim == shape.length - 1) sb.append(", ");
+        else sb.append(",").append("\n".repeat(shape.length - dim - 1)).append(" ".repeat(indent + dim + 1));
+      }
+    }
+    sb.append(']');
   }
 
   private static int append(StringBuilder sb, float[] v, int[] shape, int dim, int pos, int width,

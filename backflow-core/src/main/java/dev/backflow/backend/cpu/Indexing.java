@@ -5,7 +5,7 @@ import dev.backflow.backend.NdArray;
 import dev.backflow.backend.Shapes;
 
 /**
- * gather / scatter_add (per-element indices held as floats) and index_select / index_add (one index per
+ * gather / scatter_add (per-element indices held as int64, or as integral floats) and index_select / index_add (one index per
  * slice), as PyTorch defines them. Every index is checked before anything is written, so a bad one
  * leaves no half-filled result behind.
  */
@@ -28,11 +28,20 @@ final class Indexing implements IndexingKernels {
     }
     checkValues("gather", index, dim, xs[dim]);
     float[] out = new float[index.size()];
-    float[] xd = x.data(), id = index.data();
+    float[] xd = x.data();
     int step = x.stride(dim);
     // x's stride along dim is zeroed so the loop walks the other coordinates; the index value supplies dim.
     int[] xStrides = x.strides();
     xStrides[dim] = 0;
+    if (index.isIntegral()) {
+      long[] il = index.longs();
+      StridedLoop.run(is, index.offset(), index.strides(), x.offset(), xStrides, 0, Shapes.contiguousStrides(is),
+          (pi, si, px, sx, po, so, n) -> {
+            for (int i = 0; i < n; i++) out[po + i * so] = xd[px + i * sx + (int) il[pi + i * si] * step];
+          });
+      return NdArray.wrap(out, is);
+    }
+    float[] id = index.data();
     StridedLoop.run(is, index.offset(), index.strides(), x.offset(), xStrides, 0, Shapes.contiguousStrides(is),
         (pi, si, px, sx, po, so, n) -> {
           for (int i = 0; i < n; i++) out[po + i * so] = xd[px + i * sx + (int) id[pi + i * si] * step];
@@ -57,10 +66,19 @@ final class Indexing implements IndexingKernels {
     }
     checkValues("scatterAdd", index, dim, shape[dim]);
     float[] out = new float[Shapes.numel(shape)];
-    float[] sd = src.data(), id = index.data();
+    float[] sd = src.data();
     int[] outStrides = Shapes.contiguousStrides(shape);
     int step = outStrides[dim];
     outStrides[dim] = 0;
+    if (index.isIntegral()) {
+      long[] il = index.longs();
+      StridedLoop.run(is, index.offset(), index.strides(), src.offset(), src.strides(), 0, outStrides,
+          (pi, si, ps, ss2, po, so, n) -> {
+            for (int i = 0; i < n; i++) out[po + i * so + (int) il[pi + i * si] * step] += sd[ps + i * ss2];
+          });
+      return NdArray.wrap(out, shape);
+    }
+    float[] id = index.data();
     StridedLoop.run(is, index.offset(), index.strides(), src.offset(), src.strides(), 0, outStrides,
         (pi, si, ps, ss2, po, so, n) -> {
           for (int i = 0; i < n; i++) out[po + i * so + (int) id[pi + i * si] * step] += sd[ps + i * ss2];
@@ -77,6 +95,19 @@ final class Indexing implements IndexingKernels {
     int[] outShape = xs.clone();
     outShape[dim] = index.length;
     int len = xs[dim], inner = innerSize(xs, dim), outer = outerSize(xs, dim);
+    if (x.isIntegral()) {
+      // int64 rows (a dataset's labels) are selected as they are, so a batch of labels stays exact
+      long[] out = new long[Shapes.numel(outShape)], xl = x.longs();
+      int dst = 0;
+      for (int o = 0; o < outer; o++) {
+        int base = x.offset() + o * len * inner;
+        for (int i : index) {
+          System.arraycopy(xl, base + i * inner, out, dst, inner);
+          dst += inner;
+        }
+      }
+      return NdArray.wrapLongs(out, outShape);
+    }
     float[] out = new float[Shapes.numel(outShape)];
     float[] xd = x.data();
     // Contiguous x: each selected slice is `inner` consecutive floats, one block per outer position.
@@ -134,6 +165,16 @@ final class Indexing implements IndexingKernels {
   }
 
   private static void checkValues(String op, NdArray index, int dim, int size) {
+    if (index.isIntegral()) {
+      long[] il = index.longs();
+      StridedLoop.run(index.shape(), index.offset(), index.strides(), 0, null, 0, null, (pi, si, pb, sb, pc, sc, n) -> {
+        for (int i = 0; i < n; i++) {
+          long v = il[pi + i * si];
+          if (v < 0 || v >= size) throw outOfRange(op, Long.toString(v), dim, size);
+        }
+      });
+      return;
+    }
     float[] id = index.data();
     StridedLoop.run(index.shape(), index.offset(), index.strides(), 0, null, 0, null, (pi, si, pb, sb, pc, sc, n) -> {
       for (int i = 0; i < n; i++) {

@@ -54,6 +54,37 @@ final class Storage implements StorageKernels {
   }
 
   @Override
+  public NdArray fullInt64(int[] shape, long value) {
+    long[] d = new long[Shapes.numel(shape)];
+    if (value != 0) Arrays.fill(d, value);
+    return NdArray.wrapLongs(d, shape);
+  }
+
+  @Override
+  public NdArray toFloat(NdArray x) {
+    if (!x.isIntegral()) return x;
+    NdArray c = dense(x);
+    long[] d = c.longs();
+    float[] out = new float[c.size()];
+    for (int i = 0, o = c.offset(); i < out.length; i++) out[i] = d[o + i];
+    return NdArray.wrap(out, c.shape());
+  }
+
+  @Override
+  public NdArray toInt64(NdArray x) {
+    if (x.isIntegral()) return x;
+    NdArray c = dense(x);
+    float[] d = c.data();
+    long[] out = new long[c.size()];
+    for (int i = 0, o = c.offset(); i < out.length; i++) {
+      float f = d[o + i];
+      if (!Float.isFinite(f)) throw new IllegalArgumentException("to(INT64): " + f + " has no integer value");
+      out[i] = (long) f;
+    }
+    return NdArray.wrapLongs(out, c.shape());
+  }
+
+  @Override
   public NdArray contiguous(NdArray x) {
     return dense(x);
   }
@@ -69,6 +100,11 @@ final class Storage implements StorageKernels {
   }
 
   static NdArray copyOf(NdArray x) {
+    if (x.isIntegral()) {
+      NdArray out = NdArray.wrapLongs(new long[x.size()], x.shape());
+      copyLongs(x, out);
+      return out;
+    }
     float[] out = new float[x.size()];
     if (x.isContiguous()) {
       System.arraycopy(x.data(), x.offset(), out, 0, x.size());
@@ -85,6 +121,21 @@ final class Storage implements StorageKernels {
 
   @Override
   public void copyInto(NdArray src, NdArray dst) {
+    if (src.isIntegral() || dst.isIntegral()) {
+      // Either side int64: convert a float source first (refusing NaN), then copy longs or widen to float.
+      NdArray s = (dst.isIntegral() ? toInt64(src) : src).expand(dst.shape());
+      if (dst.isIntegral()) {
+        copyLongs(s, dst);
+        return;
+      }
+      long[] sd = s.longs();
+      float[] dd = dst.data();
+      StridedLoop.run(dst.shape(), s.offset(), s.strides(), 0, null, dst.offset(), dst.strides(),
+          (pa, sa, pb, sb, pc, sc, n) -> {
+            for (int i = 0; i < n; i++) dd[pc + i * sc] = sd[pa + i * sa];
+          });
+      return;
+    }
     NdArray s = src.expand(dst.shape());
     float[] sd = s.data(), dd = dst.data();
     StridedLoop.run(dst.shape(), s.offset(), s.strides(), 0, null, dst.offset(), dst.strides(),
@@ -93,8 +144,28 @@ final class Storage implements StorageKernels {
         });
   }
 
+  // src (already dst's shape) into dst, both int64
+  private static void copyLongs(NdArray src, NdArray dst) {
+    long[] sd = src.longs(), dd = dst.longs();
+    StridedLoop.run(dst.shape(), src.offset(), src.strides(), 0, null, dst.offset(), dst.strides(),
+        (pa, sa, pb, sb, pc, sc, n) -> {
+          for (int i = 0; i < n; i++) dd[pc + i * sc] = sd[pa + i * sa];
+        });
+  }
+
   @Override
   public int[] readIndices(NdArray x) {
+    if (x.isIntegral()) {
+      NdArray c = dense(x);
+      long[] d = c.longs();
+      int[] out = new int[c.size()];
+      for (int i = 0, o = c.offset(); i < out.length; i++) {
+        long v = d[o + i];
+        if (v != (int) v) return null;
+        out[i] = (int) v;
+      }
+      return out;
+    }
     NdArray c = dense(x);
     float[] d = c.data();
     int[] out = new int[c.size()];
