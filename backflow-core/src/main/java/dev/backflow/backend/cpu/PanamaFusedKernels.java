@@ -3,7 +3,6 @@ package dev.backflow.backend.cpu;
 import dev.backflow.backend.UnaryOp;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -32,25 +31,35 @@ final class PanamaFusedKernels implements FusedKernels {
   // 1 - 2 / (e^{2|x|} + 1) with the sign restored above.
   private static final float T3 = -1f / 3, T5 = 2f / 15, T7 = -17f / 315, T9 = 62f / 2835, TANH_SMALL = 0.25f;
 
-  /** e^x lane by lane, bit for bit the same as {@link #exp(float)} on each lane. */
-  static FloatVector exp(FloatVector x) {
-    x = x.max(-104f).min(89f);
-    // n = round(x log2 e) by the ROUND trick; t keeps n in its low mantissa bits, so t's bits minus ROUND's are n.
-    FloatVector t = x.mul(LOG2E).add(ROUND);
-    FloatVector n = t.sub(ROUND);
-    FloatVector r = x.sub(n.mul(LN2_HI)).sub(n.mul(LN2_LO));
-    FloatVector z = r.mul(r);
-    FloatVector y = r.mul(E0).add(E1).mul(r).add(E2).mul(r).add(E3).mul(r).add(E4).mul(r).add(E5).mul(z).add(r).add(1f);
-    // 2^n = 2^h · 2^(n-h), h = round(n/2), so neither factor leaves the normal range. The integers are read
-    // from the floats' bits and (k + 127) << 23 is written as a multiply: JDK 17's C2 has no 16-lane
-    // float-to-int conversion and falls back to boxing every vector through it (30 KB per 1,000 elements).
-    IntVector hi = n.mul(0.5f).add(ROUND).reinterpretAsInts(), ni = t.reinterpretAsInts();
-    FloatVector a = hi.add(127 - ROUND_BITS).mul(1 << 23).reinterpretAsFloats();
-    FloatVector b = ni.sub(hi).add(127).mul(1 << 23).reinterpretAsFloats();
-    return y.mul(a).mul(b);
+  // No vector crosses a method boundary in this file: every helper works on arrays. A method that takes or
+  // returns a FloatVector and is not inlined (C2 stops inlining a helper once its own compiled code is big,
+  // which happens or not depending on which kernels ran first) gets its vectors boxed, one object per lane
+  // group per call: on JDK 17, GELU, tanh, sigmoid and softmax ran at a tenth of their speed in some runs.
+
+  /**
+   * dst[dOff + i] = e^{src[so + i]} for i < m (a whole number of vectors), each lane bit for bit the same as
+   * {@link #exp(float)}; src may be dst at the same offset.
+   */
+  static void expLanes(float[] src, int so, float[] dst, int dOff, int m) {
+    for (int i = 0; i < m; i += S.length()) {
+      FloatVector x = FloatVector.fromArray(S, src, so + i).max(-104f).min(89f);
+      // n = round(x log2 e) by the ROUND trick; t keeps n in its low mantissa bits, so t's bits minus ROUND's are n.
+      FloatVector t = x.mul(LOG2E).add(ROUND);
+      FloatVector n = t.sub(ROUND);
+      FloatVector r = x.sub(n.mul(LN2_HI)).sub(n.mul(LN2_LO));
+      FloatVector z = r.mul(r);
+      FloatVector y = r.mul(E0).add(E1).mul(r).add(E2).mul(r).add(E3).mul(r).add(E4).mul(r).add(E5).mul(z).add(r).add(1f);
+      // 2^n = 2^h · 2^(n-h), h = round(n/2), so neither factor leaves the normal range. The integers are read
+      // from the floats' bits and (k + 127) << 23 is written as a multiply: JDK 17's C2 has no 16-lane
+      // float-to-int conversion and boxed every vector through one (30 KB per 1,000 elements).
+      IntVector hi = n.mul(0.5f).add(ROUND).reinterpretAsInts(), ni = t.reinterpretAsInts();
+      FloatVector pa = hi.add(127 - ROUND_BITS).mul(1 << 23).reinterpretAsFloats();
+      FloatVector pb = ni.sub(hi).add(127).mul(1 << 23).reinterpretAsFloats();
+      y.mul(pa).mul(pb).intoArray(dst, dOff + i);
+    }
   }
 
-  /** The scalar twin of {@link #exp(FloatVector)}: the same operations in the same order. */
+  /** The scalar twin of {@link #expLanes}: the same operations in the same order. */
   static float exp(float x) {
     x = Math.min(Math.max(x, -104f), 89f);
     float n = x * LOG2E + ROUND - ROUND;
@@ -61,13 +70,19 @@ final class PanamaFusedKernels implements FusedKernels {
     return y * Float.intBitsToFloat((half + 127) << 23) * Float.intBitsToFloat((ni - half + 127) << 23);
   }
 
-  /** tanh lane by lane, bit for bit the same as {@link #tanh(float)}. */
-  static FloatVector tanh(FloatVector x) {
-    FloatVector a = x.abs(), x2 = x.mul(x);
-    FloatVector small = x2.mul(T9).add(T7).mul(x2).add(T5).mul(x2).add(T3).mul(x2).mul(x).add(x);
-    FloatVector big = FloatVector.broadcast(S, 1f).sub(FloatVector.broadcast(S, 2f).div(exp(a.add(a)).add(1f)));
-    big = big.blend(big.neg(), x.lt(0f));
-    return big.blend(small, a.lt(TANH_SMALL));
+  /**
+   * y[yo + i] = tanh x[xo + i] given e[i] = e^{2|x[xo + i]|}, for i < m (whole vectors), bit for bit
+   * {@link #tanh(float)}; y may be x at the same offset.
+   */
+  private static void tanhLanes(float[] x, int xo, float[] e, float[] y, int yo, int m) {
+    FloatVector one = FloatVector.broadcast(S, 1f), two = FloatVector.broadcast(S, 2f);
+    for (int i = 0; i < m; i += S.length()) {
+      FloatVector v = FloatVector.fromArray(S, x, xo + i), a = v.abs(), x2 = v.mul(v);
+      FloatVector small = x2.mul(T9).add(T7).mul(x2).add(T5).mul(x2).add(T3).mul(x2).mul(v).add(v);
+      FloatVector big = one.sub(two.div(FloatVector.fromArray(S, e, i).add(1f)));
+      big = big.blend(big.neg(), v.lt(0f));
+      big.blend(small, a.lt(TANH_SMALL)).intoArray(y, yo + i);
+    }
   }
 
   static float tanh(float x) {
@@ -78,13 +93,13 @@ final class PanamaFusedKernels implements FusedKernels {
   }
 
   /** The lanes' sum in lane order (a float reduceLanes leaves its order, and so its bits, to the JIT). */
-  private static float sumLanes(FloatVector v) {
-    float[] lanes = new float[S.length()];
+  private static float sumLanes(FloatVector v, float[] lanes) {
     v.intoArray(lanes, 0);
     float s = 0f;
-    for (float f : lanes) s += f;
+    for (int i = 0; i < S.length(); i++) s += lanes[i];
     return s;
   }
+
 
   // Abramowitz & Stegun 7.1.26: erf(a) = 1 - t(a1 + t(a2 + t(a3 + t(a4 + t a5)))) e^{-a^2}, t = 1/(1 + p a),
   // a >= 0, absolute error below 1.5e-7: enough for float32 GELU, and one exp per element.
@@ -106,22 +121,7 @@ final class PanamaFusedKernels implements FusedKernels {
 
   /** gelu(x) = x Φ(x), or its derivative Φ(x) + x φ(x), with Φ(x) = (1 + erf(x/√2))/2. */
   private static void gelu(float[] x, int xo, float[] y, int yo, int n, boolean derivative) {
-    FloatVector one = FloatVector.broadcast(S, 1f);
-    int i = 0;
-    for (int bound = S.loopBound(n); i < bound; i += S.length()) {
-      FloatVector v = FloatVector.fromArray(S, x, xo + i);
-      FloatVector a = v.mul(INV_SQRT2).abs();
-      FloatVector t = one.div(a.mul(P).add(1f));
-      // Horner: ((((a5 t + a4) t + a3) t + a2) t + a1) t
-      FloatVector poly = t.mul(A5).add(A4).mul(t).add(A3).mul(t).add(A2).mul(t).add(A1).mul(t);
-      FloatVector e = exp(a.mul(a).neg()); // e^{-x^2/2}
-      FloatVector erfAbs = one.sub(poly.mul(e));
-      VectorMask<Float> negative = v.lt(0f);
-      FloatVector erf = erfAbs.blend(erfAbs.neg(), negative);
-      FloatVector cdf = erf.add(1f).mul(0.5f);
-      FloatVector out = derivative ? cdf.add(v.mul(e).mul(INV_SQRT_2PI)) : v.mul(cdf);
-      out.intoArray(y, yo + i);
-    }
+    int i = geluLanes(x, xo, y, yo, n, derivative);
     for (; i < n; i++) {
       // The same arithmetic as the lanes, so an element's value does not depend on where it falls in the row.
       float v = x[xo + i], a = Math.abs(v * INV_SQRT2);
@@ -134,12 +134,60 @@ final class PanamaFusedKernels implements FusedKernels {
     }
   }
 
-  private static void tanh(float[] x, int xo, float[] y, int yo, int n) {
-    int i = 0;
-    for (int bound = S.loopBound(n); i < bound; i += S.length()) {
-      tanh(FloatVector.fromArray(S, x, xo + i)).intoArray(y, yo + i);
+  // Rows go in blocks of BLOCK elements through several short loops over per-thread scratch (the
+  // exponentials, then the rest of the formula), each loop small enough that C2 compiles it whole.
+  private static final int BLOCK = 256;
+  private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[][] {new float[BLOCK], new float[BLOCK]});
+
+  /** x Φ(x), or Φ(x) + x φ(x), over the whole vectors of the row; returns where the scalar tail starts. */
+  private static int geluLanes(float[] x, int xo, float[] y, int yo, int n, boolean derivative) {
+    float[][] scratch = SCRATCH.get();
+    float[] e = scratch[0], cdf = scratch[1];
+    int bound = S.loopBound(n);
+    for (int b = 0; b < bound; b += BLOCK) {
+      int m = Math.min(BLOCK, bound - b);
+      for (int i = 0; i < m; i += S.length()) {
+        FloatVector a = FloatVector.fromArray(S, x, xo + b + i).mul(INV_SQRT2).abs();
+        a.mul(a).neg().intoArray(e, i);
+      }
+      expLanes(e, 0, e, 0, m); // e^{-x²/2}
+      for (int i = 0; i < m; i += S.length()) {
+        // Φ(x) by Abramowitz & Stegun's erf of a = |x|/√2, with x's sign.
+        FloatVector v = FloatVector.fromArray(S, x, xo + b + i), a = v.mul(INV_SQRT2).abs();
+        FloatVector t = FloatVector.broadcast(S, 1f).div(a.mul(P).add(1f));
+        // Horner: ((((a5 t + a4) t + a3) t + a2) t + a1) t
+        FloatVector poly = t.mul(A5).add(A4).mul(t).add(A3).mul(t).add(A2).mul(t).add(A1).mul(t);
+        FloatVector erfAbs = FloatVector.broadcast(S, 1f).sub(poly.mul(FloatVector.fromArray(S, e, i)));
+        erfAbs.blend(erfAbs.neg(), v.lt(0f)).add(1f).mul(0.5f).intoArray(cdf, i);
+      }
+      if (derivative) {
+        for (int i = 0; i < m; i += S.length()) {
+          FloatVector v = FloatVector.fromArray(S, x, xo + b + i);
+          FloatVector.fromArray(S, cdf, i).add(v.mul(FloatVector.fromArray(S, e, i)).mul(INV_SQRT_2PI)).intoArray(y, yo + b + i);
+        }
+      } else {
+        for (int i = 0; i < m; i += S.length()) {
+          FloatVector.fromArray(S, x, xo + b + i).mul(FloatVector.fromArray(S, cdf, i)).intoArray(y, yo + b + i);
+        }
+      }
     }
-    for (; i < n; i++) y[yo + i] = tanh(x[xo + i]);
+    return bound;
+  }
+
+  /** tanh over a row, in blocks: e^{2|x|} first, then {@link #tanhLanes}. */
+  private static void tanh(float[] x, int xo, float[] y, int yo, int n) {
+    float[] e = SCRATCH.get()[0];
+    int bound = S.loopBound(n);
+    for (int b = 0; b < bound; b += BLOCK) {
+      int m = Math.min(BLOCK, bound - b);
+      for (int i = 0; i < m; i += S.length()) {
+        FloatVector a = FloatVector.fromArray(S, x, xo + b + i).abs();
+        a.add(a).intoArray(e, i);
+      }
+      expLanes(e, 0, e, 0, m);
+      tanhLanes(x, xo + b, e, y, yo + b, m);
+    }
+    for (int i = bound; i < n; i++) y[yo + i] = tanh(x[xo + i]);
   }
 
   @Override
@@ -157,16 +205,15 @@ final class PanamaFusedKernels implements FusedKernels {
 
   @Override
   public double expShifted(float[] x, int xo, float[] y, int yo, int n, float scale, float shift) {
-    // The vector exponential costs ~0.4 ns an element here; the scalar Math.exp ~15.
+    // The vector exponential costs ~0.4 ns an element here; the scalar Math.exp ~15. The arguments, their
+    // exponentials and the in-order sum in three loops; x may be y at the same offset.
+    int bound = S.loopBound(n);
+    for (int i = 0; i < bound; i += S.length()) FloatVector.fromArray(S, x, xo + i).mul(scale).sub(shift).intoArray(y, yo + i);
+    expLanes(y, yo, y, yo, bound);
     FloatVector acc = FloatVector.zero(S);
-    int i = 0;
-    for (int bound = S.loopBound(n); i < bound; i += S.length()) {
-      FloatVector e = exp(FloatVector.fromArray(S, x, xo + i).mul(scale).sub(shift));
-      e.intoArray(y, yo + i);
-      acc = acc.add(e);
-    }
-    double sum = sumLanes(acc);
-    for (; i < n; i++) {
+    for (int i = 0; i < bound; i += S.length()) acc = acc.add(FloatVector.fromArray(S, y, yo + i));
+    double sum = sumLanes(acc, SCRATCH.get()[1]);
+    for (int i = bound; i < n; i++) {
       float e = exp(x[xo + i] * scale - shift);
       y[yo + i] = e;
       sum += e;
@@ -179,7 +226,7 @@ final class PanamaFusedKernels implements FusedKernels {
     FloatVector acc = FloatVector.zero(S);
     int j = 0;
     for (int bound = S.loopBound(n); j < bound; j += S.length()) acc = acc.add(FloatVector.fromArray(S, x, off + j));
-    double s = sumLanes(acc);
+    double s = sumLanes(acc, SCRATCH.get()[1]);
     for (; j < n; j++) s += x[off + j];
     return s;
   }
@@ -192,7 +239,7 @@ final class PanamaFusedKernels implements FusedKernels {
       FloatVector c = FloatVector.fromArray(S, x, off + j).sub(mu);
       acc = c.fma(c, acc);
     }
-    double s = sumLanes(acc);
+    double s = sumLanes(acc, SCRATCH.get()[1]);
     for (; j < n; j++) {
       double c = x[off + j] - mu;
       s += c * c;
@@ -230,7 +277,7 @@ final class PanamaFusedKernels implements FusedKernels {
       gj.fma(xhat, FloatVector.fromArray(S, dg, j)).intoArray(dg, j);
       gj.add(FloatVector.fromArray(S, db, j)).intoArray(db, j);
     }
-    double sumG = sumLanes(accG), sumGx = sumLanes(accGx);
+    double sumG = sumLanes(accG, SCRATCH.get()[1]), sumGx = sumLanes(accGx, SCRATCH.get()[1]);
     for (int t = j; t < n; t++) {
       float xhat = (x[xo + t] - m) * rs, gt = gy[gyo + t];
       float ghat = g == null ? gt : gt * g[go + t];
@@ -266,11 +313,17 @@ final class PanamaFusedKernels implements FusedKernels {
   /** Leaky ReLU (x if x > 0 else slope x) or its derivative (1 if x > 0 else slope), as a lane select. */
   private static void leaky(float[] x, int xo, float[] y, int yo, int n, float slope, boolean derivative) {
     FloatVector one = FloatVector.broadcast(S, 1f), s = FloatVector.broadcast(S, slope);
-    int i = 0;
-    for (int bound = S.loopBound(n); i < bound; i += S.length()) {
-      FloatVector v = FloatVector.fromArray(S, x, xo + i);
-      VectorMask<Float> positive = v.compare(VectorOperators.GT, 0f);
-      (derivative ? s.blend(one, positive) : v.mul(s).blend(v, positive)).intoArray(y, yo + i);
+    int i = 0, bound = S.loopBound(n);
+    // One loop per case: a vector picked by a branch inside the loop is boxed by JDK 17's C2 (see gelu).
+    if (derivative) {
+      for (; i < bound; i += S.length()) {
+        s.blend(one, FloatVector.fromArray(S, x, xo + i).compare(VectorOperators.GT, 0f)).intoArray(y, yo + i);
+      }
+    } else {
+      for (; i < bound; i += S.length()) {
+        FloatVector v = FloatVector.fromArray(S, x, xo + i);
+        v.mul(s).blend(v, v.compare(VectorOperators.GT, 0f)).intoArray(y, yo + i);
+      }
     }
     for (; i < n; i++) {
       float v = x[xo + i];
@@ -280,14 +333,15 @@ final class PanamaFusedKernels implements FusedKernels {
 
   /** 1/(1 + e^{-x}); e^{-x} overflows to infinity for x below about -88, which still gives the right 0. */
   private static void sigmoid(float[] x, int xo, float[] y, int yo, int n) {
+    // -x into y, e^{-x} in place, then 1/(1 + e^{-x}); y may be x at the same offset.
+    int bound = S.loopBound(n);
+    for (int i = 0; i < bound; i += S.length()) FloatVector.fromArray(S, x, xo + i).neg().intoArray(y, yo + i);
+    expLanes(y, yo, y, yo, bound);
     FloatVector one = FloatVector.broadcast(S, 1f);
-    int i = 0;
-    for (int bound = S.loopBound(n); i < bound; i += S.length()) {
-      FloatVector v = FloatVector.fromArray(S, x, xo + i);
-      one.div(exp(v.neg()).add(1f)).intoArray(y, yo + i);
-    }
-    for (; i < n; i++) y[yo + i] = 1f / (exp(-x[xo + i]) + 1f);
+    for (int i = 0; i < bound; i += S.length()) one.div(FloatVector.fromArray(S, y, yo + i).add(1f)).intoArray(y, yo + i);
+    for (int i = bound; i < n; i++) y[yo + i] = 1f / (exp(-x[xo + i]) + 1f);
   }
+
 
   @Override
   public void adam(float[] p, int po, float[] g, int go, float[] m, int mo, float[] v, int vo, int n,

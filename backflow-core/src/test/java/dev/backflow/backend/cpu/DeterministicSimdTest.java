@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import jdk.incubator.vector.FloatVector;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -36,15 +35,29 @@ class DeterministicSimdTest {
 
   @Test
   void vectorLanesEqualTheScalarTwinBitForBit() {
-    float[] x = inputs();
-    var s = FloatVector.SPECIES_PREFERRED;
-    for (int i = 0; i + s.length() <= x.length; i += s.length()) {
-      FloatVector v = FloatVector.fromArray(s, x, i);
-      float[] e = PanamaFusedKernels.exp(v).toArray(), t = PanamaFusedKernels.tanh(v).toArray();
-      for (int l = 0; l < s.length(); l++) {
-        assertEquals(Float.floatToIntBits(PanamaFusedKernels.exp(x[i + l])), Float.floatToIntBits(e[l]), "exp(" + x[i + l] + ")");
-        assertEquals(Float.floatToIntBits(PanamaFusedKernels.tanh(x[i + l])), Float.floatToIntBits(t[l]), "tanh(" + x[i + l] + ")");
+    float[] x = inputs(); // a whole number of vectors: every element goes through the lanes
+    float[] e = new float[x.length];
+    PanamaFusedKernels.expLanes(x, 0, e, 0, x.length);
+    for (int i = 0; i < x.length; i++) {
+      assertEquals(Float.floatToIntBits(PanamaFusedKernels.exp(x[i])), Float.floatToIntBits(e[i]), "exp(" + x[i] + ")");
+    }
+    // Each row kernel on the whole row (lanes) against the same kernel on one element at a time (its scalar tail).
+    PanamaFusedKernels k = new PanamaFusedKernels();
+    float[] lanes = new float[x.length], one = new float[1];
+    for (var op : new dev.backflow.backend.UnaryOp[] {dev.backflow.backend.UnaryOp.TANH, dev.backflow.backend.UnaryOp.SIGMOID,
+        dev.backflow.backend.UnaryOp.GELU_ERF, dev.backflow.backend.UnaryOp.D_GELU_ERF}) {
+      k.unary(op, x, 0, lanes, 0, x.length, 0f);
+      for (int i = 0; i < x.length; i++) {
+        k.unary(op, x, i, one, 0, 1, 0f);
+        assertEquals(Float.floatToIntBits(one[0]), Float.floatToIntBits(lanes[i]), op + "(" + x[i] + ")");
       }
+    }
+    float[] finite = java.util.Arrays.copyOf(x, x.length);
+    for (int i = 0; i < finite.length; i++) if (!Float.isFinite(finite[i])) finite[i] = 0f;
+    k.expShifted(finite, 0, lanes, 0, finite.length, 0.7f, 1.5f);
+    for (int i = 0; i < finite.length; i++) {
+      k.expShifted(finite, i, one, 0, 1, 0.7f, 1.5f);
+      assertEquals(Float.floatToIntBits(one[0]), Float.floatToIntBits(lanes[i]), "e^(0.7 x - 1.5) at " + finite[i]);
     }
   }
 
