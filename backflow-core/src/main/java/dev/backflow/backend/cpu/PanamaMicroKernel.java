@@ -15,6 +15,7 @@ final class PanamaMicroKernel implements MicroKernel {
   private static final int L = S.length();
   static final int MR = 6, NR = 2 * L;
   private static final ThreadLocal<float[]> EDGE = ThreadLocal.withInitial(() -> new float[MR * NR]);
+  private static final ThreadLocal<float[]> ROW = ThreadLocal.withInitial(() -> new float[NR]);
 
   @Override public int mr() { return MR; }
   @Override public int nr() { return NR; }
@@ -23,19 +24,95 @@ final class PanamaMicroKernel implements MicroKernel {
   @Override
   public void compute(int kc, float[] ap, int aOff, int aRow, int aStep, float[] bp, int bOff, float[] c, int cOff, int ldc,
                       boolean accumulate, int rows, int cols) {
-    // One zero vector shared by all twelve accumulators: with twelve separate zero() calls C2 sometimes
-    // leaves one of them un-intrinsified, and then boxes that accumulator (a float[16] allocation) on
-    // every step of the loop. That was the GEMM's run-to-run spread: 35 against 120+ GFLOPS per core.
+    // Each layout of A has its own loop, and full tiles their own call: one loop serving all of them was
+    // compiled, trapped on the next layout or tile shape and recompiled, several times a run, and which
+    // profile the last compile saw decided between 85 and 140 GFLOPS on one core (run to run, same build).
+    // No vector crosses a method boundary here: a helper C2 leaves out of line boxes its vector arguments.
+    if (rows == MR && cols == NR) {
+      if (aRow == 1) byColumns(kc, ap, aOff, aStep, bp, bOff, c, cOff, ldc, accumulate);
+      else if (aStep == 1) byRows(kc, ap, aOff, aRow, bp, bOff, c, cOff, ldc, accumulate);
+      else strided(kc, ap, aOff, aRow, aStep, bp, bOff, c, cOff, ldc, accumulate, MR, NR);
+      return;
+    }
+    // Edge tile: the whole tile into this thread's scratch (no allocation per tile), then its valid part. A
+    // panel of fewer than six rows is always packed with zeros below, so six rows can be read.
+    float[] t = EDGE.get();
+    if (aRow == 1 && (rows == MR || aStep == MR)) byColumns(kc, ap, aOff, aStep, bp, bOff, t, 0, NR, false);
+    else if (aStep == 1 && rows == MR) byRows(kc, ap, aOff, aRow, bp, bOff, t, 0, NR, false);
+    else {
+      strided(kc, ap, aOff, aRow, aStep, bp, bOff, c, cOff, ldc, accumulate, rows, cols);
+      return;
+    }
+    for (int i = 0; i < rows; i++) {
+      int ci = cOff + i * ldc;
+      for (int j = 0; j < cols; j++) c[ci + j] = accumulate ? c[ci + j] + t[i * NR + j] : t[i * NR + j];
+    }
+  }
+
+  /**
+   * A full tile with each column of A's six rows contiguous: element (i, p) at ap[aOff + p*aStep + i]. A
+   * packed panel (aStep 6), or A transposed and read in place (a weight gradient's Xᵀ).
+   */
+  private static void byColumns(int kc, float[] ap, int aOff, int aStep, float[] bp, int bOff, float[] c, int cOff, int ldc,
+                                boolean accumulate) {
     FloatVector z = FloatVector.zero(S);
-    FloatVector c00 = z, c01 = z;
-    FloatVector c10 = z, c11 = z;
-    FloatVector c20 = z, c21 = z;
-    FloatVector c30 = z, c31 = z;
-    FloatVector c40 = z, c41 = z;
-    FloatVector c50 = z, c51 = z;
+    FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z;
+    FloatVector c30 = z, c31 = z, c40 = z, c41 = z, c50 = z, c51 = z;
+    for (int p = 0; p < kc; p++) {
+      int a = aOff + p * aStep, b = bOff + p * NR;
+      FloatVector b0 = FloatVector.fromArray(S, bp, b);
+      FloatVector b1 = FloatVector.fromArray(S, bp, b + L);
+      FloatVector av = FloatVector.broadcast(S, ap[a]);
+      c00 = av.fma(b0, c00); c01 = av.fma(b1, c01);
+      av = FloatVector.broadcast(S, ap[a + 1]);
+      c10 = av.fma(b0, c10); c11 = av.fma(b1, c11);
+      av = FloatVector.broadcast(S, ap[a + 2]);
+      c20 = av.fma(b0, c20); c21 = av.fma(b1, c21);
+      av = FloatVector.broadcast(S, ap[a + 3]);
+      c30 = av.fma(b0, c30); c31 = av.fma(b1, c31);
+      av = FloatVector.broadcast(S, ap[a + 4]);
+      c40 = av.fma(b0, c40); c41 = av.fma(b1, c41);
+      av = FloatVector.broadcast(S, ap[a + 5]);
+      c50 = av.fma(b0, c50); c51 = av.fma(b1, c51);
+    }
+    if (accumulate) {
+      c00.add(FloatVector.fromArray(S, c, cOff)).intoArray(c, cOff);
+      c01.add(FloatVector.fromArray(S, c, cOff + L)).intoArray(c, cOff + L);
+      c10.add(FloatVector.fromArray(S, c, cOff + ldc)).intoArray(c, cOff + ldc);
+      c11.add(FloatVector.fromArray(S, c, cOff + ldc + L)).intoArray(c, cOff + ldc + L);
+      c20.add(FloatVector.fromArray(S, c, cOff + 2 * ldc)).intoArray(c, cOff + 2 * ldc);
+      c21.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + L)).intoArray(c, cOff + 2 * ldc + L);
+      c30.add(FloatVector.fromArray(S, c, cOff + 3 * ldc)).intoArray(c, cOff + 3 * ldc);
+      c31.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + L)).intoArray(c, cOff + 3 * ldc + L);
+      c40.add(FloatVector.fromArray(S, c, cOff + 4 * ldc)).intoArray(c, cOff + 4 * ldc);
+      c41.add(FloatVector.fromArray(S, c, cOff + 4 * ldc + L)).intoArray(c, cOff + 4 * ldc + L);
+      c50.add(FloatVector.fromArray(S, c, cOff + 5 * ldc)).intoArray(c, cOff + 5 * ldc);
+      c51.add(FloatVector.fromArray(S, c, cOff + 5 * ldc + L)).intoArray(c, cOff + 5 * ldc + L);
+    } else {
+      c00.intoArray(c, cOff);
+      c01.intoArray(c, cOff + L);
+      c10.intoArray(c, cOff + ldc);
+      c11.intoArray(c, cOff + ldc + L);
+      c20.intoArray(c, cOff + 2 * ldc);
+      c21.intoArray(c, cOff + 2 * ldc + L);
+      c30.intoArray(c, cOff + 3 * ldc);
+      c31.intoArray(c, cOff + 3 * ldc + L);
+      c40.intoArray(c, cOff + 4 * ldc);
+      c41.intoArray(c, cOff + 4 * ldc + L);
+      c50.intoArray(c, cOff + 5 * ldc);
+      c51.intoArray(c, cOff + 5 * ldc + L);
+    }
+  }
+
+  /** A full tile with A read in place, each row contiguous: element (i, p) at ap[aOff + i*aRow + p]. */
+  private static void byRows(int kc, float[] ap, int aOff, int aRow, float[] bp, int bOff, float[] c, int cOff, int ldc,
+                             boolean accumulate) {
+    FloatVector z = FloatVector.zero(S);
+    FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z;
+    FloatVector c30 = z, c31 = z, c40 = z, c41 = z, c50 = z, c51 = z;
     int r1 = aRow, r2 = 2 * aRow, r3 = 3 * aRow, r4 = 4 * aRow, r5 = 5 * aRow;
-    int a = aOff, b = bOff;
-    for (int p = 0; p < kc; p++, a += aStep, b += NR) {
+    for (int p = 0; p < kc; p++) {
+      int a = aOff + p, b = bOff + p * NR;
       FloatVector b0 = FloatVector.fromArray(S, bp, b);
       FloatVector b1 = FloatVector.fromArray(S, bp, b + L);
       FloatVector av = FloatVector.broadcast(S, ap[a]);
@@ -51,26 +128,50 @@ final class PanamaMicroKernel implements MicroKernel {
       av = FloatVector.broadcast(S, ap[a + r5]);
       c50 = av.fma(b0, c50); c51 = av.fma(b1, c51);
     }
-    if (rows == MR && cols == NR) {
-      store(c00, c01, c, cOff, accumulate);
-      store(c10, c11, c, cOff + ldc, accumulate);
-      store(c20, c21, c, cOff + 2 * ldc, accumulate);
-      store(c30, c31, c, cOff + 3 * ldc, accumulate);
-      store(c40, c41, c, cOff + 4 * ldc, accumulate);
-      store(c50, c51, c, cOff + 5 * ldc, accumulate);
-      return;
+    if (accumulate) {
+      c00.add(FloatVector.fromArray(S, c, cOff)).intoArray(c, cOff);
+      c01.add(FloatVector.fromArray(S, c, cOff + L)).intoArray(c, cOff + L);
+      c10.add(FloatVector.fromArray(S, c, cOff + ldc)).intoArray(c, cOff + ldc);
+      c11.add(FloatVector.fromArray(S, c, cOff + ldc + L)).intoArray(c, cOff + ldc + L);
+      c20.add(FloatVector.fromArray(S, c, cOff + 2 * ldc)).intoArray(c, cOff + 2 * ldc);
+      c21.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + L)).intoArray(c, cOff + 2 * ldc + L);
+      c30.add(FloatVector.fromArray(S, c, cOff + 3 * ldc)).intoArray(c, cOff + 3 * ldc);
+      c31.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + L)).intoArray(c, cOff + 3 * ldc + L);
+      c40.add(FloatVector.fromArray(S, c, cOff + 4 * ldc)).intoArray(c, cOff + 4 * ldc);
+      c41.add(FloatVector.fromArray(S, c, cOff + 4 * ldc + L)).intoArray(c, cOff + 4 * ldc + L);
+      c50.add(FloatVector.fromArray(S, c, cOff + 5 * ldc)).intoArray(c, cOff + 5 * ldc);
+      c51.add(FloatVector.fromArray(S, c, cOff + 5 * ldc + L)).intoArray(c, cOff + 5 * ldc + L);
+    } else {
+      c00.intoArray(c, cOff);
+      c01.intoArray(c, cOff + L);
+      c10.intoArray(c, cOff + ldc);
+      c11.intoArray(c, cOff + ldc + L);
+      c20.intoArray(c, cOff + 2 * ldc);
+      c21.intoArray(c, cOff + 2 * ldc + L);
+      c30.intoArray(c, cOff + 3 * ldc);
+      c31.intoArray(c, cOff + 3 * ldc + L);
+      c40.intoArray(c, cOff + 4 * ldc);
+      c41.intoArray(c, cOff + 4 * ldc + L);
+      c50.intoArray(c, cOff + 5 * ldc);
+      c51.intoArray(c, cOff + 5 * ldc + L);
     }
-    // Edge tile: spill to this thread's scratch tile (no allocation per tile), then copy the valid part.
-    float[] t = EDGE.get();
-    c00.intoArray(t, 0); c01.intoArray(t, L);
-    c10.intoArray(t, NR); c11.intoArray(t, NR + L);
-    c20.intoArray(t, 2 * NR); c21.intoArray(t, 2 * NR + L);
-    c30.intoArray(t, 3 * NR); c31.intoArray(t, 3 * NR + L);
-    c40.intoArray(t, 4 * NR); c41.intoArray(t, 4 * NR + L);
-    c50.intoArray(t, 5 * NR); c51.intoArray(t, 5 * NR + L);
+  }
+
+  /** Any other layout (the GEMM makes none): two vectors of one row at a time, through a scratch row. */
+  private static void strided(int kc, float[] ap, int aOff, int aRow, int aStep, float[] bp, int bOff, float[] c, int cOff,
+                              int ldc, boolean accumulate, int rows, int cols) {
+    float[] t = ROW.get();
     for (int i = 0; i < rows; i++) {
+      FloatVector s0 = FloatVector.zero(S), s1 = s0;
+      for (int p = 0, a = aOff + i * aRow, b = bOff; p < kc; p++, a += aStep, b += NR) {
+        FloatVector av = FloatVector.broadcast(S, ap[a]);
+        s0 = av.fma(FloatVector.fromArray(S, bp, b), s0);
+        s1 = av.fma(FloatVector.fromArray(S, bp, b + L), s1);
+      }
+      s0.intoArray(t, 0);
+      s1.intoArray(t, L);
       int ci = cOff + i * ldc;
-      for (int j = 0; j < cols; j++) c[ci + j] = accumulate ? c[ci + j] + t[i * NR + j] : t[i * NR + j];
+      for (int j = 0; j < cols; j++) c[ci + j] = accumulate ? c[ci + j] + t[j] : t[j];
     }
   }
 
@@ -88,12 +189,4 @@ final class PanamaMicroKernel implements MicroKernel {
     return true;
   }
 
-  private static void store(FloatVector v0, FloatVector v1, float[] c, int off, boolean accumulate) {
-    if (accumulate) {
-      v0 = v0.add(FloatVector.fromArray(S, c, off));
-      v1 = v1.add(FloatVector.fromArray(S, c, off + L));
-    }
-    v0.intoArray(c, off);
-    v1.intoArray(c, off + L);
-  }
 }
