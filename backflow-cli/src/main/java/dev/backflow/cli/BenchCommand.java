@@ -80,6 +80,7 @@ final class BenchCommand implements Callable<Integer> {
         cpuName(), cores, simdFlags(), jvmName(), (int) peakAll[4], 32 * (int) peakAll[4]);
     out.printf(Locale.ROOT, "fp32 FMA peak (Vector API register-only FMA loop, 12 independent chains): %.1f GFLOPS on 1 core, %.1f on %d%n",
         peak1[0], peakAll[0], cores);
+    out.printf(Locale.ROOT, "Backflow kernels: %s%n", dev.backflow.backend.Backends.current().name());
 
     List<Map<String, String>> torchEnvs = openBlasCandidates(out);
     out.printf("%n| work | PyTorch min / median / max (threads, OpenBLAS core if not the detected one) | Backflow min / median / max | ratio of medians | Backflow GFLOPS (share of peak) | target |%n"

@@ -40,7 +40,7 @@ public final class CpuBackend implements Backend {
   CpuBackend(MicroKernel kernel) {
     Gemm gemm = new Gemm(kernel);
     FusedKernels fused = Vectorization.fusedKernels(kernel);
-    this.name = "cpu (" + gemm.kernelName() + ")";
+    this.name = "cpu (" + gemm.kernelName() + "; GEMM " + gemm.blocking() + " for " + CacheSizes.machine() + ")";
     this.elementwise = new Elementwise(fused);
     this.losses = new CrossEntropy(fused);
     this.linalg = new Linalg(gemm);

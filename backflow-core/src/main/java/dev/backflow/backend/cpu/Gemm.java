@@ -7,15 +7,36 @@ package dev.backflow.backend.cpu;
  * operands (x @ W^T, and both backward products) are packed straight from their storage with no copy.
  */
 final class Gemm {
-  // Sized for 32 KiB L1d and 512 KiB-1 MiB L2: a KC x NR B micro-panel (16-32 KiB) stays in L1 or
-  // streams from L2, an MC x KC A slab (96*256*4 = 96 KiB) stays in L2.
-  private static final int KC = 256, MC = 96, NC = 2048;
+  /**
+   * Depth of one K slice. It fixes where partial sums meet C (each element is summed over K in slices of
+   * KC), so it is a constant, not a cache-derived size: the same product gives the same bits on every
+   * machine (a Spark executor and the driver, an AVX2 and an AVX-512 machine). At 256, one micro-panel of
+   * B is 32 KiB with AVX-512 (16 KiB with AVX2); 128 and 192 measured 7-11% slower on Zen 5 (48 KiB L1d).
+   */
+  static final int KC = 256;
 
   private final MicroKernel kernel;
+  /** Rows of A per block (the block stays in L2) and columns of B per slab: sized from the caches. */
+  private final int mc, nc;
   private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[][] {new float[0], new float[0]});
 
   Gemm(MicroKernel kernel) {
+    this(kernel, CacheSizes.machine());
+  }
+
+  Gemm(MicroKernel kernel, CacheSizes caches) {
     this.kernel = kernel;
+    int mr = kernel.mr();
+    // An MC x KC block of A in half of L2 (the other half for B's panels and C's tiles), at least two
+    // micro-panels and at most 1024 rows; B's KC x NC slab, read once per block, lives in the outer caches.
+    long rows = caches.l2 / 2 / (4L * KC);
+    this.mc = (int) Math.max(2L * mr, Math.min(1024, rows / mr * mr));
+    this.nc = 2048;
+  }
+
+  /** The block sizes in use, for the bench's machine line. */
+  String blocking() {
+    return "KC " + KC + ", MC " + mc + ", NC " + nc;
   }
 
   /** Panel width of the micro-kernel (columns of C per tile). */
@@ -132,8 +153,8 @@ final class Gemm {
     }
     int mr = kernel.mr(), nr = kernel.nr();
     int kcMax = Math.min(KC, k);
-    int ncMax = Math.min(NC, roundUp(n, nr));
-    int mcMax = Math.min(MC, roundUp(m, mr));
+    int ncMax = Math.min(nc, roundUp(n, nr));
+    int mcMax = Math.min(mc, roundUp(m, mr));
     // Packing buffers are reused per thread: a training step makes thousands of products.
     float[][] scratch = SCRATCH.get();
     if (scratch[0].length < kcMax * ncMax) scratch[0] = new float[kcMax * ncMax];
@@ -143,15 +164,15 @@ final class Gemm {
     // would cost a pass over m*k elements for every product, a large share of the mid-sized products
     // a training step makes (m = batch size).
     boolean direct = aCol == 1 || aRow == 1;
-    for (int jc = 0; jc < n; jc += NC) {
-      int nc = Math.min(NC, n - jc);
+    for (int jc = 0; jc < n; jc += this.nc) {
+      int nc = Math.min(this.nc, n - jc);
       for (int pc = 0; pc < k; pc += KC) {
         int kc = Math.min(KC, k - pc);
         boolean acc = accumulate || pc > 0;
         float[] tileBias = pc + kc >= k ? bias : null; // after the last slice of K only
         packB(kc, nc, nr, b, bOff + pc * bRow + jc * bCol, bRow, bCol, bPack);
-        for (int ic = 0; ic < m; ic += MC) {
-          int mc = Math.min(MC, m - ic);
+        for (int ic = 0; ic < m; ic += this.mc) {
+          int mc = Math.min(this.mc, m - ic);
           int full = direct ? mc / mr * mr : 0;
           // Packed panels: all of them, or with A read in place only a short last panel (zero-padded).
           if (full < mc) packA(mc - full, kc, mr, a, aOff + (ic + full) * aRow + pc * aCol, aRow, aCol, aPack);
