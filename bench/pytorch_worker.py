@@ -56,9 +56,9 @@ def result(value, unit):
 
 if workload == "gemm":
     n = 1024; a = torch.randn(n, n); b = torch.randn(n, n)
-    for _ in range(20): a @ b  # warm-up, as the Java side does
+    for _ in range(60): a @ b  # warm-up, as the Java side does
     ts = []
-    for _ in range(7):
+    for _ in range(15):
         t = time.perf_counter(); a @ b; ts.append(time.perf_counter() - t)
     result(2 * n ** 3 / statistics.median(ts) / 1e9, "GFLOPS")
 elif workload in ("mlp64", "mlp256", "memory"):

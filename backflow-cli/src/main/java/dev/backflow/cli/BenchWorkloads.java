@@ -92,8 +92,10 @@ final class BenchWorkloads {
     }
     CpuBackend backend = new CpuBackend();
     NdArray x = NdArray.wrap(a, 1, n, n), y = NdArray.wrap(b, 1, n, n);
-    for (int i = 0; i < 20; i++) backend.linalg().bmm(x, y); // warm-up: the JIT compiles the micro-kernel in the first calls
-    double[] t = new double[7];
+    // Warm-up: the JIT settles the micro-kernel and the kernel team's code over the first ~30 calls on 2 threads
+    // (0.15 s); 60 leave the timed calls in steady state. PyTorch's worker does the same counts.
+    for (int i = 0; i < 60; i++) backend.linalg().bmm(x, y);
+    double[] t = new double[15];
     for (int i = 0; i < t.length; i++) {
       long s = System.nanoTime();
       backend.linalg().bmm(x, y);
