@@ -141,37 +141,64 @@ final class PanamaFusedKernels implements FusedKernels {
 
   /** x Φ(x), or Φ(x) + x φ(x), over the whole vectors of the row; returns where the scalar tail starts. */
   private static int geluLanes(float[] x, int xo, float[] y, int yo, int n, boolean derivative) {
+    // One small method per pass: with the four loops in one method, JDK 17's C2 still boxed the Φ loop in
+    // some runs (1 GB allocated per GPT step); apart, each compiles whole.
     float[][] scratch = SCRATCH.get();
     float[] e = scratch[0], cdf = scratch[1];
     int bound = S.loopBound(n);
     for (int b = 0; b < bound; b += BLOCK) {
       int m = Math.min(BLOCK, bound - b);
-      for (int i = 0; i < m; i += S.length()) {
-        FloatVector a = FloatVector.fromArray(S, x, xo + b + i).mul(INV_SQRT2).abs();
-        a.mul(a).neg().intoArray(e, i);
-      }
+      negHalfSquares(x, xo + b, e, m);
       expLanes(e, 0, e, 0, m); // e^{-x²/2}
-      for (int i = 0; i < m; i += S.length()) {
-        // Φ(x) by Abramowitz & Stegun's erf of a = |x|/√2, with x's sign.
-        FloatVector v = FloatVector.fromArray(S, x, xo + b + i), a = v.mul(INV_SQRT2).abs();
-        FloatVector t = FloatVector.broadcast(S, 1f).div(a.mul(P).add(1f));
-        // Horner: ((((a5 t + a4) t + a3) t + a2) t + a1) t
-        FloatVector poly = t.mul(A5).add(A4).mul(t).add(A3).mul(t).add(A2).mul(t).add(A1).mul(t);
-        FloatVector erfAbs = FloatVector.broadcast(S, 1f).sub(poly.mul(FloatVector.fromArray(S, e, i)));
-        erfAbs.blend(erfAbs.neg(), v.lt(0f)).add(1f).mul(0.5f).intoArray(cdf, i);
-      }
-      if (derivative) {
-        for (int i = 0; i < m; i += S.length()) {
-          FloatVector v = FloatVector.fromArray(S, x, xo + b + i);
-          FloatVector.fromArray(S, cdf, i).add(v.mul(FloatVector.fromArray(S, e, i)).mul(INV_SQRT_2PI)).intoArray(y, yo + b + i);
-        }
-      } else {
-        for (int i = 0; i < m; i += S.length()) {
-          FloatVector.fromArray(S, x, xo + b + i).mul(FloatVector.fromArray(S, cdf, i)).intoArray(y, yo + b + i);
-        }
-      }
+      normalCdf(x, xo + b, e, cdf, m);
+      if (derivative) geluDerivative(x, xo + b, e, cdf, y, yo + b, m);
+      else times(x, xo + b, cdf, y, yo + b, m);
     }
     return bound;
+  }
+
+  /** e[i] = -a², a = |x/√2|. */
+  private static void negHalfSquares(float[] x, int xo, float[] e, int m) {
+    for (int i = 0; i < m; i += S.length()) {
+      FloatVector a = FloatVector.fromArray(S, x, xo + i).mul(INV_SQRT2).abs();
+      a.mul(a).neg().intoArray(e, i);
+    }
+  }
+
+  /** cdf[i] = Φ(x) given e[i] = e^{-x²/2}: Abramowitz & Stegun's erf of |x|/√2, with x's sign. */
+  private static void normalCdf(float[] x, int xo, float[] e, float[] cdf, int m) {
+    FloatVector one = FloatVector.broadcast(S, 1f);
+    for (int i = 0; i < m; i += S.length()) {
+      FloatVector v = FloatVector.fromArray(S, x, xo + i), a = v.mul(INV_SQRT2).abs();
+      FloatVector t = one.div(a.mul(P).add(1f));
+      // Horner: ((((a5 t + a4) t + a3) t + a2) t + a1) t
+      FloatVector poly = t.mul(A5).add(A4).mul(t).add(A3).mul(t).add(A2).mul(t).add(A1).mul(t);
+      FloatVector erfAbs = one.sub(poly.mul(FloatVector.fromArray(S, e, i)));
+      erfAbs.blend(erfAbs.neg(), v.lt(0f)).add(1f).mul(0.5f).intoArray(cdf, i);
+    }
+  }
+
+  /** y = x · cdf. */
+  private static void times(float[] x, int xo, float[] cdf, float[] y, int yo, int m) {
+    for (int i = 0; i < m; i += S.length()) {
+      FloatVector.fromArray(S, x, xo + i).mul(FloatVector.fromArray(S, cdf, i)).intoArray(y, yo + i);
+    }
+  }
+
+  /** y = Φ(x) + x φ(x) = cdf + x e / √(2π). */
+  private static void geluDerivative(float[] x, int xo, float[] e, float[] cdf, float[] y, int yo, int m) {
+    for (int i = 0; i < m; i += S.length()) {
+      FloatVector v = FloatVector.fromArray(S, x, xo + i);
+      FloatVector.fromArray(S, cdf, i).add(v.mul(FloatVector.fromArray(S, e, i)).mul(INV_SQRT_2PI)).intoArray(y, yo + i);
+    }
+  }
+
+  /** e[i] = 2|x|. */
+  private static void twiceAbs(float[] x, int xo, float[] e, int m) {
+    for (int i = 0; i < m; i += S.length()) {
+      FloatVector a = FloatVector.fromArray(S, x, xo + i).abs();
+      a.add(a).intoArray(e, i);
+    }
   }
 
   /** tanh over a row, in blocks: e^{2|x|} first, then {@link #tanhLanes}. */
@@ -180,10 +207,7 @@ final class PanamaFusedKernels implements FusedKernels {
     int bound = S.loopBound(n);
     for (int b = 0; b < bound; b += BLOCK) {
       int m = Math.min(BLOCK, bound - b);
-      for (int i = 0; i < m; i += S.length()) {
-        FloatVector a = FloatVector.fromArray(S, x, xo + b + i).abs();
-        a.add(a).intoArray(e, i);
-      }
+      twiceAbs(x, xo + b, e, m);
       expLanes(e, 0, e, 0, m);
       tanhLanes(x, xo + b, e, y, yo + b, m);
     }
