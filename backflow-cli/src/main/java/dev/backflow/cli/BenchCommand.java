@@ -278,8 +278,21 @@ final class BenchCommand implements Callable<Integer> {
     return f.isEmpty() ? "flags unknown" : "no AVX2";
   }
 
-  private static String jvmName() {
-    return System.getProperty("java.vm.name") + " " + Runtime.version();
+  /** The JVM Backflow's side runs on: this one, or the one --java names (its own -version line). */
+  private String jvmName() {
+    String self = System.getProperty("java.vm.name") + " " + Runtime.version();
+    if (javaLauncher == null) return self;
+    try {
+      Process p = new ProcessBuilder(javaLauncher, "-version").redirectErrorStream(true).start();
+      String[] lines = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).split("\\R");
+      p.waitFor();
+      for (String line : lines) if (line.contains("version")) return line.trim() + " (" + javaLauncher + ")";
+    } catch (IOException e) {
+      // fall through: name what we can
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return javaLauncher;
   }
 
   static Set<String> cpuFlags() {
