@@ -26,16 +26,16 @@ final class TensorFormat {
     if (maxAbs >= 1e8 || (minAbs < 1e-4 && minAbs > 0) || (minAbs != Double.MAX_VALUE && maxAbs / minAbs > 1000 && !integral)) {
       sci = true;
     }
-    final boolean scientific = sci, whole = integral;
+    String[] cells = new String[v.length];
     int width = 0;
-    // as PyTorch, only finite values set the column width; nan and inf are printed unpadded if wider
-    for (float x : v) if (Float.isFinite(x)) width = Math.max(width, number(x, scientific, whole).length());
-    StringBuilder sb = new StringBuilder("tensor(");
-    if (shape.length == 0) {
-      sb.append(number(v[0], scientific, whole));
-    } else {
-      append(sb, v, shape, 0, 0, width, scientific, whole, summarize, "tensor(".length());
+    for (int i = 0; i < v.length; i++) {
+      cells[i] = number(v[i], sci, integral);
+      // as PyTorch, only finite values set the column width; nan and inf are printed unpadded if wider
+      if (Float.isFinite(v[i])) width = Math.max(width, cells[i].length());
     }
+    StringBuilder sb = new StringBuilder("tensor(");
+    if (shape.length == 0) sb.append(cells[0]);
+    else appendCells(sb, cells, shape, 0, 0, width, summarize, "tensor(".length());
     sb.append(", shape=").append(Arrays.toString(shape));
     if (t.gradFn() != null) sb.append(", grad_fn=<").append(t.gradFn().name()).append('>');
     else if (t.requiresGrad()) sb.append(", requires_grad=True");
@@ -55,6 +55,7 @@ final class TensorFormat {
     return sb.append(", shape=").append(Arrays.toString(shape)).append(", dtype=int64)").toString();
   }
 
+  /** Nested rows of already formatted cells, right-aligned to {@code width}, summarized past 2 x EDGE. */
   private static void appendCells(StringBuilder sb, String[] v, int[] shape, int dim, int pos, int width,
                                   boolean summarize, int indent) {
     sb.append('[');
@@ -66,7 +67,7 @@ final class TensorFormat {
         sb.append(dim == shape.length - 1 ? "..., " : "...,\n" + " ".repeat(indent + dim + 1));
         i = n - EDGE;
       }
-      if (dim == shape.length - 1) sb.append(" ".repeat(width - v[pos + i].length())).append(v[pos + i]);
+      if (dim == shape.length - 1) sb.append(" ".repeat(Math.max(0, width - v[pos + i].length()))).append(v[pos + i]);
       else appendCells(sb, v, shape, dim + 1, pos + i * block, width, summarize, indent);
       if (i < n - 1) {
         if (dim == shape.length - 1) sb.append(", ");
@@ -74,31 +75,6 @@ final class TensorFormat {
       }
     }
     sb.append(']');
-  }
-
-  private static int append(StringBuilder sb, float[] v, int[] shape, int dim, int pos, int width,
-                            boolean sci, boolean whole, boolean summarize, int indent) {
-    sb.append('[');
-    int n = shape[dim];
-    int block = 1;
-    for (int d = dim + 1; d < shape.length; d++) block *= shape[d];
-    for (int i = 0; i < n; i++) {
-      if (summarize && n > 2 * EDGE && i == EDGE) {
-        sb.append(dim == shape.length - 1 ? "..., " : "...,\n" + " ".repeat(indent + dim + 1));
-        i = n - EDGE;
-      }
-      if (dim == shape.length - 1) {
-        String s = number(v[pos + i], sci, whole);
-        sb.append(" ".repeat(Math.max(0, width - s.length()))).append(s);
-      } else {
-        append(sb, v, shape, dim + 1, pos + i * block, width, sci, whole, summarize, indent);
-      }
-      if (i < n - 1) {
-        if (dim == shape.length - 1) sb.append(", ");
-        else sb.append(",").append("\n".repeat(shape.length - dim - 1)).append(" ".repeat(indent + dim + 1));
-      }
-    }
-    return sb.append(']').length();
   }
 
   private static String number(float x, boolean sci, boolean whole) {
