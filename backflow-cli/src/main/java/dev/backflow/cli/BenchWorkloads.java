@@ -155,31 +155,35 @@ final class BenchWorkloads {
   }
 
   /**
-   * Eager autograd steps. Warm-up and timing run 100,000 steps each (~0.5 s): the JIT needs tens of
-   * thousands of steps to compile the whole op and autograd path, and the row measures steady state.
+   * Eager autograd steps, measured as JMH would: warm-up by time, then several timed windows and their median. The
+   * warm-up is long (3 s) because the JIT keeps recompiling this path for the first ~2 s: each recompilation drops
+   * a stretch of steps to the interpreter (CPU time equals wall time in those stretches, so it is the JIT, not the
+   * machine), and a window that caught one measured a third of the steady rate.
    */
   private static double xor() {
     XorNetwork net = XorNetwork.initialize(0);
-    for (int i = 0; i < 100_000; i++) net.stepWithAutograd(0.5f);
-    net = XorNetwork.initialize(0);
-    int steps = 100_000;
-    long s = System.nanoTime();
-    for (int i = 0; i < steps; i++) net.stepWithAutograd(0.5f);
-    return steps / ((System.nanoTime() - s) / 1e9);
+    return stepsPerSecond(() -> net.stepWithAutograd(0.5f));
   }
 
-  /**
-   * The same steps replayed from a capture (CapturedStep): autograd and graph building ran once. Warm-up
-   * and timing run 100,000 steps each (~0.2 s): replay reaches its final JIT code later than eager steps do.
-   */
+  /** The same steps replayed from a capture (CapturedStep): autograd and graph building ran once. */
   private static double xorCaptured() {
     XorNetwork net = XorNetwork.initialize(0);
     CapturedStep step = net.capture(0.5f);
-    for (int i = 0; i < 100_000; i++) step.run();
-    int steps = 100_000;
-    long s = System.nanoTime();
-    for (int i = 0; i < steps; i++) step.run();
-    return steps / ((System.nanoTime() - s) / 1e9);
+    return stepsPerSecond(step::run);
+  }
+
+  /** Steps per second of {@code step}: 3 s of warm-up, then the median of 9 windows of 50,000 steps. */
+  private static double stepsPerSecond(Runnable step) {
+    long warmEnd = System.nanoTime() + 3_000_000_000L;
+    while (System.nanoTime() < warmEnd) for (int i = 0; i < 10_000; i++) step.run();
+    double[] rates = new double[9];
+    int steps = 50_000;
+    for (int w = 0; w < rates.length; w++) {
+      long s = System.nanoTime();
+      for (int i = 0; i < steps; i++) step.run();
+      rates[w] = steps / ((System.nanoTime() - s) / 1e9);
+    }
+    return median(rates);
   }
 
   static int[] permutation(int n, SplittableRandom rng) {

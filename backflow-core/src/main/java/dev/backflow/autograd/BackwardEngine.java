@@ -2,7 +2,6 @@ package dev.backflow.autograd;
 
 import dev.backflow.backend.NdArray;
 import dev.backflow.tensor.Tensor;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.IdentityHashMap;
@@ -127,41 +126,45 @@ public final class BackwardEngine {
   private static IdentityHashMap<Tensor, Tensor> sweep(List<Tensor> roots, List<Tensor> seeds, boolean retainGraph,
                                                         boolean createGraph, IdentityHashMap<Tensor, Tensor> wanted) {
     Graph.TensorAccess tensors = Graph.access();
-    List<Tensor> order = topologicalOrder(roots);
-    IdentityHashMap<Tensor, Boolean> reaches = wanted == null ? null : reachingWanted(order, wanted);
+    Plan plan = Plan.of(roots, tensors);
+    int size = plan.size;
+    boolean[] reaches = wanted == null ? null : reachingWanted(plan, wanted);
     IdentityHashMap<Tensor, Tensor> captured = wanted == null ? null : new IdentityHashMap<>();
-    IdentityHashMap<Tensor, Tensor> pending = new IdentityHashMap<>();
+    Tensor[] pending = new Tensor[size];
     // Storage already handed to a leaf's grad (or owned by the caller, like the seed): a leaf that would
     // receive it again gets a copy, so no two grads ever share memory.
-    IdentityHashMap<float[], Boolean> handedOut = new IdentityHashMap<>();
+    IdentityTable<float[], Boolean> handedOut = new IdentityTable<>();
     for (int i = 0; i < roots.size(); i++) {
-      pending.merge(roots.get(i), seeds.get(i), Tensor::add);
+      int slot = plan.slotOf(roots.get(i));
+      pending[slot] = pending[slot] == null ? seeds.get(i) : pending[slot].add(seeds.get(i));
       handedOut.put(Graph.array(seeds.get(i)).data(), Boolean.TRUE);
     }
     try (var mode = createGraph ? Autograd.enableGrad() : Autograd.noGrad()) {
-      for (int i = order.size() - 1; i >= 0; i--) {
-        Tensor t = order.get(i);
-        Tensor g = pending.remove(t);
+      for (int i = size - 1; i >= 0; i--) {
+        Tensor g = pending[i];
         if (g == null) continue;
+        pending[i] = null;
+        Tensor t = plan.order[i];
         g = tensors.runHooks(t, g);
         Node node = t.gradFn();
         if (wanted != null) {
-          if (wanted.containsKey(t)) captured.put(t, g);
+          if (wanted.containsKey(t)) captured.merge(t, g, Tensor::add);
         } else if (node == null || t.retainsGrad()) {
           if (createGraph) {
             accumulateRecorded(t, g, handedOut);
           } else {
-            boolean owned = g.isContiguous() && Graph.array(g).data().length == g.numel()
-                && handedOut.put(Graph.array(g).data(), Boolean.TRUE) == null;
+            NdArray ga = Graph.array(g);
+            boolean owned = ga.isContiguous() && ga.data().length == ga.size() && handedOut.put(ga.data(), Boolean.TRUE) == null;
             tensors.accumulateGrad(t, g, owned);
           }
         }
         if (node == null) continue;
         Tensor[] inputs = node.inputs();
+        int[] slots = plan.inputSlots[i];
         boolean[] needs = new boolean[inputs.length];
         boolean any = false;
         for (int k = 0; k < inputs.length; k++) {
-          needs[k] = inputs[k].requiresGrad() && (reaches == null || reaches.containsKey(inputs[k]));
+          needs[k] = slots[k] >= 0 && (reaches == null || reaches[slots[k]]);
           any |= needs[k];
         }
         if (!any) {
@@ -180,23 +183,112 @@ public final class BackwardEngine {
         for (int k = 0; k < inputs.length; k++) {
           if (!needs[k] || grads[k] == null) continue;
           check(node, inputs[k], grads[k]);
-          pending.merge(inputs[k], grads[k], Tensor::add);
+          int s = slots[k];
+          pending[s] = pending[s] == null ? grads[k] : pending[s].add(grads[k]);
         }
         if (!retainGraph) node.free();
       }
     }
     if (wanted != null) {
       // In the graph but every path's rule gave nothing (relu'' = 0): a zero gradient, not an unused input.
-      for (Tensor t : wanted.keySet()) if (reaches.containsKey(t) && !captured.containsKey(t)) captured.put(t, Tensor.zerosLike(t));
+      for (int i = 0; i < size; i++) {
+        Tensor t = plan.order[i];
+        if (reaches[i] && wanted.containsKey(t) && !captured.containsKey(t)) captured.put(t, Tensor.zerosLike(t));
+      }
     }
     return captured;
+  }
+
+  /**
+   * The graph below the roots as arrays: the tensors that require grad in post-order (inputs before the tensors computed
+   * from them) and, for each, the slots of its node's inputs (-1 for an input that needs no gradient). The sweep then
+   * keeps pending gradients in an array indexed by slot, with no map lookups.
+   *
+   * <p>While it is built, each visited tensor carries a mark naming this plan and its slot, which is how a tensor reached
+   * by a second path is recognised. Marks are only hints: if another thread's backward pass over a shared tensor (a
+   * parameter two trainings share) replaces one meanwhile, the tensor gets a second slot here. Every consumer still
+   * points at a slot placed before it, so each slot's gradient is complete when the sweep reaches it, and the two
+   * partial gradients add up in the leaf's .grad (a rule's output is linear in its incoming gradient): the result is
+   * the same, only computed in two parts.
+   */
+  private static final class Plan {
+    Tensor[] order = new Tensor[16];
+    int[][] inputSlots = new int[16][];
+    int size;
+
+    // Names this plan in marks; not the plan itself, so a mark left on a parameter holds no activations.
+    private final Object token = new Object();
+
+    /** A tensor's place in one plan: which plan marked it (its token), and its slot there. */
+    private record Mark(Object token, int slot) {}
+
+    private static final int[] NO_INPUTS = new int[0];
+
+    static Plan of(List<Tensor> roots, Graph.TensorAccess tensors) {
+      Plan plan = new Plan();
+      // The stack of tensors being visited and, beside each, the index of its next input to visit.
+      Tensor[] stack = new Tensor[16];
+      int[] next = new int[16];
+      for (Tensor root : roots) {
+        if (plan.slot(root, tensors) >= 0) continue;
+        int top = 0;
+        stack[0] = root;
+        next[0] = 0;
+        while (top >= 0) {
+          Tensor t = stack[top];
+          Node node = t.gradFn();
+          Tensor[] inputs = node == null ? null : node.inputs();
+          if (inputs != null && next[top] < inputs.length) {
+            Tensor in = inputs[next[top]++];
+            // A DAG has no tensor on the stack as its own input, so "not yet given a slot" means "not yet visited".
+            if (in.requiresGrad() && plan.slot(in, tensors) < 0) {
+              if (++top == stack.length) {
+                stack = Arrays.copyOf(stack, 2 * top);
+                next = Arrays.copyOf(next, 2 * top);
+              }
+              stack[top] = in;
+              next[top] = 0;
+            }
+          } else {
+            stack[top--] = null;
+            plan.add(t, inputs, tensors);
+          }
+        }
+      }
+      return plan;
+    }
+
+    /** t's slot in this plan, or -1 if it has none (not visited, or its mark was replaced by another pass). */
+    private int slot(Tensor t, Graph.TensorAccess tensors) {
+      return tensors.sweepMark(t) instanceof Mark m && m.token == token ? m.slot : -1;
+    }
+
+    int slotOf(Tensor t) {
+      return slot(t, Graph.access());
+    }
+
+    private void add(Tensor t, Tensor[] inputs, Graph.TensorAccess tensors) {
+      if (size == order.length) {
+        order = Arrays.copyOf(order, 2 * size);
+        inputSlots = Arrays.copyOf(inputSlots, 2 * size);
+      }
+      int[] slots = NO_INPUTS;
+      if (inputs != null) {
+        slots = new int[inputs.length];
+        for (int k = 0; k < inputs.length; k++) slots[k] = inputs[k].requiresGrad() ? slot(inputs[k], tensors) : -1;
+      }
+      order[size] = t;
+      inputSlots[size] = slots;
+      tensors.setSweepMark(t, new Mark(token, size));
+      size++;
+    }
   }
 
   /**
    * .grad += g as recorded ops (createGraph), so the accumulated gradient can itself be differentiated. A
    * gradient whose storage someone else holds is first copied by a recorded clone, so grads never alias.
    */
-  private static void accumulateRecorded(Tensor t, Tensor g, IdentityHashMap<float[], Boolean> handedOut) {
+  private static void accumulateRecorded(Tensor t, Tensor g, IdentityTable<float[], Boolean> handedOut) {
     Tensor prev = t.grad();
     if (prev != null) {
       t.setGrad(prev.add(g));
@@ -212,63 +304,19 @@ public final class BackwardEngine {
     t.setGrad(g);
   }
 
-  /** Tensors of {@code order} from which some wanted tensor can be reached (inputs come before their users). */
-  private static IdentityHashMap<Tensor, Boolean> reachingWanted(List<Tensor> order, IdentityHashMap<Tensor, Tensor> wanted) {
-    IdentityHashMap<Tensor, Boolean> reaches = new IdentityHashMap<>();
-    for (Tensor t : order) {
-      boolean r = wanted.containsKey(t);
-      Node node = t.gradFn();
-      if (!r && node != null) {
-        for (Tensor in : node.inputs()) {
-          if (reaches.containsKey(in)) {
-            r = true;
-            break;
-          }
-        }
-      }
-      if (r) reaches.put(t, Boolean.TRUE);
+  /** The slots from which some wanted tensor can be reached (inputs come before their users). */
+  private static boolean[] reachingWanted(Plan plan, IdentityHashMap<Tensor, Tensor> wanted) {
+    boolean[] reaches = new boolean[plan.size];
+    for (int i = 0; i < plan.size; i++) {
+      boolean r = wanted.containsKey(plan.order[i]);
+      for (int k = 0; !r && k < plan.inputSlots[i].length; k++) r = plan.inputSlots[i][k] >= 0 && reaches[plan.inputSlots[i][k]];
+      reaches[i] = r;
     }
     return reaches;
   }
 
-  /** Post-order DFS with an explicit stack: inputs come before the tensors computed from them. */
-  private static List<Tensor> topologicalOrder(List<Tensor> roots) {
-    List<Tensor> order = new ArrayList<>();
-    IdentityHashMap<Tensor, Boolean> seen = new IdentityHashMap<>();
-    ArrayDeque<Tensor> stack = new ArrayDeque<>();
-    ArrayDeque<int[]> next = new ArrayDeque<>();
-    for (Tensor root : roots) {
-      if (seen.put(root, Boolean.TRUE) != null) continue;
-      stack.push(root);
-      next.push(new int[] {0});
-      visit(order, seen, stack, next);
-    }
-    return order;
-  }
-
-  private static void visit(List<Tensor> order, IdentityHashMap<Tensor, Boolean> seen, ArrayDeque<Tensor> stack,
-                            ArrayDeque<int[]> next) {
-    while (!stack.isEmpty()) {
-      Tensor t = stack.peek();
-      int[] cursor = next.peek();
-      Node node = t.gradFn();
-      Tensor[] inputs = node == null ? null : node.inputs();
-      if (inputs != null && cursor[0] < inputs.length) {
-        Tensor in = inputs[cursor[0]++];
-        if (in.requiresGrad() && seen.put(in, Boolean.TRUE) == null) {
-          stack.push(in);
-          next.push(new int[] {0});
-        }
-      } else {
-        stack.pop();
-        next.pop();
-        order.add(t);
-      }
-    }
-  }
-
   private static void check(Node node, Tensor input, Tensor grad) {
-    if (!Arrays.equals(input.shape(), grad.shape())) {
+    if (!Graph.storage(input).sameShape(Graph.storage(grad))) {
       throw new IllegalStateException("backward: " + node.name() + " returned a gradient of shape "
           + Arrays.toString(grad.shape()) + " for an input of shape " + Arrays.toString(input.shape()));
     }

@@ -181,5 +181,21 @@ public final class Graph {
      * @param owned whether g's storage may be kept without a copy
      */
     void accumulateGrad(Tensor t, Tensor g, boolean owned);
+
+    /**
+     * The mark the backward engine last left on {@code t} (its place in a pass's plan), or null.
+     *
+     * @param t the tensor
+     * @return the engine's mark, opaque to everything else
+     */
+    Object sweepMark(Tensor t);
+
+    /**
+     * Leaves the backward engine's mark on {@code t}.
+     *
+     * @param t the tensor
+     * @param mark the engine's mark
+     */
+    void setSweepMark(Tensor t, Object mark);
   }
 }

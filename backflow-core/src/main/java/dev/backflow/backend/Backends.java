@@ -11,6 +11,9 @@ import dev.backflow.backend.cpu.CpuBackend;
 public final class Backends {
   private static volatile Backend processDefault;
   private static final ThreadLocal<Backend> SCOPED = new ThreadLocal<>();
+  // Scopes open on any thread. While there are none (nearly always) current() skips the thread-local lookup, which
+  // every op makes several times. A thread sees its own scope's increment before its own set, so it never misses it.
+  private static final java.util.concurrent.atomic.AtomicInteger OPEN_SCOPES = new java.util.concurrent.atomic.AtomicInteger();
 
   private Backends() {}
 
@@ -20,7 +23,7 @@ public final class Backends {
    * @return the backend ops on this thread dispatch to
    */
   public static Backend current() {
-    Backend b = SCOPED.get();
+    Backend b = OPEN_SCOPES.get() == 0 ? null : SCOPED.get();
     return b != null ? b : processDefault();
   }
 
@@ -64,10 +67,15 @@ public final class Backends {
   public static Scope scoped(Backend backend) {
     java.util.Objects.requireNonNull(backend, "Backends.scoped: the backend is null");
     Backend previous = SCOPED.get();
+    OPEN_SCOPES.incrementAndGet();
     SCOPED.set(backend);
+    boolean[] closed = {false};
     return () -> {
+      if (closed[0]) return;
+      closed[0] = true;
       if (previous == null) SCOPED.remove();
       else SCOPED.set(previous);
+      OPEN_SCOPES.decrementAndGet();
     };
   }
 

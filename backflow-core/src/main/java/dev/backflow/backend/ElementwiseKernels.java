@@ -49,6 +49,19 @@ public interface ElementwiseKernels {
   void binaryInPlace(BinaryOp op, NdArray target, NdArray b);
 
   /**
+   * target = target + alpha · b, in place, with b broadcast to target's shape (BLAS's axpy; an optimizer's update
+   * {@code p -= lr · g} in one pass, with the same bits as {@code p - (g · lr)}, since {@code g · (-lr)} is
+   * exactly {@code -(g · lr)}). The default makes {@code alpha · b} first; backends override it with one pass.
+   *
+   * @param target the array to update; it must not overlap itself (no stride-0 dims)
+   * @param b the array to add, broadcastable to target's shape
+   * @param alpha the factor on b
+   */
+  default void addScaledInPlace(NdArray target, NdArray b, float alpha) {
+    binaryInPlace(BinaryOp.ADD, target, binary(BinaryOp.MUL, b, NdArray.wrap(new float[] {alpha})));
+  }
+
+  /**
    * cond != 0 ? a : b, broadcasting all three.
    *
    * @param cond the mask

@@ -4,6 +4,19 @@ package dev.backflow.backend;
 public interface LinalgKernels {
 
   /**
+   * The product of two matrices {@code [m, k] @ [k, n]}, each read through its strides (a transposed view costs no
+   * copy). The default runs {@link #bmm} on a batch of one; a backend overrides it to skip the batch bookkeeping, which
+   * is most of the cost of a small product.
+   *
+   * @param a the left matrix {@code [m, k]}
+   * @param b the right matrix {@code [k, n]}
+   * @return a new contiguous {@code [m, n]} array
+   */
+  default NdArray mm(NdArray a, NdArray b) {
+    return bmm(a.expand(new int[] {1, a.shape(0), a.shape(1)}), b.expand(new int[] {1, b.shape(0), b.shape(1)})).squeeze(0);
+  }
+
+  /**
    * Batched product [batch..., M, K] x [batch..., K, N] -&gt; [batch..., M, N] (equal batch dims, rank &gt;= 3), like
    * {@code torch.bmm}. Operands may be transposed, permuted or otherwise strided views (including stride-0 broadcast
    * batches); the kernel reads them in place.

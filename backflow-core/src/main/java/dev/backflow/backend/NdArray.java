@@ -67,7 +67,7 @@ public final class NdArray {
    * @return the array
    */
   public static NdArray wrap(float[] data, int... shape) {
-    return new NdArray(data, 0, shape.clone(), Shapes.contiguousStrides(shape));
+    return new NdArray(data, 0, shape.clone(), stridesOf(shape));
   }
 
   /**
@@ -92,7 +92,14 @@ public final class NdArray {
    * @return the array
    */
   public static NdArray wrapOwned(float[] data, int[] shape) {
-    return new NdArray(data, shape, Shapes.contiguousStrides(shape), Shapes.numel(shape));
+    return new NdArray(data, shape, stridesOf(shape), Shapes.numel(shape));
+  }
+
+  // An array never changes its strides, so scalars and vectors share theirs: one allocation fewer per small result.
+  private static final int[] SCALAR_STRIDES = {}, VECTOR_STRIDES = {1};
+
+  private static int[] stridesOf(int[] shape) {
+    return shape.length == 0 ? SCALAR_STRIDES : shape.length == 1 ? VECTOR_STRIDES : Shapes.contiguousStrides(shape);
   }
 
   /**
@@ -114,6 +121,39 @@ public final class NdArray {
    */
   public boolean sameShape(NdArray other) {
     return Arrays.equals(shape, other.shape);
+  }
+
+  /**
+   * True when this array's shape and {@code other}'s broadcast together (NumPy's and PyTorch's rule), checked without
+   * building the broadcast shape.
+   *
+   * @param other the other array
+   * @return whether the shapes broadcast
+   */
+  public boolean broadcastsWith(NdArray other) {
+    int[] a = shape, b = other.shape;
+    for (int i = 1, n = Math.min(a.length, b.length); i <= n; i++) {
+      int sa = a[a.length - i], sb = b[b.length - i];
+      if (sa != sb && sa != 1 && sb != 1) return false;
+    }
+    return true;
+  }
+
+  /**
+   * True when this array's shape broadcasts to {@code target}'s exactly (what an in-place op needs: the result keeps
+   * the target's shape).
+   *
+   * @param target the array to be written
+   * @return whether this shape stretches to target's without changing it
+   */
+  public boolean broadcastsTo(NdArray target) {
+    int[] a = shape, t = target.shape;
+    if (a.length > t.length) return false;
+    for (int i = 1; i <= a.length; i++) {
+      int sa = a[a.length - i];
+      if (sa != 1 && sa != t[t.length - i]) return false;
+    }
+    return true;
   }
 
   /**

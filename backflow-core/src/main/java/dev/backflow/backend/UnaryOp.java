@@ -50,6 +50,10 @@ public enum UnaryOp {
   D_GELU_ERF,
   /** derivative of softplus(beta=p, threshold=q). */
   D_SOFTPLUS,
+  /** y (1 - y): the derivative of the sigmoid written in its output y (the backward pass keeps y, not x). */
+  D_SIGMOID_OF_OUTPUT,
+  /** 1 - y²: the derivative of tanh written in its output y. */
+  D_TANH_OF_OUTPUT,
   /** 1 for non-integral values, NaN or infinity, else 0; used to validate index tensors. */
   NOT_INTEGRAL,
   /** 1 where x is NaN or infinite. */

@@ -141,7 +141,7 @@ public final class XorNetwork {
     for (Tensor p : parameters()) p.zeroGrad();
     l.backward();
     try (var g = Autograd.noGrad()) {
-      for (Tensor p : parameters()) p.sub_(p.grad().mul(lr));
+      for (Tensor p : parameters()) p.add_(p.grad(), -lr);
     }
     return l;
   }

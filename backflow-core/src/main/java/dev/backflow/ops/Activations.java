@@ -20,7 +20,7 @@ public final class Activations {
    * under createGraph it is differentiable: in g it is itself again, in x it is g · f''(x), which
    * {@code second} builds from differentiable ops (null where f'' is 0 almost everywhere).
    */
-  private static Tensor local(String name, Tensor g, dev.backflow.backend.UnaryOp op, Tensor x, float p, float q,
+  static Tensor local(String name, Tensor g, dev.backflow.backend.UnaryOp op, Tensor x, float p, float q,
                               java.util.function.UnaryOperator<Tensor> second) {
     return Graph.record(name, b().elementwise().mulUnary(Graph.array(g), op, Graph.array(x), p, q), (gg, n) -> new Tensor[] {
         n[0] ? local(name, gg, op, x, p, q, second) : null,
@@ -34,13 +34,11 @@ public final class Activations {
    * @param x input of any shape
    * @return a new tensor of {@code x}'s shape with values in (0, 1)
    */
-  // σ'(z) = σ(z)(1 - σ(z)), written in y = σ(z) itself so that higher derivatives follow
+  // σ'(z) = y(1 - y) with y = σ(z), one fused pass; d/dy of y(1 - y) = 1 - 2y, so higher derivatives follow
   public static Tensor sigmoid(Tensor x) {
     Tensor[] y = new Tensor[1];
-    y[0] = Graph.record("sigmoid", b().elementwise().unary(SIGMOID, Graph.array(x), 0, 0), (g, n) -> {
-      Tensor s = y[0];
-      return new Tensor[] {g.mul(s.mul(s.rsub(1f)))};
-    }, x);
+    y[0] = Graph.record("sigmoid", b().elementwise().unary(SIGMOID, Graph.array(x), 0, 0), (g, n) -> new Tensor[] {
+        local("sigmoidBackward", g, D_SIGMOID_OF_OUTPUT, y[0], 0, 0, s -> s.mul(-2f).add(1f))}, x);
     return y[0];
   }
 
@@ -50,13 +48,11 @@ public final class Activations {
    * @param x input of any shape
    * @return a new tensor of {@code x}'s shape with values in (-1, 1)
    */
-  // tanh'(z) = 1 - tanh(z)^2
+  // tanh'(z) = 1 - y² with y = tanh(z), one fused pass; d/dy of 1 - y² = -2y, so higher derivatives follow
   public static Tensor tanh(Tensor x) {
     Tensor[] y = new Tensor[1];
-    y[0] = Graph.record("tanh", b().elementwise().unary(TANH, Graph.array(x), 0, 0), (g, n) -> {
-      Tensor t = y[0];
-      return new Tensor[] {g.mul(t.mul(t).rsub(1f))};
-    }, x);
+    y[0] = Graph.record("tanh", b().elementwise().unary(TANH, Graph.array(x), 0, 0), (g, n) -> new Tensor[] {
+        local("tanhBackward", g, D_TANH_OF_OUTPUT, y[0], 0, 0, t -> t.mul(-2f))}, x);
     return y[0];
   }
 

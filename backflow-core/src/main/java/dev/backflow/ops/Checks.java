@@ -1,5 +1,6 @@
 package dev.backflow.ops;
 
+import dev.backflow.autograd.Graph;
 import dev.backflow.backend.Shapes;
 import dev.backflow.tensor.Tensor;
 import java.util.Arrays;
@@ -8,10 +9,9 @@ import java.util.Arrays;
 final class Checks {
   private Checks() {}
 
-  static int[] broadcast(String op, Tensor a, Tensor b) {
+  static void broadcast(String op, Tensor a, Tensor b) {
+    if (Graph.storage(a).broadcastsWith(Graph.storage(b))) return;
     int[] sa = a.shape(), sb = b.shape();
-    int[] out = Shapes.tryBroadcast(sa, sb);
-    if (out != null) return out;
     int rank = Math.max(sa.length, sb.length);
     for (int i = 1; i <= rank; i++) {
       int da = sa.length - i >= 0 ? sa[sa.length - i] : 1, db = sb.length - i >= 0 ? sb[sb.length - i] : 1;

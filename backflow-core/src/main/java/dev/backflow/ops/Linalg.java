@@ -1,5 +1,6 @@
 package dev.backflow.ops;
 
+import dev.backflow.autograd.Autograd;
 import dev.backflow.autograd.Graph;
 import dev.backflow.autograd.BackwardFn;
 import dev.backflow.backend.Backends;
@@ -37,6 +38,7 @@ public final class Linalg {
       throw new IllegalArgumentException("matmul: shapes " + Arrays.toString(a.shape()) + " and "
           + Arrays.toString(b.shape()) + " do not line up (" + k + " ≠ " + kb + ")");
     }
+    if (a.dim() == 2 && b.dim() == 2) return product(a, b);
     Tensor out;
     if (a2.dim() > 2 && b2.dim() == 2) {
       // [..., M, K] @ [K, N]: fold the batch dims into M, so one large product runs (and the weight
@@ -104,6 +106,24 @@ public final class Linalg {
         need[1] ? gradOfRight(a, b, g, sb) : null}, a, b);
   }
 
+  // The plain matrix product, with no batch dims to broadcast or sum back: d(AB)/dA = G Bᵀ, d(AB)/dB = Aᵀ G
+  private static Tensor product(Tensor a, Tensor b) {
+    NdArray out = Backends.current().linalg().mm(Graph.array(a), Graph.array(b));
+    return Graph.record("matmul", out, (g, need) -> new Tensor[] {
+        need[0] ? transposedProduct(g, false, b, true) : null,
+        need[1] ? gradOfRight(a, b, g, null) : null}, a, b);
+  }
+
+  /**
+   * {@code x @ y} of 2-D tensors, either read transposed. A first-order backward pass (nothing records) calls the
+   * kernel on transposed views directly; under createGraph the same product is built from recorded ops.
+   */
+  private static Tensor transposedProduct(Tensor x, boolean transposeX, Tensor y, boolean transposeY) {
+    if (Autograd.isGradEnabled()) return (transposeX ? x.mT() : x).matmul(transposeY ? y.mT() : y);
+    NdArray xa = Graph.array(x), ya = Graph.array(y);
+    return Graph.constant(Backends.current().linalg().mm(transposeX ? xa.transpose(0, 1) : xa, transposeY ? ya.transpose(0, 1) : ya));
+  }
+
   /**
    * A^T G, in B's own layout when B is a transposed matrix (x @ W^T in Linear): computed as (G^T A)^T, the
    * gradient reaches W's transpose view already row-major for W, so no transposing copy is made.
@@ -111,7 +131,8 @@ public final class Linalg {
   private static Tensor gradOfRight(Tensor a, Tensor b, Tensor g, int[] sb) {
     NdArray arr = Graph.array(b);
     boolean columnMajor = arr.rank() == 2 && arr.stride(0) == 1 && arr.stride(1) == arr.shape(0) && arr.shape(0) > 1 && arr.shape(1) > 1;
-    if (columnMajor && a.dim() == 2 && g.dim() == 2) return g.mT().matmul(a).mT();
+    if (columnMajor && a.dim() == 2 && g.dim() == 2) return transposedProduct(g, true, a, false).mT();
+    if (a.dim() == 2 && g.dim() == 2) return transposedProduct(a, true, g, false);
     return a.mT().matmul(g).sumTo(sb);
   }
 

@@ -35,9 +35,8 @@ public final class Reduce {
   // d(sum)/dx_i = 1: the gradient is broadcast back over the reduced dims
   public static Tensor sum(Tensor x, int[] dims, boolean keepDim) {
     boolean[] mask = Checks.dimMask("sum", x, dims);
-    int[] kept = keptShape(x, mask);
     return Graph.record("sum", b().reductions().reduce(ReduceOp.SUM, Graph.array(x), mask, keepDim),
-        (g, n) -> new Tensor[] {g.reshape(kept).expand(x.shape())}, x);
+        (g, n) -> new Tensor[] {g.reshape(keptShape(x, mask)).expand(x.shape())}, x);
   }
 
   /**
@@ -176,8 +175,8 @@ public final class Reduce {
    * @throws IllegalArgumentException if {@code shape} does not broadcast to {@code g}'s shape
    */
   public static Tensor sumTo(Tensor g, int[] shape) {
+    if (Graph.storage(g).hasShape(shape)) return g;
     int[] gs = g.shape();
-    if (Arrays.equals(gs, shape)) return g;
     int lead = gs.length - shape.length;
     if (lead < 0) {
       throw new IllegalArgumentException("sumTo: cannot sum shape " + Arrays.toString(gs) + " down to "
@@ -185,13 +184,18 @@ public final class Reduce {
     }
     int[] dims = new int[gs.length];
     int k = 0;
+    boolean onlyLeading = true;
     for (int d = 0; d < gs.length; d++) {
-      if (d < lead || (shape[d - lead] == 1 && gs[d] != 1)) dims[k++] = d;
-      else if (shape[d - lead] != gs[d]) {
+      if (d < lead || (shape[d - lead] == 1 && gs[d] != 1)) {
+        dims[k++] = d;
+        onlyLeading &= d < lead;
+      } else if (shape[d - lead] != gs[d]) {
         throw new IllegalArgumentException("sumTo: cannot sum shape " + Arrays.toString(gs) + " down to "
             + Arrays.toString(shape));
       }
     }
+    // Summing away only the leading dims (a bias's gradient) gives the target shape directly.
+    if (onlyLeading && k > 0) return g.sum(Arrays.copyOf(dims, k), false);
     Tensor s = k == 0 ? g : g.sum(Arrays.copyOf(dims, k), true);
     return s.reshape(shape);
   }

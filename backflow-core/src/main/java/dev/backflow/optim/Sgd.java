@@ -78,6 +78,6 @@ public final class Sgd extends Optimizer {
       }
       d = nesterov ? d.add(buf.mul((float) momentum)) : buf;
     }
-    p.sub_(d.mul((float) group.lr()));
+    p.add_(d, -(float) group.lr());
   }
 }

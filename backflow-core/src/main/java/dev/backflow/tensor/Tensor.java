@@ -42,6 +42,8 @@ public final class Tensor {
   private Node gradFn;
   private boolean retainGrad;
   private List<UnaryOperator<Tensor>> hooks;
+  // The backward engine's bookkeeping: this tensor's place in the pass that last visited it.
+  private Object sweepMark;
 
   private Tensor(NdArray array) {
     this.array = array;
@@ -74,6 +76,16 @@ public final class Tensor {
       @Override
       public void accumulateGrad(Tensor t, Tensor g, boolean owned) {
         t.accumulateGrad(g, owned);
+      }
+
+      @Override
+      public Object sweepMark(Tensor t) {
+        return t.sweepMark;
+      }
+
+      @Override
+      public void setSweepMark(Tensor t, Object mark) {
+        t.sweepMark = mark;
       }
     });
   }
@@ -776,8 +788,7 @@ public final class Tensor {
       throw new IllegalStateException(op + ": cannot change a tensor computed by " + gradFn.name()
           + " in place; its value may be needed by backward");
     }
-    if (other != null && Shapes.tryBroadcast(shape(), other.shape()) == null
-        || other != null && !Arrays.equals(Shapes.tryBroadcast(shape(), other.shape()), shape())) {
+    if (other != null && !other.array.broadcastsTo(array)) {
       throw new IllegalArgumentException(op + ": shape " + Arrays.toString(other.shape())
           + " does not broadcast to this tensor's shape " + Arrays.toString(shape()));
     }
@@ -806,6 +817,30 @@ public final class Tensor {
    * @throws IllegalArgumentException if {@code other} does not broadcast to this shape
    */
   public Tensor add_(Tensor other) { return inPlace("add_", BinaryOp.ADD, other); }
+
+  /**
+   * Adds {@code alpha · other} into this tensor in place, like {@code torch.Tensor.add_(other, alpha=alpha)}: an
+   * optimizer's update {@code p.add_(g, -lr)} in one pass, with the same values as {@code p.sub_(g.mul(lr))}. Not
+   * recorded in the graph.
+   *
+   * @param other a tensor whose shape broadcasts to this one's
+   * @param alpha the factor on {@code other}
+   * @return this tensor
+   * @throws IllegalStateException if this is a leaf that requires grad and grad mode is on (wrap it in
+   *     {@code Autograd.noGrad()}), if it was computed by an op, or if it is INT64
+   * @throws IllegalArgumentException if {@code other} does not broadcast to this shape
+   */
+  public Tensor add_(Tensor other, float alpha) {
+    if (array.isIntegral()) {
+      throw new IllegalStateException("add_: this tensor is INT64 and in-place arithmetic writes float values it "
+          + "cannot hold; use the out-of-place add(other.mul(alpha)), which returns a float tensor, or call toFloat() first");
+    }
+    checkInPlace("add_", other);
+    NdArray o = Graph.array(other);
+    NdArray src = o.sharesStorageWith(array) ? backend().storage().copy(o) : o;
+    backend().elementwise().addScaledInPlace(array, src, alpha);
+    return this;
+  }
 
   /**
    * Subtracts {@code other} from this tensor in place, like {@code torch.Tensor.sub_}; not recorded in the graph.

@@ -376,6 +376,29 @@ class AutogradSemanticsTest {
     }
 
     @Test
+    void addScaledIsTheSubtractionOfTheScaledTensorBitForBit() {
+      java.util.SplittableRandom rng = new java.util.SplittableRandom(7);
+      for (int[] shapes : new int[][] {{3, 5, 3, 5}, {3, 5, 5}, {4, 4, 1, 4}, {6, 6, 6}}) {
+        int[] target = {shapes[0], shapes[1]};
+        int[] other = shapes.length == 4 ? new int[] {shapes[2], shapes[3]} : new int[] {shapes[2]};
+        Tensor p = Tensor.randn(rng, target), q = p.detach().contiguous().mul(1f), g = Tensor.randn(rng, other);
+        float lr = 0.37f;
+        try (var scope = Autograd.noGrad()) {
+          p.add_(g, -lr);
+          q.sub_(g.mul(lr));
+        }
+        assertArrayEquals(q.toArray(), p.toArray(), 0f, "add_(g, -lr) against sub_(g * lr) for " + java.util.Arrays.toString(other));
+      }
+      Tensor w = vec(1f, 2f);
+      assertTrue(assertThrows(IllegalStateException.class, () -> w.add_(Tensor.ones(2), 2f)).getMessage().contains("Autograd.noGrad()"));
+      Tensor x = Tensor.of(new float[] {1, 2, 3, 4}, 2, 2);
+      x.add_(x.mT(), 0.5f); // reads the old values of its own storage
+      assertArrayEquals(new float[] {1.5f, 3.5f, 4f, 6f}, x.toArray());
+      String m = assertThrows(IllegalArgumentException.class, () -> Tensor.zeros(2).add_(Tensor.zeros(3), 1f)).getMessage();
+      assertTrue(m.startsWith("add_: shape [3] does not broadcast"), m);
+    }
+
+    @Test
     void anInPlaceOpReadingItsOwnStorageSeesTheOldValues() {
       Tensor x = Tensor.of(new float[] {1, 2, 3, 4}, 2, 2);
       x.add_(x.mT()); // x + x^T computed from the old x

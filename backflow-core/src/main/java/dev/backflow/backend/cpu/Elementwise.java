@@ -90,6 +90,8 @@ final class Elementwise implements ElementwiseKernels {
           y[py + i * sy] = bv > q ? 1f : sigmoid(bv);
         }
         break;
+      case D_SIGMOID_OF_OUTPUT: for (int i = 0; i < n; i++) { float v = x[px + i * sx]; y[py + i * sy] = v * (1f - v); } break;
+      case D_TANH_OF_OUTPUT: for (int i = 0; i < n; i++) { float v = x[px + i * sx]; y[py + i * sy] = 1f - v * v; } break;
       case NOT_INTEGRAL:
         for (int i = 0; i < n; i++) {
           float v = x[px + i * sx];
@@ -194,6 +196,7 @@ final class Elementwise implements ElementwiseKernels {
       if (!unaryContiguous(op, p, q, x.data(), x.offset(), out, x.size())) {
         unaryRow(op, p, q, x.data(), x.offset(), 1, out, 0, 1, x.size());
       }
+      return x.withData(out);
     } else {
       int[] shape = x.shape();
       float[] xd = x.data();
@@ -277,6 +280,11 @@ final class Elementwise implements ElementwiseKernels {
       // The common case first, with no shape arithmetic: same-shaped dense operands.
       float[] out = new float[a.size()], ad = a.data(), bd = b.data();
       int ao = a.offset(), bo = b.offset();
+      if (out.length < Parallel.CHUNK) {
+        // One chunk: run here, with no task object (small tensors pay per call, not per element).
+        if (!fused.binary(op, ad, ao, bd, bo, out, 0, out.length)) binaryContiguous(op, ad, ao, bd, bo, out, 0, out.length);
+        return a.withData(out);
+      }
       Parallel.splitRange(0, out.length, (from, to) -> {
         if (!fused.binary(op, ad, ao + from, bd, bo + from, out, from, to - from)) {
           binaryContiguous(op, ad, ao + from, bd, bo + from, out, from, to - from);
@@ -300,12 +308,23 @@ final class Elementwise implements ElementwiseKernels {
       for (int r = 0, start = 0; start < out.length; r++, start += block) {
         binaryScalarRow(op, ad, a.offset() + start, bd[b.offset() + r % bn], out, start, block);
       }
+    } else if (b.isContiguous() && b.hasShape(shape) && readsOneValue(a)) {
+      // g * y where g is a broadcast scalar (the gradient of a sum): one value against a dense run.
+      binaryRow(op, ad, a.offset(), 0, bd, b.offset(), 1, out, 0, 1, out.length);
+    } else if (a.isContiguous() && a.hasShape(shape) && readsOneValue(b)) {
+      binaryRow(op, ad, a.offset(), 1, bd, b.offset(), 0, out, 0, 1, out.length);
     } else {
       NdArray ea = a.expand(shape), eb = b.expand(shape);
       StridedLoop.run(shape, ea.offset(), ea.strides(), eb.offset(), eb.strides(), 0, Shapes.contiguousStrides(shape),
           (pa, sa, pb, sb, pc, sc, n) -> binaryRow(op, ad, pa, sa, bd, pb, sb, out, pc, sc, n));
     }
     return NdArray.wrapOwned(out, shape);
+  }
+
+  /** True when every element of x is the same stored value: each dim has size 1 or stride 0 (an expanded scalar). */
+  private static boolean readsOneValue(NdArray x) {
+    for (int d = 0, r = x.rank(); d < r; d++) if (x.stride(d) != 0 && x.shape(d) != 1) return false;
+    return true;
   }
 
   /**
@@ -351,6 +370,17 @@ final class Elementwise implements ElementwiseKernels {
     StridedLoop.run(target.shape(), target.offset(), target.strides(), eb.offset(), eb.strides(),
         target.offset(), target.strides(),
         (pa, sa, pb, sb, pc, sc, n) -> binaryRow(op, td, pa, sa, bd, pb, sb, td, pc, sc, n));
+  }
+
+  @Override
+  public void addScaledInPlace(NdArray target, NdArray b, float alpha) {
+    if (!target.isContiguous() || !b.isContiguous() || !b.sameShape(target)) {
+      ElementwiseKernels.super.addScaledInPlace(target, b, alpha);
+      return;
+    }
+    float[] td = target.data(), bd = b.data();
+    int to = target.offset(), bo = b.offset();
+    for (int i = 0, n = target.size(); i < n; i++) td[to + i] += bd[bo + i] * alpha;
   }
 
   @Override

@@ -56,6 +56,16 @@ final class Linalg implements LinalgKernels {
   }
 
   @Override
+  public NdArray mm(NdArray a, NdArray b) {
+    assert a.rank() == 2 && b.rank() == 2 && a.shape(1) == b.shape(0) : "mm: the op checks the shapes";
+    int m = a.shape(0), k = a.shape(1), n = b.shape(1);
+    float[] out = new float[m * n];
+    gemm.multiply(m, n, k, a.data(), a.offset(), a.stride(0), a.stride(1), b.data(), b.offset(), b.stride(0), b.stride(1),
+        out, 0, n, false);
+    return NdArray.wrapOwned(out, new int[] {m, n});
+  }
+
+  @Override
   public NdArray linear(NdArray x, NdArray w, NdArray bias) {
     int rank = x.rank();
     assert rank >= 1 && w.rank() == 2 && x.shape(rank - 1) == w.shape(1) : "linear: the op checks the shapes";

@@ -76,6 +76,20 @@ final class Reductions implements ReductionKernels {
       throw new IllegalArgumentException(op.name().toLowerCase() + ": cannot reduce an empty tensor of shape "
           + Shapes.str(shape));
     }
+    if (op == ReduceOp.SUM && x.isContiguous() && outSize == 1 && x.size() > 0) {
+      // Everything into one number (a loss): row by row as the strided loop below would, so the bits are the same.
+      int inner = rank == 0 ? 1 : shape[rank - 1], rows = x.size() / inner;
+      float[] xd = x.data();
+      double acc = 0;
+      for (int r = 0, p = x.offset(); r < rows; r++) {
+        double row = 0;
+        for (int i = 0; i < inner; i++) row += xd[p++];
+        acc += row;
+      }
+      int[] outShape = new int[keepDim ? rank : outRank];
+      for (int d = 0, j = 0; d < rank; d++) if (keepDim || !dims[d]) outShape[j++] = keptShape[d];
+      return NdArray.wrapOwned(new float[] {(float) acc}, outShape);
+    }
     if (op == ReduceOp.SUM && x.isContiguous() && isLeadingPrefix(dims) && outSize > 1) {
       return sumLeading(x, outSize, keepDim, keptShape, dims);
     }
