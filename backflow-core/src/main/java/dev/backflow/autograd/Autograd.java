@@ -8,6 +8,22 @@ import dev.backflow.tensor.Tensor;
  */
 public final class Autograd {
   private static final ThreadLocal<boolean[]> GRAD_ENABLED = ThreadLocal.withInitial(() -> new boolean[] {true});
+  // The last thread to ask and its flag, published together: every op asks, and a thread-local lookup costs more
+  // than the op's own bookkeeping on small tensors. A thread only ever reads its own flag from here; when two
+  // threads alternate they simply fall back to the thread-local. (It keeps at most one finished thread reachable,
+  // until the next thread asks.)
+  private static volatile FlagOwner lastAsked;
+
+  private record FlagOwner(Thread thread, boolean[] flag) {}
+
+  private static boolean[] flag() {
+    FlagOwner last = lastAsked;
+    Thread current = Thread.currentThread();
+    if (last != null && last.thread == current) return last.flag;
+    boolean[] flag = GRAD_ENABLED.get();
+    lastAsked = new FlagOwner(current, flag);
+    return flag;
+  }
   private static volatile boolean anomaly;
 
   private Autograd() {}
@@ -119,7 +135,7 @@ public final class Autograd {
   }
 
   private static Scope setGradEnabled(boolean enabled) {
-    boolean[] flag = GRAD_ENABLED.get();
+    boolean[] flag = flag();
     boolean previous = flag[0];
     flag[0] = enabled;
     return () -> flag[0] = previous;
@@ -131,7 +147,7 @@ public final class Autograd {
    * @return false inside {@link #noGrad()}, true otherwise
    */
   public static boolean isGradEnabled() {
-    return GRAD_ENABLED.get()[0];
+    return flag()[0];
   }
 
   /**

@@ -48,6 +48,17 @@ public final class NdArray {
     this.contiguous = denseRowMajor(shape, strides);
   }
 
+  /** A contiguous view at {@code offset}, of either dtype, with its strides and size already known. */
+  private NdArray(float[] data, long[] longs, int offset, int[] shape, int[] strides, int size) {
+    this.data = data;
+    this.longs = longs;
+    this.offset = offset;
+    this.shape = shape;
+    this.strides = strides;
+    this.size = size;
+    this.contiguous = true;
+  }
+
   /** A contiguous array from arrays the caller hands over and will not touch again (no defensive copy). */
   private NdArray(float[] data, int[] shape, int[] strides, int size) {
     this.data = data;
@@ -95,10 +106,17 @@ public final class NdArray {
     return new NdArray(data, shape, stridesOf(shape), Shapes.numel(shape));
   }
 
-  // An array never changes its strides, so scalars and vectors share theirs: one allocation fewer per small result.
+  // An array never changes its strides, so scalars, vectors and narrow matrices share theirs: one allocation fewer
+  // per small result.
   private static final int[] SCALAR_STRIDES = {}, VECTOR_STRIDES = {1};
+  private static final int[][] MATRIX_STRIDES = new int[64][];
+
+  static {
+    for (int cols = 0; cols < MATRIX_STRIDES.length; cols++) MATRIX_STRIDES[cols] = new int[] {Math.max(cols, 1), 1};
+  }
 
   private static int[] stridesOf(int[] shape) {
+    if (shape.length == 2 && shape[1] < MATRIX_STRIDES.length) return MATRIX_STRIDES[shape[1]];
     return shape.length == 0 ? SCALAR_STRIDES : shape.length == 1 ? VECTOR_STRIDES : Shapes.contiguousStrides(shape);
   }
 
@@ -110,7 +128,7 @@ public final class NdArray {
    */
   public NdArray withData(float[] data) {
     if (data.length < size) throw new IllegalArgumentException("withData: " + data.length + " floats for " + size + " elements");
-    return contiguous ? new NdArray(data, shape, strides, size) : new NdArray(data, shape, Shapes.contiguousStrides(shape), size);
+    return contiguous ? new NdArray(data, shape, strides, size) : new NdArray(data, shape, stridesOf(shape), size);
   }
 
   /**
@@ -281,7 +299,8 @@ public final class NdArray {
    * @return a contiguous view
    */
   public NdArray reshapeContiguous(int... newShape) {
-    return new NdArray(data, longs, offset, newShape.clone(), Shapes.contiguousStrides(newShape));
+    int[] s = newShape.clone();
+    return new NdArray(data, longs, offset, s, stridesOf(s), Shapes.numel(s));
   }
 
   /**
@@ -342,11 +361,12 @@ public final class NdArray {
    * @return the view
    */
   public NdArray transpose(int d0, int d1) {
-    int[] perm = new int[shape.length];
-    for (int i = 0; i < perm.length; i++) perm[i] = i;
-    perm[d0] = d1;
-    perm[d1] = d0;
-    return permute(perm);
+    int[] s = shape.clone(), st = strides.clone();
+    s[d0] = shape[d1];
+    s[d1] = shape[d0];
+    st[d0] = strides[d1];
+    st[d1] = strides[d0];
+    return new NdArray(data, longs, offset, s, st);
   }
 
   /**

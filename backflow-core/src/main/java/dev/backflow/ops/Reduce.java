@@ -34,9 +34,22 @@ public final class Reduce {
    */
   // d(sum)/dx_i = 1: the gradient is broadcast back over the reduced dims
   public static Tensor sum(Tensor x, int[] dims, boolean keepDim) {
-    boolean[] mask = Checks.dimMask("sum", x, dims);
+    return sum(x, Checks.dimMask("sum", x, dims), keepDim);
+  }
+
+  private static Tensor sum(Tensor x, boolean[] mask, boolean keepDim) {
+    // Broadcasting puts g's dims back on the right, so only reduced dims that are not leading need g reshaped first.
+    boolean aligned = keepDim || isLeadingPrefix(mask);
     return Graph.record("sum", b().reductions().reduce(ReduceOp.SUM, Graph.array(x), mask, keepDim),
-        (g, n) -> new Tensor[] {g.reshape(keptShape(x, mask)).expand(x.shape())}, x);
+        (g, n) -> new Tensor[] {(aligned ? g : g.reshape(keptShape(x, mask))).expand(x.shape())}, x);
+  }
+
+  /** True when the masked dims are 0..k-1 for some k (none, some leading dims, or all of them). */
+  private static boolean isLeadingPrefix(boolean[] mask) {
+    int k = 0;
+    while (k < mask.length && mask[k]) k++;
+    for (int d = k; d < mask.length; d++) if (mask[d]) return false;
+    return true;
   }
 
   /**
@@ -182,12 +195,11 @@ public final class Reduce {
       throw new IllegalArgumentException("sumTo: cannot sum shape " + Arrays.toString(gs) + " down to "
           + Arrays.toString(shape));
     }
-    int[] dims = new int[gs.length];
-    int k = 0;
-    boolean onlyLeading = true;
+    boolean[] mask = new boolean[gs.length];
+    boolean any = false, onlyLeading = true;
     for (int d = 0; d < gs.length; d++) {
       if (d < lead || (shape[d - lead] == 1 && gs[d] != 1)) {
-        dims[k++] = d;
+        mask[d] = any = true;
         onlyLeading &= d < lead;
       } else if (shape[d - lead] != gs[d]) {
         throw new IllegalArgumentException("sumTo: cannot sum shape " + Arrays.toString(gs) + " down to "
@@ -195,8 +207,7 @@ public final class Reduce {
       }
     }
     // Summing away only the leading dims (a bias's gradient) gives the target shape directly.
-    if (onlyLeading && k > 0) return g.sum(Arrays.copyOf(dims, k), false);
-    Tensor s = k == 0 ? g : g.sum(Arrays.copyOf(dims, k), true);
-    return s.reshape(shape);
+    if (onlyLeading && any) return sum(g, mask, false);
+    return (any ? sum(g, mask, true) : g).reshape(shape);
   }
 }

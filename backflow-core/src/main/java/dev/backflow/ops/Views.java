@@ -53,10 +53,9 @@ public final class Views {
    */
   public static Tensor reshape(Tensor x, int[] shape) {
     int[] s = inferShape("reshape", x, shape);
-    int[] in = x.shape();
     NdArray v = Graph.storage(x).tryView(s);
     if (v == null) v = Backends.current().storage().copy(Graph.storage(x)).reshapeContiguous(s);
-    return Graph.record("reshape", v, (g, n) -> new Tensor[] {g.reshape(in)}, x);
+    return Graph.record("reshape", v, (g, n) -> new Tensor[] {g.reshape(x.shape())}, x);
   }
 
   /**

@@ -257,9 +257,15 @@ final class Elementwise implements ElementwiseKernels {
 
   @Override
   public NdArray mulUnary(NdArray g, UnaryOp op, NdArray x, float p, float q) {
-    if (!g.isContiguous() || !x.isContiguous() || !g.sameShape(x) || x.size() < 64) return binary(BinaryOp.MUL, g, unary(op, x, p, q));
+    if (!g.isContiguous() || !x.isContiguous() || !g.sameShape(x)) return binary(BinaryOp.MUL, g, unary(op, x, p, q));
     float[] out = new float[x.size()], xd = x.data(), gd = g.data();
     int xo = x.offset(), go = g.offset();
+    if (out.length < 64) {
+      // As unary() does for so few elements: the scalar form, then the product, in one buffer.
+      if (!unaryContiguous(op, p, q, xd, xo, out, out.length)) unaryRow(op, p, q, xd, xo, 1, out, 0, 1, out.length);
+      binaryContiguous(BinaryOp.MUL, out, 0, gd, go, out, 0, out.length);
+      return x.withData(out);
+    }
     // Blocks small enough that op(x) is still in L1 when it is multiplied by g: one pass over memory.
     Parallel.splitRange(0, out.length, (from, to) -> {
       for (int s = from; s < to; s += 4096) {

@@ -164,11 +164,10 @@ final class Reductions implements ReductionKernels {
     }
     float[] out = new float[cols];
     for (int c = 0; c < cols; c++) out[c] = (float) acc[c];
-    if (keepDim) return NdArray.wrap(out, keptShape);
-    int[] shape = x.shape();
+    if (keepDim) return NdArray.wrapOwned(out, keptShape);
     int k = 0;
     while (dims[k]) k++;
-    return NdArray.wrap(out, java.util.Arrays.copyOfRange(shape, k, shape.length));
+    return NdArray.wrapOwned(out, java.util.Arrays.copyOfRange(keptShape, k, keptShape.length));
   }
 
   @Override
