@@ -110,17 +110,24 @@ public final class Graph {
   }
 
   static TensorAccess access() {
-    TensorAccess a = access;
-    if (a == null) {
+    return Installed.ACCESS;
+  }
+
+  // Read once, as a constant: every op goes through the accessor, and the JIT inlines through a static final field
+  // where it must reload a volatile one.
+  private static final class Installed {
+    static final TensorAccess ACCESS = load();
+
+    private static TensorAccess load() {
       // Loading Tensor runs its static initializer, which installs the accessor.
       try {
         Class.forName(Tensor.class.getName(), true, Tensor.class.getClassLoader());
       } catch (ClassNotFoundException e) {
         throw new IllegalStateException(e);
       }
-      a = access;
+      if (access == null) throw new IllegalStateException("Graph: Tensor did not install its accessor while loading");
+      return access;
     }
-    return a;
   }
 
   private static void checkForward(String opName, Tensor out, Tensor[] inputs) {

@@ -138,7 +138,14 @@ public final class NdArray {
    * @return whether the shapes are equal
    */
   public boolean sameShape(NdArray other) {
-    return Arrays.equals(shape, other.shape);
+    return sameSizes(shape, other.shape);
+  }
+
+  // Shapes have a handful of dims: a plain loop beats Arrays.equals's vectorized mismatch at that length.
+  private static boolean sameSizes(int[] a, int[] b) {
+    if (a.length != b.length) return false;
+    for (int i = 0; i < a.length; i++) if (a[i] != b[i]) return false;
+    return true;
   }
 
   /**
@@ -155,6 +162,17 @@ public final class NdArray {
       if (sa != sb && sa != 1 && sb != 1) return false;
     }
     return true;
+  }
+
+  /**
+   * The broadcast shape of this array and {@code other} (NumPy's and PyTorch's rule), or null when they do not broadcast;
+   * the same as {@link Shapes#tryBroadcast} on the two shapes, without copying them first.
+   *
+   * @param other the other array
+   * @return a new array holding the broadcast shape, or null
+   */
+  public int[] broadcastShape(NdArray other) {
+    return Shapes.tryBroadcast(shape, other.shape);
   }
 
   /**
@@ -181,7 +199,7 @@ public final class NdArray {
    * @return whether the shapes are equal
    */
   public boolean hasShape(int[] s) {
-    return Arrays.equals(shape, s);
+    return sameSizes(shape, s);
   }
 
   /**

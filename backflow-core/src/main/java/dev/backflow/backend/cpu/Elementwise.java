@@ -298,19 +298,19 @@ final class Elementwise implements ElementwiseKernels {
       });
       return a.withData(out);
     }
-    int[] shape = Shapes.tryBroadcast(a.shape(), b.shape());
+    int[] shape = a.broadcastShape(b), bShape = b.shape();
     assert shape != null : "binary: the op checks that shapes broadcast";
     float[] out = new float[Shapes.numel(shape)];
     float[] ad = a.data(), bd = b.data();
-    if (a.isContiguous() && b.isContiguous() && a.hasShape(shape) && isTrailing(b.shape(), shape)) {
+    if (a.isContiguous() && b.isContiguous() && a.hasShape(shape) && isTrailing(bShape, shape)) {
       // x + bias: b repeats along the leading dims; run row by row with unit strides.
       int row = b.size();
       for (int start = 0; start < out.length; start += row) {
         binaryContiguous(op, ad, a.offset() + start, bd, b.offset(), out, start, row);
       }
-    } else if (a.isContiguous() && b.isContiguous() && a.hasShape(shape) && trailingBlock(b.shape(), shape) > 1) {
+    } else if (a.isContiguous() && b.isContiguous() && a.hasShape(shape) && trailingBlock(bShape, shape) > 1) {
       // x - mean(x, -1, keepDim), conv output + bias[1, C, 1, 1]: one value of b per contiguous block of a.
-      int block = trailingBlock(b.shape(), shape), bn = b.size();
+      int block = trailingBlock(bShape, shape), bn = b.size();
       for (int r = 0, start = 0; start < out.length; r++, start += block) {
         binaryScalarRow(op, ad, a.offset() + start, bd[b.offset() + r % bn], out, start, block);
       }
