@@ -3,10 +3,10 @@ package dev.backflow.autograd;
 import java.util.IdentityHashMap;
 
 /**
- * A map keyed by object identity, for one backward pass's bookkeeping (pending gradients, visited tensors). A small
- * graph (a few dozen tensors, like XOR's step) is searched linearly, which beats hashing at that size; past
- * {@link #LINEAR} entries it moves into an {@link IdentityHashMap}. Local to one pass, so concurrent passes on
- * other threads share nothing.
+ * A map keyed by object identity for one backward pass's bookkeeping: which gradient storages were already handed to a
+ * leaf's .grad. It holds a handful of entries in a typical pass (one per leaf), so they are searched linearly, which
+ * beats hashing at that size; past {@link #LINEAR} entries they move into an {@link IdentityHashMap}. Local to one
+ * pass, so concurrent passes on other threads share nothing.
  */
 final class IdentityTable<K, V> {
   private static final int LINEAR = 24;
