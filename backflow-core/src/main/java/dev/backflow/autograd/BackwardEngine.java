@@ -135,7 +135,7 @@ public final class BackwardEngine {
     // receive it again gets a copy, so no two grads ever share memory.
     IdentityTable<float[], Boolean> handedOut = new IdentityTable<>();
     for (int i = 0; i < roots.size(); i++) {
-      int slot = plan.slotOf(roots.get(i));
+      int slot = plan.rootSlots[i];
       pending[slot] = pending[slot] == null ? seeds.get(i) : pending[slot].add(seeds.get(i));
       handedOut.put(Graph.array(seeds.get(i)).data(), Boolean.TRUE);
     }
@@ -204,83 +204,105 @@ public final class BackwardEngine {
    * from them) and, for each, the slots of its node's inputs (-1 for an input that needs no gradient). The sweep then
    * keeps pending gradients in an array indexed by slot, with no map lookups.
    *
-   * <p>While it is built, each visited tensor carries a mark naming this plan and its slot, which is how a tensor reached
-   * by a second path is recognised. Marks are only hints: if another thread's backward pass over a shared tensor (a
-   * parameter two trainings share) replaces one meanwhile, the tensor gets a second slot here. Every consumer still
-   * points at a slot placed before it, so each slot's gradient is complete when the sweep reaches it, and the two
-   * partial gradients add up in the leaf's .grad (a rule's output is linear in its incoming gradient): the result is
-   * the same, only computed in two parts.
+   * <p>While it is built, each visited tensor carries a mark (this plan's token and its slot), which is how a tensor
+   * reached by a second path is recognised without a map. Marks are only hints: a slot counts only if this plan's order
+   * holds that very tensor there, so a mark torn by another thread's backward pass over a shared tensor (a parameter
+   * two trainings share) is never believed. If another pass replaced a mark meanwhile, the tensor gets a second slot
+   * here. Every consumer still points at a slot placed before it, so each slot's gradient is complete when the sweep
+   * reaches it, and the two partial gradients add up in the leaf's .grad (a rule's output is linear in its incoming
+   * gradient): the result is the same, only computed in two parts.
    */
   private static final class Plan {
     Tensor[] order = new Tensor[16];
     int[][] inputSlots = new int[16][];
+    int[] rootSlots;
     int size;
 
     // Names this plan in marks; not the plan itself, so a mark left on a parameter holds no activations.
     private final Object token = new Object();
 
-    /** A tensor's place in one plan: which plan marked it (its token), and its slot there. */
-    private record Mark(Object token, int slot) {}
-
     private static final int[] NO_INPUTS = new int[0];
 
     static Plan of(List<Tensor> roots, Graph.TensorAccess tensors) {
       Plan plan = new Plan();
-      // The stack of tensors being visited and, beside each, the index of its next input to visit.
+      plan.rootSlots = new int[roots.size()];
+      // The stack of tensors being visited and, beside each, the index of its next input to visit and the slots its
+      // inputs got. Slots are taken from the walk itself, never re-read from marks, which another thread may change.
       Tensor[] stack = new Tensor[16];
       int[] next = new int[16];
-      for (Tensor root : roots) {
-        if (plan.slot(root, tensors) >= 0) continue;
+      int[][] found = new int[16][];
+      for (int r = 0; r < roots.size(); r++) {
+        Tensor root = roots.get(r);
+        int known = plan.slot(root, tensors);
+        if (known >= 0) {
+          plan.rootSlots[r] = known;
+          continue;
+        }
         int top = 0;
         stack[0] = root;
         next[0] = 0;
+        found[0] = unknownSlots(root);
         while (top >= 0) {
           Tensor t = stack[top];
           Node node = t.gradFn();
           Tensor[] inputs = node == null ? null : node.inputs();
           if (inputs != null && next[top] < inputs.length) {
-            Tensor in = inputs[next[top]++];
-            // A DAG has no tensor on the stack as its own input, so "not yet given a slot" means "not yet visited".
-            if (in.requiresGrad() && plan.slot(in, tensors) < 0) {
-              if (++top == stack.length) {
-                stack = Arrays.copyOf(stack, 2 * top);
-                next = Arrays.copyOf(next, 2 * top);
-              }
-              stack[top] = in;
-              next[top] = 0;
+            int k = next[top]++;
+            Tensor in = inputs[k];
+            if (!in.requiresGrad()) continue;
+            // A DAG has no tensor on the stack as its own input, so "no slot yet" means "not yet visited" (or a mark
+            // another pass replaced: then it is visited again and gets a second slot, which is safe).
+            int slot = plan.slot(in, tensors);
+            if (slot >= 0) {
+              found[top][k] = slot;
+              continue;
             }
+            if (++top == stack.length) {
+              stack = Arrays.copyOf(stack, 2 * top);
+              next = Arrays.copyOf(next, 2 * top);
+              found = Arrays.copyOf(found, 2 * top);
+            }
+            stack[top] = in;
+            next[top] = 0;
+            found[top] = unknownSlots(in);
           } else {
-            stack[top--] = null;
-            plan.add(t, inputs, tensors);
+            int slot = plan.add(t, found[top], tensors);
+            stack[top] = null;
+            found[top] = null;
+            top--;
+            if (top >= 0) found[top][next[top] - 1] = slot;
+            else plan.rootSlots[r] = slot;
           }
         }
       }
       return plan;
     }
 
-    /** t's slot in this plan, or -1 if it has none (not visited, or its mark was replaced by another pass). */
+    /** One -1 per input of t's node (none for a leaf), to be filled with the inputs' slots as the walk finds them. */
+    private static int[] unknownSlots(Tensor t) {
+      Node node = t.gradFn();
+      if (node == null) return NO_INPUTS;
+      int[] slots = new int[node.inputs().length];
+      Arrays.fill(slots, -1);
+      return slots;
+    }
+
+    /** t's slot in this plan, or -1 if it has none (not visited, or its mark was replaced or torn by another pass). */
     private int slot(Tensor t, Graph.TensorAccess tensors) {
-      return tensors.sweepMark(t) instanceof Mark m && m.token == token ? m.slot : -1;
+      if (tensors.sweepToken(t) != token) return -1;
+      int slot = tensors.sweepSlot(t);
+      return slot >= 0 && slot < size && order[slot] == t ? slot : -1;
     }
 
-    int slotOf(Tensor t) {
-      return slot(t, Graph.access());
-    }
-
-    private void add(Tensor t, Tensor[] inputs, Graph.TensorAccess tensors) {
+    private int add(Tensor t, int[] slots, Graph.TensorAccess tensors) {
       if (size == order.length) {
         order = Arrays.copyOf(order, 2 * size);
         inputSlots = Arrays.copyOf(inputSlots, 2 * size);
       }
-      int[] slots = NO_INPUTS;
-      if (inputs != null) {
-        slots = new int[inputs.length];
-        for (int k = 0; k < inputs.length; k++) slots[k] = inputs[k].requiresGrad() ? slot(inputs[k], tensors) : -1;
-      }
       order[size] = t;
       inputSlots[size] = slots;
-      tensors.setSweepMark(t, new Mark(token, size));
-      size++;
+      tensors.mark(t, token, size);
+      return size++;
     }
   }
 

@@ -190,19 +190,28 @@ public final class Graph {
     void accumulateGrad(Tensor t, Tensor g, boolean owned);
 
     /**
-     * The mark the backward engine last left on {@code t} (its place in a pass's plan), or null.
+     * The token of the backward pass that last marked {@code t}, or null.
      *
      * @param t the tensor
-     * @return the engine's mark, opaque to everything else
+     * @return the engine's token, opaque to everything else
      */
-    Object sweepMark(Tensor t);
+    Object sweepToken(Tensor t);
 
     /**
-     * Leaves the backward engine's mark on {@code t}.
+     * The slot the backward pass that last marked {@code t} gave it.
      *
      * @param t the tensor
-     * @param mark the engine's mark
+     * @return the slot (meaningful only to that pass, which checks it)
      */
-    void setSweepMark(Tensor t, Object mark);
+    int sweepSlot(Tensor t);
+
+    /**
+     * Leaves the backward engine's mark on {@code t}: the pass's token and the tensor's slot in it.
+     *
+     * @param t the tensor
+     * @param token the pass's token
+     * @param slot the tensor's slot in that pass
+     */
+    void mark(Tensor t, Object token, int slot);
   }
 }

@@ -42,8 +42,9 @@ public final class Tensor {
   private Node gradFn;
   private boolean retainGrad;
   private List<UnaryOperator<Tensor>> hooks;
-  // The backward engine's bookkeeping: this tensor's place in the pass that last visited it.
-  private Object sweepMark;
+  // The backward engine's bookkeeping: the pass that last visited this tensor, and its slot there.
+  private Object sweepToken;
+  private int sweepSlot;
 
   private Tensor(NdArray array) {
     this.array = array;
@@ -79,13 +80,19 @@ public final class Tensor {
       }
 
       @Override
-      public Object sweepMark(Tensor t) {
-        return t.sweepMark;
+      public Object sweepToken(Tensor t) {
+        return t.sweepToken;
       }
 
       @Override
-      public void setSweepMark(Tensor t, Object mark) {
-        t.sweepMark = mark;
+      public int sweepSlot(Tensor t) {
+        return t.sweepSlot;
+      }
+
+      @Override
+      public void mark(Tensor t, Object token, int slot) {
+        t.sweepToken = token;
+        t.sweepSlot = slot;
       }
     });
   }

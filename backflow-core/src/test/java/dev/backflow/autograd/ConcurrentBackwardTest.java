@@ -32,7 +32,7 @@ class ConcurrentBackwardTest {
       threads[t] = new Thread(() -> {
         try {
           start.await();
-          for (int i = 0; i < 3000; i++) {
+          for (int i = 0; i < 6000; i++) {
             float[] g = gradient(w, shared, inputs[id]).toArray();
             for (int k = 0; k < g.length; k++) {
               // A pass that lost a mark to the other thread adds the same terms in two parts: equal up to rounding.
