@@ -76,9 +76,12 @@ final class Gemm {
     // packing B once per thread (GPT's [2048, 384] x [384, 128]).
     boolean tall = (long) m * (2L * threads - 1) > 10L * n;
     if (threads > 1 && (colPanels % threads != 0 || tall) && rowPanels >= 4 * threads && (long) m * n * k >= PARALLEL_WORK) {
-      // Each share packs B itself; each element of C is still summed in one order, by one thread.
-      int per = (rowPanels + threads - 1) / threads * mr;
-      Parallel.forEach(threads, t -> {
+      // Each share packs B itself; each element of C is still summed in one order, by one thread. Several shares per
+      // thread, claimed as threads finish, so a slower core (a VM's busy vCPU) takes fewer instead of holding the
+      // product up; packing B once more per share costs about shares/m of the product.
+      int shares = Math.max(threads, Math.min(4 * threads, rowPanels / 4));
+      int per = (rowPanels + shares - 1) / shares * mr;
+      Parallel.forEachDynamic((m + per - 1) / per, t -> {
         int i0 = t * per, i1 = Math.min(m, i0 + per);
         if (i0 < i1) {
           multiplyRange(i1 - i0, n, k, a, aOff + i0 * aRow, aRow, aCol, b, bOff, bRow, bCol, c, cOff + i0 * ldc, ldc, accumulate,

@@ -42,11 +42,9 @@ final class Linalg implements LinalgKernels {
     int products = batch, tasks = Math.min(Parallel.threads(), batch);
     if (tasks > 1 && (long) batch * m * n * k >= (1L << 18)) {
       // Many products (attention heads): give each thread whole matrices rather than splitting each one.
-      Parallel.forEach(tasks, task -> {
-        for (int t = task; t < products; t += tasks) {
-          gemm.multiplySingleThread(m, n, k, a.data(), aOffs[t], ar, ac, b.data(), bOffs[t], br, bc, out, t * m * n, n, false);
-        }
-      });
+      // Claimed as threads finish, so a slower core takes fewer of them.
+      Parallel.forEachDynamic(products, t ->
+          gemm.multiplySingleThread(m, n, k, a.data(), aOffs[t], ar, ac, b.data(), bOffs[t], br, bc, out, t * m * n, n, false));
     } else {
       for (int t = 0; t < batch; t++) {
         gemm.multiply(m, n, k, a.data(), aOffs[t], ar, ac, b.data(), bOffs[t], br, bc, out, t * m * n, n, false);
