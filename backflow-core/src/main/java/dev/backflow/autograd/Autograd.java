@@ -8,10 +8,10 @@ import dev.backflow.tensor.Tensor;
  */
 public final class Autograd {
   private static final ThreadLocal<boolean[]> GRAD_ENABLED = ThreadLocal.withInitial(() -> new boolean[] {true});
-  // The last thread to ask and its flag, published together: every op asks, and a thread-local lookup costs more
-  // than the op's own bookkeeping on small tensors. A thread only ever reads its own flag from here; when two
-  // threads alternate they simply fall back to the thread-local. (It keeps at most one finished thread reachable,
-  // until the next thread asks.)
+  // A thread and its flag, published together: every op asks, and a thread-local lookup costs more than the op's own
+  // bookkeeping on small tensors. A thread only ever reads its own flag from here. The slot goes to the first thread
+  // that asks and is handed on only when that thread has ended, so two trainings at once do not trade it back and
+  // forth on every op: the other one reads the thread-local, as before.
   private static volatile FlagOwner lastAsked;
 
   private record FlagOwner(Thread thread, boolean[] flag) {}
@@ -21,7 +21,7 @@ public final class Autograd {
     Thread current = Thread.currentThread();
     if (last != null && last.thread == current) return last.flag;
     boolean[] flag = GRAD_ENABLED.get();
-    lastAsked = new FlagOwner(current, flag);
+    if (last == null || !last.thread.isAlive()) lastAsked = new FlagOwner(current, flag);
     return flag;
   }
   private static volatile boolean anomaly;
