@@ -97,29 +97,28 @@ final class Indexing implements IndexingKernels {
     int len = xs[dim], inner = innerSize(xs, dim), outer = outerSize(xs, dim);
     if (x.isIntegral()) {
       // int64 rows (a dataset's labels) are selected as they are, so a batch of labels stays exact
-      long[] out = new long[Shapes.numel(outShape)], xl = x.longs();
-      int dst = 0;
-      for (int o = 0; o < outer; o++) {
-        int base = x.offset() + o * len * inner;
-        for (int i : index) {
-          System.arraycopy(xl, base + i * inner, out, dst, inner);
-          dst += inner;
-        }
-      }
+      long[] out = new long[Shapes.numel(outShape)];
+      copySlices(x.longs(), x.offset(), outer, len, inner, index, out);
       return NdArray.wrapLongs(out, outShape);
     }
     float[] out = new float[Shapes.numel(outShape)];
-    float[] xd = x.data();
-    // Contiguous x: each selected slice is `inner` consecutive floats, one block per outer position.
-    int dst = 0;
+    copySlices(x.data(), x.offset(), outer, len, inner, index, out);
+    return NdArray.wrap(out, outShape);
+  }
+
+  /**
+   * Contiguous x: each selected slice is {@code inner} consecutive values, one block per outer position, copied in
+   * order into dst. src and dst are both float[] or both long[] (System.arraycopy takes either).
+   */
+  private static void copySlices(Object src, int offset, int outer, int len, int inner, int[] index, Object dst) {
+    int at = 0;
     for (int o = 0; o < outer; o++) {
-      int base = x.offset() + o * len * inner;
+      int base = offset + o * len * inner;
       for (int i : index) {
-        System.arraycopy(xd, base + i * inner, out, dst, inner);
-        dst += inner;
+        System.arraycopy(src, base + i * inner, dst, at, inner);
+        at += inner;
       }
     }
-    return NdArray.wrap(out, outShape);
   }
 
   @Override
