@@ -81,6 +81,11 @@ final class BenchCommand implements Callable<Integer> {
     out.printf(Locale.ROOT, "fp32 FMA peak (Vector API register-only FMA loop, 12 independent chains): %.1f GFLOPS on 1 core, %.1f on %d%n",
         peak1[0], peakAll[0], cores);
     out.printf(Locale.ROOT, "Backflow kernels: %s%n", dev.backflow.backend.Backends.current().name());
+    List<String> collector = CollectorOptions.forTraining(List.of());
+    out.printf(Locale.ROOT, "Backflow workers' collector: %s%n", collector.isEmpty()
+        ? "the JVM's own choice (more than " + CollectorOptions.MAX_PROCESSORS + " cores)"
+        : String.join(" ", collector) + " (what `backflow` starts its JVM with on a machine of "
+            + CollectorOptions.MAX_PROCESSORS + " cores or fewer)");
 
     List<Map<String, String>> torchEnvs = openBlasCandidates(out);
     out.printf("%n| work | PyTorch min / median / max (threads, OpenBLAS core if not the detected one) | Backflow min / median / max | ratio of medians | Backflow GFLOPS (share of peak) | target |%n"
@@ -207,6 +212,8 @@ final class BenchCommand implements Callable<Integer> {
     List<String> cmd = new ArrayList<>(List.of(java, "--add-modules", "jdk.incubator.vector"));
     // A small heap for the memory row: the JVM otherwise grows its heap lazily to a quarter of RAM.
     if (workload.equals("memory")) cmd.addAll(List.of("-XX:+UseSerialGC", "-Xmx160m", "-Xss1m", "-XX:ReservedCodeCacheSize=64m"));
+    // The other rows run under the collector `backflow` itself starts its training JVM with on this machine.
+    else cmd.addAll(CollectorOptions.forTraining(List.of()));
     cmd.addAll(List.of("-cp", jar, "dev.backflow.cli.Backflow", "bench", "--worker", workload));
     return run(cmd, Map.of());
   }

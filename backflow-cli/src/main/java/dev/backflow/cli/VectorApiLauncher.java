@@ -17,7 +17,8 @@ import java.util.jar.JarFile;
  * which a JVM only loads when told to on its command line, and then it prints "WARNING: Using incubator
  * modules" on stderr. So when the module is missing, the command runs itself again in a second JVM (same
  * binary, same JVM options, plus {@code --add-modules jdk.incubator.vector}), shares stdin and stdout with it,
- * passes its stderr through without that one line, and exits with its exit code.
+ * passes its stderr through without that one line, and exits with its exit code. On a small machine the second JVM
+ * also gets the collector of {@link CollectorOptions}, unless the command line names one.
  *
  * <p>{@code -Dbackflow.relaunch=false} stays in this JVM on the plain-Java kernels.
  */
@@ -69,10 +70,12 @@ final class VectorApiLauncher {
   static List<String> command(String[] args) throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-    for (String option : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+    List<String> options = ManagementFactory.getRuntimeMXBean().getInputArguments();
+    for (String option : options) {
       // A debugger agent listens on a port this JVM already holds.
       if (!option.startsWith("-agentlib:jdwp") && !option.startsWith("-Xrunjdwp")) cmd.add(option);
     }
+    cmd.addAll(CollectorOptions.forTraining(options));
     cmd.add("--add-modules");
     cmd.add(MODULE);
     cmd.add("-D" + RELAUNCHED + "=true");

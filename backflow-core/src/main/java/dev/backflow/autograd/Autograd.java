@@ -7,23 +7,33 @@ import dev.backflow.tensor.Tensor;
  * Grad mode is per thread (a data-loading thread can run without recording); anomaly mode is global.
  */
 public final class Autograd {
-  private static final ThreadLocal<boolean[]> GRAD_ENABLED = ThreadLocal.withInitial(() -> new boolean[] {true});
+  private static final ThreadLocal<GradMode> GRAD_ENABLED = ThreadLocal.withInitial(GradMode::new);
   // A thread and its flag, published together: every op asks, and a thread-local lookup costs more than the op's own
   // bookkeeping on small tensors. A thread only ever reads its own flag from here. The slot goes to the first thread
   // that asks and is handed on only when that thread has ended, so two trainings at once do not trade it back and
   // forth on every op: the other one reads the thread-local, as before.
-  private static volatile FlagOwner lastAsked;
+  private static volatile GradMode lastAsked;
 
-  private record FlagOwner(Thread thread, boolean[] flag) {}
-
-  private static boolean[] flag() {
-    FlagOwner last = lastAsked;
-    Thread current = Thread.currentThread();
-    if (last != null && last.thread == current) return last.flag;
-    boolean[] flag = GRAD_ENABLED.get();
-    if (last == null || !last.thread.isAlive()) lastAsked = new FlagOwner(current, flag);
-    return flag;
+  /**
+   * One thread's grad mode, with the two scopes that restore it: entering and leaving noGrad() happens twice per
+   * training step, so the scopes are made once per thread rather than once per entry.
+   */
+  private static final class GradMode {
+    final Thread owner = Thread.currentThread();
+    boolean enabled = true;
+    final Scope restoreEnabled = () -> enabled = true;
+    final Scope restoreDisabled = () -> enabled = false;
   }
+
+  private static GradMode flag() {
+    GradMode last = lastAsked;
+    Thread current = Thread.currentThread();
+    if (last != null && last.owner == current) return last;
+    GradMode mode = GRAD_ENABLED.get();
+    if (last == null || !last.owner.isAlive()) lastAsked = mode;
+    return mode;
+  }
+
   private static volatile boolean anomaly;
 
   private Autograd() {}
@@ -135,10 +145,10 @@ public final class Autograd {
   }
 
   private static Scope setGradEnabled(boolean enabled) {
-    boolean[] flag = flag();
-    boolean previous = flag[0];
-    flag[0] = enabled;
-    return () -> flag[0] = previous;
+    GradMode mode = flag();
+    boolean previous = mode.enabled;
+    mode.enabled = enabled;
+    return previous ? mode.restoreEnabled : mode.restoreDisabled;
   }
 
   /**
@@ -147,7 +157,7 @@ public final class Autograd {
    * @return false inside {@link #noGrad()}, true otherwise
    */
   public static boolean isGradEnabled() {
-    return flag()[0];
+    return flag().enabled;
   }
 
   /**

@@ -160,11 +160,11 @@ public final class BackwardEngine {
         }
         if (node == null) continue;
         Tensor[] inputs = node.inputs();
-        int[] slots = plan.inputSlots[i];
         boolean[] needs = new boolean[inputs.length];
         boolean any = false;
         for (int k = 0; k < inputs.length; k++) {
-          needs[k] = slots[k] >= 0 && (reaches == null || reaches[slots[k]]);
+          int s = plan.inputSlot(i, k);
+          needs[k] = s >= 0 && (reaches == null || reaches[s]);
           any |= needs[k];
         }
         if (!any) {
@@ -183,7 +183,7 @@ public final class BackwardEngine {
         for (int k = 0; k < inputs.length; k++) {
           if (!needs[k] || grads[k] == null) continue;
           check(node, inputs[k], grads[k]);
-          int s = slots[k];
+          int s = plan.inputSlot(i, k);
           pending[s] = pending[s] == null ? grads[k] : pending[s].add(grads[k]);
         }
         if (!retainGraph) node.free();
@@ -214,23 +214,32 @@ public final class BackwardEngine {
    */
   private static final class Plan {
     Tensor[] order = new Tensor[16];
-    int[][] inputSlots = new int[16][];
+    // Tensor i's input slots are inputSlots[slotStart[i] .. slotStart[i + 1]): one flat array for the whole plan.
+    int[] slotStart = new int[17];
+    int[] inputSlots = new int[32];
     int[] rootSlots;
     int size;
 
     // Names this plan in marks; not the plan itself, so a mark left on a parameter holds no activations.
     private final Object token = new Object();
 
-    private static final int[] NO_INPUTS = new int[0];
+    int inputCount(int i) {
+      return slotStart[i + 1] - slotStart[i];
+    }
+
+    int inputSlot(int i, int k) {
+      return inputSlots[slotStart[i] + k];
+    }
 
     static Plan of(List<Tensor> roots, Graph.TensorAccess tensors) {
       Plan plan = new Plan();
       plan.rootSlots = new int[roots.size()];
-      // The stack of tensors being visited and, beside each, the index of its next input to visit and the slots its
-      // inputs got. Slots are taken from the walk itself, never re-read from marks, which another thread may change.
+      // The stack of tensors being visited and, beside each, the index of its next input to visit and where its
+      // inputs' slots start in `found`, a stack of int frames (-1 until the walk finds the input). Slots are taken from
+      // the walk itself, never re-read from marks, which another thread may change.
       Tensor[] stack = new Tensor[16];
-      int[] next = new int[16];
-      int[][] found = new int[16][];
+      int[] next = new int[16], frame = new int[16];
+      int[] found = new int[32];
       for (int r = 0; r < roots.size(); r++) {
         Tensor root = roots.get(r);
         int known = plan.slot(root, tensors);
@@ -241,7 +250,8 @@ public final class BackwardEngine {
         int top = 0;
         stack[0] = root;
         next[0] = 0;
-        found[0] = unknownSlots(root);
+        frame[0] = 0;
+        int free = pushFrame(root, found = ensure(found, arity(root)), 0);
         while (top >= 0) {
           Tensor t = stack[top];
           Node node = t.gradFn();
@@ -254,23 +264,25 @@ public final class BackwardEngine {
             // another pass replaced: then it is visited again and gets a second slot, which is safe).
             int slot = plan.slot(in, tensors);
             if (slot >= 0) {
-              found[top][k] = slot;
+              found[frame[top] + k] = slot;
               continue;
             }
             if (++top == stack.length) {
               stack = Arrays.copyOf(stack, 2 * top);
               next = Arrays.copyOf(next, 2 * top);
-              found = Arrays.copyOf(found, 2 * top);
+              frame = Arrays.copyOf(frame, 2 * top);
             }
             stack[top] = in;
             next[top] = 0;
-            found[top] = unknownSlots(in);
+            frame[top] = free;
+            found = ensure(found, free + arity(in));
+            free = pushFrame(in, found, free);
           } else {
-            int slot = plan.add(t, found[top], tensors);
+            int slot = plan.add(t, found, frame[top], free - frame[top], tensors);
+            free = frame[top];
             stack[top] = null;
-            found[top] = null;
             top--;
-            if (top >= 0) found[top][next[top] - 1] = slot;
+            if (top >= 0) found[frame[top] + next[top] - 1] = slot;
             else plan.rootSlots[r] = slot;
           }
         }
@@ -278,13 +290,20 @@ public final class BackwardEngine {
       return plan;
     }
 
-    /** One -1 per input of t's node (none for a leaf), to be filled with the inputs' slots as the walk finds them. */
-    private static int[] unknownSlots(Tensor t) {
+    private static int arity(Tensor t) {
       Node node = t.gradFn();
-      if (node == null) return NO_INPUTS;
-      int[] slots = new int[node.inputs().length];
-      Arrays.fill(slots, -1);
-      return slots;
+      return node == null ? 0 : node.inputs().length;
+    }
+
+    private static int[] ensure(int[] a, int length) {
+      return length <= a.length ? a : Arrays.copyOf(a, Math.max(length, 2 * a.length));
+    }
+
+    /** One -1 per input of t's node (none for a leaf) at {@code at}, filled with the inputs' slots as the walk finds them. */
+    private static int pushFrame(Tensor t, int[] found, int at) {
+      int n = arity(t);
+      Arrays.fill(found, at, at + n, -1);
+      return at + n;
     }
 
     /** t's slot in this plan, or -1 if it has none (not visited, or its mark was replaced or torn by another pass). */
@@ -294,13 +313,16 @@ public final class BackwardEngine {
       return slot >= 0 && slot < size && order[slot] == t ? slot : -1;
     }
 
-    private int add(Tensor t, int[] slots, Graph.TensorAccess tensors) {
+    private int add(Tensor t, int[] slots, int from, int count, Graph.TensorAccess tensors) {
       if (size == order.length) {
         order = Arrays.copyOf(order, 2 * size);
-        inputSlots = Arrays.copyOf(inputSlots, 2 * size);
+        slotStart = Arrays.copyOf(slotStart, 2 * size + 1);
       }
+      int at = slotStart[size];
+      inputSlots = ensure(inputSlots, at + count);
+      System.arraycopy(slots, from, inputSlots, at, count);
+      slotStart[size + 1] = at + count;
       order[size] = t;
-      inputSlots[size] = slots;
       tensors.mark(t, token, size);
       return size++;
     }
@@ -331,7 +353,7 @@ public final class BackwardEngine {
     boolean[] reaches = new boolean[plan.size];
     for (int i = 0; i < plan.size; i++) {
       boolean r = wanted.containsKey(plan.order[i]);
-      for (int k = 0; !r && k < plan.inputSlots[i].length; k++) r = plan.inputSlots[i][k] >= 0 && reaches[plan.inputSlots[i][k]];
+      for (int k = 0; !r && k < plan.inputCount(i); k++) r = plan.inputSlot(i, k) >= 0 && reaches[plan.inputSlot(i, k)];
       reaches[i] = r;
     }
     return reaches;

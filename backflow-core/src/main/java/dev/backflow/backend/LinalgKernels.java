@@ -17,6 +17,21 @@ public interface LinalgKernels {
   }
 
   /**
+   * {@code op(a) @ op(b)} where {@code op} transposes the matrix when its flag is set (BLAS's transa/transb): the
+   * backward pass of a product needs {@code G Bᵀ} and {@code Aᵀ G}. The default takes transposed views; a backend can
+   * read the swapped strides directly and make no view at all.
+   *
+   * @param a the left matrix, {@code [m, k]} (or {@code [k, m]} when {@code transposeA})
+   * @param transposeA read {@code a} transposed
+   * @param b the right matrix, {@code [k, n]} (or {@code [n, k]} when {@code transposeB})
+   * @param transposeB read {@code b} transposed
+   * @return a new contiguous {@code [m, n]} array
+   */
+  default NdArray mm(NdArray a, boolean transposeA, NdArray b, boolean transposeB) {
+    return mm(transposeA ? a.transpose(0, 1) : a, transposeB ? b.transpose(0, 1) : b);
+  }
+
+  /**
    * Batched product [batch..., M, K] x [batch..., K, N] -&gt; [batch..., M, N] (equal batch dims, rank &gt;= 3), like
    * {@code torch.bmm}. Operands may be transposed, permuted or otherwise strided views (including stride-0 broadcast
    * batches); the kernel reads them in place.

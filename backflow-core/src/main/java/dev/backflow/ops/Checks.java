@@ -27,17 +27,27 @@ final class Checks {
   /** Distinct, normalized dims; null means all dims. */
   static boolean[] dimMask(String op, Tensor x, int[] dims) {
     int rank = x.dim();
+    if (dims == null) return rank < ALL_DIMS.length ? ALL_DIMS[rank] : all(rank);
     boolean[] mask = new boolean[rank];
-    if (dims == null) {
-      Arrays.fill(mask, true);
-      return mask;
-    }
     for (int d : dims) {
       int n = dim(op, x, d);
       if (rank == 0) continue;
       if (mask[n]) throw new IllegalArgumentException(op + ": dimension " + d + " appears twice in " + Arrays.toString(dims));
       mask[n] = true;
     }
+    return mask;
+  }
+
+  // "Every dim" masks, shared: a loss's sum() asks for one on every step, and no reduction writes to its mask.
+  private static final boolean[][] ALL_DIMS = new boolean[9][];
+
+  static {
+    for (int r = 0; r < ALL_DIMS.length; r++) ALL_DIMS[r] = all(r);
+  }
+
+  private static boolean[] all(int rank) {
+    boolean[] mask = new boolean[rank];
+    Arrays.fill(mask, true);
     return mask;
   }
 

@@ -120,8 +120,7 @@ public final class Linalg {
    */
   private static Tensor transposedProduct(Tensor x, boolean transposeX, Tensor y, boolean transposeY) {
     if (Autograd.isGradEnabled()) return (transposeX ? x.mT() : x).matmul(transposeY ? y.mT() : y);
-    NdArray xa = Graph.array(x), ya = Graph.array(y);
-    return Graph.constant(Backends.current().linalg().mm(transposeX ? xa.transpose(0, 1) : xa, transposeY ? ya.transpose(0, 1) : ya));
+    return Graph.constant(Backends.current().linalg().mm(Graph.array(x), transposeX, Graph.array(y), transposeY));
   }
 
   /**

@@ -4,6 +4,7 @@ import dev.backflow.autograd.Graph;
 import dev.backflow.backend.Backend;
 import dev.backflow.backend.Backends;
 import dev.backflow.backend.BinaryOp;
+import dev.backflow.backend.NdArray;
 import dev.backflow.backend.ReduceOp;
 import dev.backflow.tensor.Tensor;
 import java.util.Arrays;
@@ -188,21 +189,21 @@ public final class Reduce {
    * @throws IllegalArgumentException if {@code shape} does not broadcast to {@code g}'s shape
    */
   public static Tensor sumTo(Tensor g, int[] shape) {
-    if (Graph.storage(g).hasShape(shape)) return g;
-    int[] gs = g.shape();
-    int lead = gs.length - shape.length;
+    NdArray ga = Graph.storage(g);
+    if (ga.hasShape(shape)) return g;
+    int rank = ga.rank(), lead = rank - shape.length;
     if (lead < 0) {
-      throw new IllegalArgumentException("sumTo: cannot sum shape " + Arrays.toString(gs) + " down to "
+      throw new IllegalArgumentException("sumTo: cannot sum shape " + Arrays.toString(g.shape()) + " down to "
           + Arrays.toString(shape));
     }
-    boolean[] mask = new boolean[gs.length];
+    boolean[] mask = new boolean[rank];
     boolean any = false, onlyLeading = true;
-    for (int d = 0; d < gs.length; d++) {
-      if (d < lead || (shape[d - lead] == 1 && gs[d] != 1)) {
+    for (int d = 0; d < rank; d++) {
+      if (d < lead || (shape[d - lead] == 1 && ga.shape(d) != 1)) {
         mask[d] = any = true;
         onlyLeading &= d < lead;
-      } else if (shape[d - lead] != gs[d]) {
-        throw new IllegalArgumentException("sumTo: cannot sum shape " + Arrays.toString(gs) + " down to "
+      } else if (shape[d - lead] != ga.shape(d)) {
+        throw new IllegalArgumentException("sumTo: cannot sum shape " + Arrays.toString(g.shape()) + " down to "
             + Arrays.toString(shape));
       }
     }

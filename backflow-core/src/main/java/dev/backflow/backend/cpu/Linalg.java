@@ -55,11 +55,18 @@ final class Linalg implements LinalgKernels {
 
   @Override
   public NdArray mm(NdArray a, NdArray b) {
-    assert a.rank() == 2 && b.rank() == 2 && a.shape(1) == b.shape(0) : "mm: the op checks the shapes";
-    int m = a.shape(0), k = a.shape(1), n = b.shape(1);
+    return mm(a, false, b, false);
+  }
+
+  @Override
+  public NdArray mm(NdArray a, boolean transposeA, NdArray b, boolean transposeB) {
+    // A transposed operand is the same storage read with its two strides swapped.
+    int m = a.shape(transposeA ? 1 : 0), k = a.shape(transposeA ? 0 : 1), n = b.shape(transposeB ? 0 : 1);
+    assert a.rank() == 2 && b.rank() == 2 && k == b.shape(transposeB ? 1 : 0) : "mm: the op checks the shapes";
+    int aRow = a.stride(transposeA ? 1 : 0), aCol = a.stride(transposeA ? 0 : 1);
+    int bRow = b.stride(transposeB ? 1 : 0), bCol = b.stride(transposeB ? 0 : 1);
     float[] out = new float[m * n];
-    gemm.multiply(m, n, k, a.data(), a.offset(), a.stride(0), a.stride(1), b.data(), b.offset(), b.stride(0), b.stride(1),
-        out, 0, n, false);
+    gemm.multiply(m, n, k, a.data(), a.offset(), aRow, aCol, b.data(), b.offset(), bRow, bCol, out, 0, n, false);
     return NdArray.wrapOwned(out, new int[] {m, n});
   }
 

@@ -7,6 +7,8 @@ import dev.backflow.backend.Shapes;
 
 /** Sums, maxima and minima over dimension sets; arg-reductions; the fused softmax pair. */
 final class Reductions implements ReductionKernels {
+  // The shape of every full reduction's result (a loss); arrays never change a shape they were given.
+  private static final int[] SCALAR = new int[0];
 
   /** True when the kept dims form one run, with reduced dims only before and after it. */
   private static boolean middleKept(boolean[] dims) {
@@ -64,21 +66,20 @@ final class Reductions implements ReductionKernels {
   @Override
   public NdArray reduce(ReduceOp op, NdArray x, boolean[] dims, boolean keepDim) {
     int rank = x.rank();
-    int[] shape = x.shape();
     int[] keptShape = new int[rank];
-    int outRank = 0;
+    int outRank = 0, outSize = 1;
     for (int d = 0; d < rank; d++) {
-      keptShape[d] = dims[d] ? 1 : shape[d];
+      keptShape[d] = dims[d] ? 1 : x.shape(d);
+      outSize *= keptShape[d];
       if (!dims[d]) outRank++;
     }
-    int outSize = Shapes.numel(keptShape);
     if (x.size() == 0 && op != ReduceOp.SUM) {
       throw new IllegalArgumentException(op.name().toLowerCase() + ": cannot reduce an empty tensor of shape "
-          + Shapes.str(shape));
+          + Shapes.str(x.shape()));
     }
     if (op == ReduceOp.SUM && x.isContiguous() && outSize == 1 && x.size() > 0) {
       // Everything into one number (a loss): row by row as the strided loop below would, so the bits are the same.
-      int inner = rank == 0 ? 1 : shape[rank - 1], rows = x.size() / inner;
+      int inner = rank == 0 ? 1 : x.shape(rank - 1), rows = x.size() / inner;
       float[] xd = x.data();
       double acc = 0;
       for (int r = 0, p = x.offset(); r < rows; r++) {
@@ -86,10 +87,12 @@ final class Reductions implements ReductionKernels {
         for (int i = 0; i < inner; i++) row += xd[p++];
         acc += row;
       }
-      int[] outShape = new int[keepDim ? rank : outRank];
-      for (int d = 0, j = 0; d < rank; d++) if (keepDim || !dims[d]) outShape[j++] = keptShape[d];
+      if (keepDim) return NdArray.wrapOwned(new float[] {(float) acc}, keptShape);
+      int[] outShape = outRank == 0 ? SCALAR : new int[outRank];
+      for (int d = 0, j = 0; d < rank; d++) if (!dims[d]) outShape[j++] = keptShape[d];
       return NdArray.wrapOwned(new float[] {(float) acc}, outShape);
     }
+    int[] shape = x.shape();
     if (op == ReduceOp.SUM && x.isContiguous() && isLeadingPrefix(dims) && outSize > 1) {
       return sumLeading(x, outSize, keepDim, keptShape, dims);
     }
