@@ -6,17 +6,18 @@ import java.util.List;
  * The garbage collector a training JVM gets on a small machine, when its command line names none.
  *
  * <p>A training step allocates its activations and gradients fresh and drops them all by the next step. On two cores
- * the JVM picks G1 for that, and measured on a 2-vCPU AMD EPYC (Zen 5), the serial collector with a young generation of
- * 1 GiB ran the same workers faster: the CNN step 1.6×, the MLP 1.1×, eager XOR 1.15×, the GPT level or ahead, with a
- * third to half the peak RSS (README, "Collector"). G1's write barriers run on every reference an op stores, and its
- * large arrays live in humongous regions that are fresh memory each time; a serial young collection of a step's few
- * survivors takes about a millisecond. On more cores G1's parallel and concurrent work pays for itself, so larger
- * machines keep the JVM's own choice.
+ * the JVM picks G1 for that. Measured on a 2-vCPU AMD EPYC (Zen 5), one worker per run, interleaved three times, the
+ * serial collector with a young generation of 512 MiB ran the same workers faster: the CNN step 1.6×, the MLP 1.1×,
+ * eager XOR 1.15×, the GPT level, the GEMM level, with a third to two thirds of the peak RSS (README, "Collector"). G1's
+ * write barriers run on every reference an op stores, and its large arrays live in humongous regions; a serial young
+ * collection of a step's few survivors takes a few milliseconds. A larger young generation (1 GiB) halved the GEMM row
+ * on that VM until the heap's memory had been cycled twice, so the cap stays at 512 MiB. On more cores G1's parallel
+ * and concurrent work pays for itself, so larger machines keep the JVM's own choice.
  */
 final class CollectorOptions {
   /** Machines with at most this many processors get the serial collector. */
   static final int MAX_PROCESSORS = 2;
-  private static final long YOUNG_CAP = 1L << 30;
+  private static final long YOUNG_CAP = 512L << 20;
 
   private CollectorOptions() {}
 

@@ -10,10 +10,10 @@ class CollectorOptionsTest {
   private static final long GIB = 1L << 30;
 
   @Test
-  void aSmallMachineGetsTheSerialCollectorWithAYoungGenerationOfAQuarterOfTheHeapUpToOneGib() {
-    assertEquals(List.of("-XX:+UseSerialGC", "-Xmn1024m"), CollectorOptions.forTraining(List.of(), 2, 6 * GIB));
-    assertEquals(List.of("-XX:+UseSerialGC", "-Xmn1024m"), CollectorOptions.forTraining(List.of(), 1, 4 * GIB));
-    assertEquals(List.of("-XX:+UseSerialGC", "-Xmn512m"), CollectorOptions.forTraining(List.of("-Xmx2g"), 2, 2 * GIB));
+  void aSmallMachineGetsTheSerialCollectorWithAYoungGenerationOfAQuarterOfTheHeapUpTo512MiB() {
+    assertEquals(List.of("-XX:+UseSerialGC", "-Xmn512m"), CollectorOptions.forTraining(List.of(), 2, 6 * GIB));
+    assertEquals(List.of("-XX:+UseSerialGC", "-Xmn512m"), CollectorOptions.forTraining(List.of(), 1, 2 * GIB));
+    assertEquals(List.of("-XX:+UseSerialGC", "-Xmn256m"), CollectorOptions.forTraining(List.of("-Xmx1g"), 2, GIB));
     // So small a heap gets no young size of its own: the JVM's sizing is already right for it.
     assertEquals(List.of("-XX:+UseSerialGC"), CollectorOptions.forTraining(List.of("-Xmx32m"), 2, 32L << 20));
   }
