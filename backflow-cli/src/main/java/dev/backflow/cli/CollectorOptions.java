@@ -10,9 +10,10 @@ import java.util.List;
  * serial collector with a young generation of 512 MiB ran the same workers faster: the CNN step 1.6×, the MLP 1.1×,
  * eager XOR 1.15×, the GPT level, the GEMM level, with a third to two thirds of the peak RSS (README, "Collector"). G1's
  * write barriers run on every reference an op stores, and its large arrays live in humongous regions; a serial young
- * collection of a step's few survivors takes a few milliseconds. A larger young generation (1 GiB) halved the GEMM row
- * on that VM until the heap's memory had been cycled twice, so the cap stays at 512 MiB. On more cores G1's parallel
- * and concurrent work pays for itself, so larger machines keep the JVM's own choice.
+ * collection of a step's few survivors takes a few milliseconds. A young generation of 896 MiB or more halved the GEMM
+ * row on that VM (87-106 GFLOPS against 218-236), for about its first gigabyte of allocation; huge pages took that
+ * away, and why is not known, so the cap stays at 512 MiB. On more cores G1's parallel and concurrent work pays for
+ * itself, so larger machines keep the JVM's own choice.
  */
 final class CollectorOptions {
   /** Machines with at most this many processors get the serial collector. */
