@@ -228,14 +228,16 @@ final class Reductions implements ReductionKernels {
     NdArray x = Storage.dense(input);
     int[] shape = x.shape();
     int len = shape[dim];
-    int inner = 1;
-    for (int d = dim + 1; d < shape.length; d++) inner *= shape[d];
+    int inner = Shapes.numel(java.util.Arrays.copyOfRange(shape, dim + 1, shape.length));
     int outer = x.size() / Math.max(1, len * inner);
     float[] xd = x.data();
     int off = x.offset();
     float[] out = new float[x.size()];
-    for (int o = 0; o < outer; o++) {
-      for (int in = 0; in < inner; in++) {
+    // Rows are independent: whole rows go to each core, each computed as on one core, so the bits do not change.
+    int rows = outer * inner, tasks = x.size() < Parallel.CHUNK ? 1 : Math.min(Parallel.threads(), rows);
+    Parallel.forEach(tasks, task -> {
+      for (int row = (int) ((long) rows * task / tasks), end = (int) ((long) rows * (task + 1) / tasks); row < end; row++) {
+        int o = row / inner, in = row % inner;
         int base = o * len * inner + in;
         float mx = Float.NEGATIVE_INFINITY;
         for (int j = 0; j < len; j++) mx = Math.max(mx, xd[off + base + j * inner]);
@@ -256,7 +258,7 @@ final class Reductions implements ReductionKernels {
           for (int j = 0; j < len; j++) out[base + j * inner] *= inv;
         }
       }
-    }
+    });
     return NdArray.wrapOwned(out, shape);
   }
 
@@ -268,14 +270,15 @@ final class Reductions implements ReductionKernels {
     NdArray y = Storage.dense(output), gy = Storage.dense(outputGrad);
     int[] shape = y.shape();
     int len = shape[dim];
-    int inner = 1;
-    for (int d = dim + 1; d < shape.length; d++) inner *= shape[d];
+    int inner = Shapes.numel(java.util.Arrays.copyOfRange(shape, dim + 1, shape.length));
     int outer = y.size() / Math.max(1, len * inner);
     float[] yd = y.data(), gd = gy.data();
     int yo = y.offset(), go = gy.offset();
     float[] out = new float[y.size()];
-    for (int o = 0; o < outer; o++) {
-      for (int in = 0; in < inner; in++) {
+    int rows = outer * inner, tasks = y.size() < Parallel.CHUNK ? 1 : Math.min(Parallel.threads(), rows);
+    Parallel.forEach(tasks, task -> {
+      for (int row = (int) ((long) rows * task / tasks), end = (int) ((long) rows * (task + 1) / tasks); row < end; row++) {
+        int o = row / inner, in = row % inner;
         int base = o * len * inner + in;
         double dot = 0;
         if (log) {
@@ -292,7 +295,7 @@ final class Reductions implements ReductionKernels {
           }
         }
       }
-    }
+    });
     return NdArray.wrapOwned(out, shape);
   }
 
