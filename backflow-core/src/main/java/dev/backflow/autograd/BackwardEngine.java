@@ -133,11 +133,11 @@ public final class BackwardEngine {
     Tensor[] pending = new Tensor[size];
     // Storage already handed to a leaf's grad (or owned by the caller, like the seed): a leaf that would
     // receive it again gets a copy, so no two grads ever share memory.
-    IdentityTable<float[], Boolean> handedOut = new IdentityTable<>();
+    IdentitySet<float[]> handedOut = new IdentitySet<>();
     for (int i = 0; i < roots.size(); i++) {
       int slot = plan.rootSlots[i];
       pending[slot] = pending[slot] == null ? seeds.get(i) : pending[slot].add(seeds.get(i));
-      handedOut.put(Graph.array(seeds.get(i)).data(), Boolean.TRUE);
+      handedOut.add(Graph.array(seeds.get(i)).data());
     }
     try (var mode = createGraph ? Autograd.enableGrad() : Autograd.noGrad()) {
       for (int i = size - 1; i >= 0; i--) {
@@ -154,7 +154,7 @@ public final class BackwardEngine {
             accumulateRecorded(t, g, handedOut);
           } else {
             NdArray ga = Graph.array(g);
-            boolean owned = ga.isContiguous() && ga.data().length == ga.size() && handedOut.put(ga.data(), Boolean.TRUE) == null;
+            boolean owned = ga.isContiguous() && ga.data().length == ga.size() && handedOut.add(ga.data());
             tensors.accumulateGrad(t, g, owned);
           }
         }
@@ -251,7 +251,8 @@ public final class BackwardEngine {
         stack[0] = root;
         next[0] = 0;
         frame[0] = 0;
-        int free = pushFrame(root, found = ensure(found, arity(root)), 0);
+        int free = arity(root);
+        found = pushFrame(found, 0, free);
         while (top >= 0) {
           Tensor t = stack[top];
           Node node = t.gradFn();
@@ -275,8 +276,9 @@ public final class BackwardEngine {
             stack[top] = in;
             next[top] = 0;
             frame[top] = free;
-            found = ensure(found, free + arity(in));
-            free = pushFrame(in, found, free);
+            int n = arity(in);
+            found = pushFrame(found, free, n);
+            free += n;
           } else {
             int slot = plan.add(t, found, frame[top], free - frame[top], tensors);
             free = frame[top];
@@ -299,11 +301,11 @@ public final class BackwardEngine {
       return length <= a.length ? a : Arrays.copyOf(a, Math.max(length, 2 * a.length));
     }
 
-    /** One -1 per input of t's node (none for a leaf) at {@code at}, filled with the inputs' slots as the walk finds them. */
-    private static int pushFrame(Tensor t, int[] found, int at) {
-      int n = arity(t);
+    /** A frame of n slots at {@code at}, each -1 until the walk finds that input's slot; found, grown if need be. */
+    private static int[] pushFrame(int[] found, int at, int n) {
+      found = ensure(found, at + n);
       Arrays.fill(found, at, at + n, -1);
-      return at + n;
+      return found;
     }
 
     /** t's slot in this plan, or -1 if it has none (not visited, or its mark was replaced or torn by another pass). */
@@ -332,17 +334,17 @@ public final class BackwardEngine {
    * .grad += g as recorded ops (createGraph), so the accumulated gradient can itself be differentiated. A
    * gradient whose storage someone else holds is first copied by a recorded clone, so grads never alias.
    */
-  private static void accumulateRecorded(Tensor t, Tensor g, IdentityTable<float[], Boolean> handedOut) {
+  private static void accumulateRecorded(Tensor t, Tensor g, IdentitySet<float[]> handedOut) {
     Tensor prev = t.grad();
     if (prev != null) {
       t.setGrad(prev.add(g));
       return;
     }
     boolean owned = g.isContiguous() && Graph.array(g).data().length == g.numel()
-        && handedOut.put(Graph.array(g).data(), Boolean.TRUE) == null;
+        && handedOut.add(Graph.array(g).data());
     if (!owned || g.gradFn() == null && g.requiresGrad()) {
       NdArray copy = dev.backflow.backend.Backends.current().storage().copy(Graph.array(g));
-      handedOut.put(copy.data(), Boolean.TRUE);
+      handedOut.add(copy.data());
       g = Graph.record("clone", copy, (gg, n) -> new Tensor[] {gg}, g);
     }
     t.setGrad(g);

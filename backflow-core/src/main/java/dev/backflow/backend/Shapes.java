@@ -24,6 +24,33 @@ public final class Shapes {
   }
 
   /**
+   * The product of the sizes after {@code dim}: how far apart, in a row-major array, two neighbours along {@code dim}
+   * sit.
+   *
+   * @param shape the sizes of the dims
+   * @param dim a dim of the shape
+   * @return the element count of one slice after {@code dim}
+   */
+  public static int innerSize(int[] shape, int dim) {
+    int n = 1;
+    for (int d = dim + 1; d < shape.length; d++) n *= shape[d];
+    return n;
+  }
+
+  /**
+   * The product of the sizes before {@code dim}: how many slices of {@code dim} and the dims after it there are.
+   *
+   * @param shape the sizes of the dims
+   * @param dim a dim of the shape
+   * @return the element count of the dims before {@code dim}
+   */
+  public static int outerSize(int[] shape, int dim) {
+    int n = 1;
+    for (int d = 0; d < dim; d++) n *= shape[d];
+    return n;
+  }
+
+  /**
    * Row-major strides of a shape: the last dim has stride 1, each earlier one the product of the sizes after it.
    *
    * @param shape the sizes of the dims

@@ -116,7 +116,7 @@ public final class Linalg {
 
   /**
    * {@code x @ y} of 2-D tensors, either read transposed. A first-order backward pass (nothing records) calls the
-   * kernel on transposed views directly; under createGraph the same product is built from recorded ops.
+   * kernel with the transposes as flags, making no view; under createGraph the same product is built from recorded ops.
    */
   private static Tensor transposedProduct(Tensor x, boolean transposeX, Tensor y, boolean transposeY) {
     if (Autograd.isGradEnabled()) return (transposeX ? x.mT() : x).matmul(transposeY ? y.mT() : y);

@@ -94,7 +94,7 @@ final class Indexing implements IndexingKernels {
     checkValues("indexSelect", index, dim, xs[dim]);
     int[] outShape = xs.clone();
     outShape[dim] = index.length;
-    int len = xs[dim], inner = innerSize(xs, dim), outer = outerSize(xs, dim);
+    int len = xs[dim], inner = Shapes.innerSize(xs, dim), outer = Shapes.outerSize(xs, dim);
     if (x.isIntegral()) {
       // int64 rows (a dataset's labels) are selected as they are, so a batch of labels stays exact
       long[] out = new long[Shapes.numel(outShape)];
@@ -134,7 +134,7 @@ final class Indexing implements IndexingKernels {
           + " along dimension " + dim);
     }
     checkValues("indexAdd", index, dim, shape[dim]);
-    int len = shape[dim], inner = innerSize(shape, dim), outer = outerSize(shape, dim);
+    int len = shape[dim], inner = Shapes.innerSize(shape, dim), outer = Shapes.outerSize(shape, dim);
     float[] out = new float[Shapes.numel(shape)];
     float[] sd = src.data();
     // Contiguous src: its slices come in exactly the order the loops below visit them.
@@ -191,17 +191,5 @@ final class Indexing implements IndexingKernels {
   private static IllegalArgumentException outOfRange(String op, String value, int dim, int size) {
     return new IllegalArgumentException(op + ": index " + value + " is out of range for dimension " + dim
         + " of size " + size);
-  }
-
-  private static int innerSize(int[] shape, int dim) {
-    int n = 1;
-    for (int d = dim + 1; d < shape.length; d++) n *= shape[d];
-    return n;
-  }
-
-  private static int outerSize(int[] shape, int dim) {
-    int n = 1;
-    for (int d = 0; d < dim; d++) n *= shape[d];
-    return n;
   }
 }

@@ -64,6 +64,18 @@ public final class Parallel {
     });
   }
 
+  /**
+   * Runs body over [0, items) in contiguous shares of whole items (rows, kept entries), one share per core when the
+   * whole job has at least {@code minWork} elements. Each item is computed by one thread as it would be alone.
+   */
+  static void splitItems(int items, long work, long minWork, Range body) {
+    int tasks = work < minWork ? 1 : Math.min(threads, items);
+    forEach(tasks, t -> {
+      int s = (int) ((long) items * t / tasks), e = (int) ((long) items * (t + 1) / tasks);
+      if (s < e) body.run(s, e);
+    });
+  }
+
   /** Runs body(0..tasks-1), task 0 on the calling thread, the rest on the team; returns when all are done. */
   static void forEach(int tasks, IntConsumer body) {
     if (tasks <= 1) {

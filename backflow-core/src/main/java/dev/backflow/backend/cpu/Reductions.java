@@ -34,9 +34,8 @@ final class Reductions implements ReductionKernels {
     float[] xd = x.data();
     int off = x.offset(), innerBlock = inner, outerCount = outer, keptCount = kept;
     // Kept entries are independent sums: split them across cores (each sums its own, in the same order).
-    int tasks = (long) x.size() < (1 << 16) ? 1 : Math.min(Parallel.threads(), kept);
-    Parallel.forEach(tasks, t -> {
-      for (int c = (int) ((long) keptCount * t / tasks), end = (int) ((long) keptCount * (t + 1) / tasks); c < end; c++) {
+    Parallel.splitItems(kept, x.size(), 1 << 16, (from, to) -> {
+      for (int c = from; c < to; c++) {
         double total = 0;
         for (int o = 0; o < outerCount; o++) {
           int base = off + (o * keptCount + c) * innerBlock;
@@ -228,15 +227,14 @@ final class Reductions implements ReductionKernels {
     NdArray x = Storage.dense(input);
     int[] shape = x.shape();
     int len = shape[dim];
-    int inner = Shapes.numel(java.util.Arrays.copyOfRange(shape, dim + 1, shape.length));
+    int inner = Shapes.innerSize(shape, dim);
     int outer = x.size() / Math.max(1, len * inner);
     float[] xd = x.data();
     int off = x.offset();
     float[] out = new float[x.size()];
     // Rows are independent: whole rows go to each core, each computed as on one core, so the bits do not change.
-    int rows = outer * inner, tasks = x.size() < Parallel.CHUNK ? 1 : Math.min(Parallel.threads(), rows);
-    Parallel.forEach(tasks, task -> {
-      for (int row = (int) ((long) rows * task / tasks), end = (int) ((long) rows * (task + 1) / tasks); row < end; row++) {
+    Parallel.splitItems(outer * inner, x.size(), Parallel.CHUNK, (from, to) -> {
+      for (int row = from; row < to; row++) {
         int o = row / inner, in = row % inner;
         int base = o * len * inner + in;
         float mx = Float.NEGATIVE_INFINITY;
@@ -270,14 +268,13 @@ final class Reductions implements ReductionKernels {
     NdArray y = Storage.dense(output), gy = Storage.dense(outputGrad);
     int[] shape = y.shape();
     int len = shape[dim];
-    int inner = Shapes.numel(java.util.Arrays.copyOfRange(shape, dim + 1, shape.length));
+    int inner = Shapes.innerSize(shape, dim);
     int outer = y.size() / Math.max(1, len * inner);
     float[] yd = y.data(), gd = gy.data();
     int yo = y.offset(), go = gy.offset();
     float[] out = new float[y.size()];
-    int rows = outer * inner, tasks = y.size() < Parallel.CHUNK ? 1 : Math.min(Parallel.threads(), rows);
-    Parallel.forEach(tasks, task -> {
-      for (int row = (int) ((long) rows * task / tasks), end = (int) ((long) rows * (task + 1) / tasks); row < end; row++) {
+    Parallel.splitItems(outer * inner, y.size(), Parallel.CHUNK, (from, to) -> {
+      for (int row = from; row < to; row++) {
         int o = row / inner, in = row % inner;
         int base = o * len * inner + in;
         double dot = 0;
