@@ -86,6 +86,10 @@ final class BenchCommand implements Callable<Integer> {
         ? "the JVM's own choice (more than " + CollectorOptions.MAX_PROCESSORS + " cores)"
         : String.join(" ", collector) + " (what `backflow` starts its JVM with on a machine of "
             + CollectorOptions.MAX_PROCESSORS + " cores or fewer)");
+    List<String> hugePages = HugePageOptions.forTraining(List.of());
+    out.printf(Locale.ROOT, "Backflow workers' heap pages: %s%n", hugePages.isEmpty()
+        ? "the JVM's default (" + HugePageOptions.THP_MODE + " does not read madvise)"
+        : "transparent huge pages, -XX:+UseTransparentHugePages (the kernel gives them on request)");
 
     List<Map<String, String>> torchEnvs = openBlasCandidates(out);
     out.printf("%n| work | PyTorch min / median / max (threads, OpenBLAS core if not the detected one) | Backflow min / median / max | ratio of medians | Backflow GFLOPS (share of peak) | target |%n"
@@ -213,7 +217,10 @@ final class BenchCommand implements Callable<Integer> {
     // A small heap for the memory row: the JVM otherwise grows its heap lazily to a quarter of RAM.
     if (workload.equals("memory")) cmd.addAll(List.of("-XX:+UseSerialGC", "-Xmx160m", "-Xss1m", "-XX:ReservedCodeCacheSize=64m"));
     // The other rows run under the collector `backflow` itself starts its training JVM with on this machine.
-    else cmd.addAll(CollectorOptions.forTraining(List.of()));
+    else {
+      cmd.addAll(CollectorOptions.forTraining(List.of()));
+      cmd.addAll(HugePageOptions.forTraining(List.of()));
+    }
     cmd.addAll(List.of("-cp", jar, "dev.backflow.cli.Backflow", "bench", "--worker", workload));
     return run(cmd, Map.of());
   }

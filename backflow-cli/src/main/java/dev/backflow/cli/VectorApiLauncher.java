@@ -18,7 +18,8 @@ import java.util.jar.JarFile;
  * modules" on stderr. So when the module is missing, the command runs itself again in a second JVM (same
  * binary, same JVM options, plus {@code --add-modules jdk.incubator.vector}), shares stdin and stdout with it,
  * passes its stderr through without that one line, and exits with its exit code. On a small machine the second JVM
- * also gets the collector of {@link CollectorOptions}, unless the command line names one.
+ * also gets the collector of {@link CollectorOptions}, unless the command line names one, and the heap asks for
+ * transparent huge pages where the kernel gives them on request ({@link HugePageOptions}).
  *
  * <p>{@code -Dbackflow.relaunch=false} stays in this JVM on the plain-Java kernels.
  */
@@ -76,6 +77,7 @@ final class VectorApiLauncher {
       if (!option.startsWith("-agentlib:jdwp") && !option.startsWith("-Xrunjdwp")) cmd.add(option);
     }
     cmd.addAll(CollectorOptions.forTraining(options));
+    cmd.addAll(HugePageOptions.forTraining(options));
     cmd.add("--add-modules");
     cmd.add(MODULE);
     cmd.add("-D" + RELAUNCHED + "=true");
