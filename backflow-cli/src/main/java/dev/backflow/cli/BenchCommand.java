@@ -66,6 +66,9 @@ final class BenchCommand implements Callable<Integer> {
   private static final Pattern COSTS = Pattern.compile("\"alloc_mb_per_step\": ([0-9.eE+-]+|NaN), \"gc_share\": ([0-9.eE+-]+|NaN)");
   private static final Pattern CORE = Pattern.compile("Core: (\\w+)");
 
+  // The options `backflow` gives its training JVM on this machine, decided once per bench run.
+  private List<String> workerOptions;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
@@ -73,6 +76,7 @@ final class BenchCommand implements Callable<Integer> {
     if (repeats <= 0) throw new IllegalArgumentException("--repeats must be positive");
     Path script = locateScript();
     int cores = Runtime.getRuntime().availableProcessors();
+    workerOptions = VectorApiLauncher.trainingOptions(List.of());
 
     // The machine, and the ceiling every row is measured against.
     double[] peak1 = runJava("peak1"), peakAll = runJava("peak");
@@ -216,11 +220,8 @@ final class BenchCommand implements Callable<Integer> {
     List<String> cmd = new ArrayList<>(List.of(java, "--add-modules", "jdk.incubator.vector"));
     // A small heap for the memory row: the JVM otherwise grows its heap lazily to a quarter of RAM.
     if (workload.equals("memory")) cmd.addAll(List.of("-XX:+UseSerialGC", "-Xmx160m", "-Xss1m", "-XX:ReservedCodeCacheSize=64m"));
-    // The other rows run under the collector `backflow` itself starts its training JVM with on this machine.
-    else {
-      cmd.addAll(CollectorOptions.forTraining(List.of()));
-      cmd.addAll(HugePageOptions.forTraining(List.of()));
-    }
+    // The other rows run with the collector and pages `backflow` itself starts its training JVM with on this machine.
+    else cmd.addAll(workerOptions);
     cmd.addAll(List.of("-cp", jar, "dev.backflow.cli.Backflow", "bench", "--worker", workload));
     return run(cmd, Map.of());
   }

@@ -67,6 +67,19 @@ final class VectorApiLauncher {
     }
   }
 
+  /**
+   * What a training JVM started on this machine with {@code options} gets added: the collector of
+   * {@link CollectorOptions} and the pages of {@link HugePageOptions}, each only where the options leave it open.
+   *
+   * @param options the options the new JVM is started with already
+   * @return the options to add, possibly none
+   */
+  static List<String> trainingOptions(List<String> options) {
+    List<String> added = new ArrayList<>(CollectorOptions.forTraining(options));
+    added.addAll(HugePageOptions.forTraining(options));
+    return added;
+  }
+
   /** The second JVM's command line: this JVM's binary and options, the module, then the jar or class path. */
   static List<String> command(String[] args) throws IOException {
     List<String> cmd = new ArrayList<>();
@@ -76,8 +89,7 @@ final class VectorApiLauncher {
       // A debugger agent listens on a port this JVM already holds.
       if (!option.startsWith("-agentlib:jdwp") && !option.startsWith("-Xrunjdwp")) cmd.add(option);
     }
-    cmd.addAll(CollectorOptions.forTraining(options));
-    cmd.addAll(HugePageOptions.forTraining(options));
+    cmd.addAll(trainingOptions(options));
     cmd.add("--add-modules");
     cmd.add(MODULE);
     cmd.add("-D" + RELAUNCHED + "=true");
