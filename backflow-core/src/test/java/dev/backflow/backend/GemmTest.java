@@ -1,8 +1,10 @@
 package dev.backflow.backend;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.backflow.backend.cpu.CpuBackend;
+import dev.backflow.backend.cpu.Parallel;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -43,6 +45,40 @@ class GemmTest {
           assertEquals(expect, c.get(t, i, j), 1e-4 * Math.max(1, Math.abs(expect)) + 1e-5 * k, "C[" + t + "," + i + "," + j + "]");
         }
       }
+    }
+  }
+
+  static Stream<Arguments> linearCases() {
+    // Products the GEMM splits by rows across threads, B packed once per slab for every share: a tall product
+    // whose K spans two slabs, an odd number of column panels wider than one slab of B, and 65 logits.
+    int[][] sizes = {{2048, 96, 300}, {60, 2080, 40}, {500, 65, 128}, {130, 20, 513}};
+    Stream.Builder<Arguments> b = Stream.builder();
+    for (Backend backend : new Backend[] {new CpuBackend(), CpuBackend.scalar()}) {
+      for (int[] s : sizes) b.add(Arguments.of(backend, s[0], s[1], s[2]));
+    }
+    return b.build();
+  }
+
+  @ParameterizedTest(name = "{0} linear x[{1}, {3}] w[{2}, {3}]")
+  @MethodSource("linearCases")
+  void linearWithBiasMatchesNaiveAndGivesTheSameBitsOnOneThread(Backend backend, int m, int n, int k) {
+    SplittableRandom rng = new SplittableRandom(m * 131L + n * 17L + k);
+    float[] x = random(rng, m * k), w = random(rng, n * k), bias = random(rng, n);
+    NdArray xv = NdArray.wrap(x, m, k), wv = NdArray.wrap(w, n, k), bv = NdArray.wrap(bias, n);
+    float[] split = backend.linalg().linear(xv, wv, bv).data();
+    for (int i = 0; i < m; i++) {
+      for (int j = 0; j < n; j++) {
+        double expect = bias[j];
+        for (int p = 0; p < k; p++) expect += (double) x[i * k + p] * w[j * k + p];
+        assertEquals(expect, split[i * n + j], 1e-4 * Math.max(1, Math.abs(expect)) + 1e-5 * k, "y[" + i + "," + j + "]");
+      }
+    }
+    int threads = Parallel.threads();
+    Parallel.setThreads(1);
+    try {
+      assertArrayEquals(backend.linalg().linear(xv, wv, bv).data(), split, "one thread and " + threads + " differ");
+    } finally {
+      Parallel.setThreads(threads);
     }
   }
 

@@ -18,7 +18,7 @@ final class Gemm {
   private final MicroKernel kernel;
   /** Rows of A per block (the block stays in L2) and columns of B per slab: sized from the caches. */
   private final int mc, nc;
-  private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[][] {new float[0], new float[0]});
+  private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[][] {new float[0], new float[0], new float[0]});
 
   Gemm(MicroKernel kernel) {
     this(kernel, CacheSizes.machine());
@@ -66,7 +66,7 @@ final class Gemm {
                 float[] bias, int biasOff) {
     if ((long) m * n * k <= SMALL_WORK) {
       small(m, n, k, a, aOff, aRow, aCol, b, bOff, bRow, bCol, c, cOff, ldc, accumulate);
-      if (bias != null) addBias(c, cOff, ldc, m, n, bias, biasOff);
+      if (bias != null) kernel.addBias(c, cOff, ldc, m, n, bias, biasOff);
       return;
     }
     int nr = kernel.nr(), mr = kernel.mr(), threads = Parallel.threads();
@@ -76,18 +76,14 @@ final class Gemm {
     // packing B once per thread (GPT's [2048, 384] x [384, 128]).
     boolean tall = (long) m * (2L * threads - 1) > 10L * n;
     if (threads > 1 && (colPanels % threads != 0 || tall) && rowPanels >= 4 * threads && (long) m * n * k >= PARALLEL_WORK) {
-      // Each share packs B itself; each element of C is still summed in one order, by one thread. Several shares per
-      // thread, claimed as threads finish, so a slower core (a VM's busy vCPU) takes fewer instead of holding the
-      // product up; packing B once more per share costs about shares/m of the product.
+      // B is packed once per slab into the caller's buffer, by both threads, and read by every share; each
+      // element of C is still summed in one order, by one thread, so the bits do not depend on the split.
+      // Several shares per thread, claimed as threads finish, so a slower core (a VM's busy vCPU) takes
+      // fewer instead of holding the product up. (Each share packing B itself cost a gather per element of B
+      // per share: a fifth of the GPT's [2048, 128] x [128, 384] forward product.)
       int shares = Math.max(threads, Math.min(4 * threads, rowPanels / 4));
       int per = (rowPanels + shares - 1) / shares * mr;
-      Parallel.forEachDynamic((m + per - 1) / per, t -> {
-        int i0 = t * per, i1 = Math.min(m, i0 + per);
-        if (i0 < i1) {
-          multiplyRange(i1 - i0, n, k, a, aOff + i0 * aRow, aRow, aCol, b, bOff, bRow, bCol, c, cOff + i0 * ldc, ldc, accumulate,
-              bias, biasOff);
-        }
-      });
+      byRowShares(m, n, k, a, aOff, aRow, aCol, b, bOff, bRow, bCol, c, cOff, ldc, accumulate, bias, biasOff, per);
       return;
     }
     int tasks = Math.min(threads, colPanels);
@@ -109,13 +105,6 @@ final class Gemm {
       return;
     }
     multiplyRange(m, n, k, a, aOff, aRow, aCol, b, bOff, bRow, bCol, c, cOff, ldc, accumulate, bias, biasOff);
-  }
-
-  private static void addBias(float[] c, int cOff, int ldc, int rows, int cols, float[] bias, int biasOff) {
-    for (int i = 0; i < rows; i++) {
-      int ci = cOff + i * ldc;
-      for (int j = 0; j < cols; j++) c[ci + j] += bias[biasOff + j];
-    }
   }
 
   /** Work below which packing costs more than it saves: tiny products (XOR, a single neuron) go direct. */
@@ -151,7 +140,7 @@ final class Gemm {
     if (m == 0 || n == 0) return;
     if (k == 0) {
       if (!accumulate) for (int i = 0; i < m; i++) java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
-      if (bias != null) addBias(c, cOff, ldc, m, n, bias, biasOff);
+      if (bias != null) kernel.addBias(c, cOff, ldc, m, n, bias, biasOff);
       return;
     }
     int mr = kernel.mr(), nr = kernel.nr();
@@ -163,35 +152,81 @@ final class Gemm {
     if (scratch[0].length < kcMax * ncMax) scratch[0] = new float[kcMax * ncMax];
     if (scratch[1].length < mcMax * kcMax) scratch[1] = new float[mcMax * kcMax];
     float[] bPack = scratch[0], aPack = scratch[1];
-    // When each row (or each column) of A is contiguous, the micro-kernel reads A in place: packing A
-    // would cost a pass over m*k elements for every product, a large share of the mid-sized products
-    // a training step makes (m = batch size).
-    boolean direct = aCol == 1 || aRow == 1;
     for (int jc = 0; jc < n; jc += this.nc) {
       int nc = Math.min(this.nc, n - jc);
       for (int pc = 0; pc < k; pc += KC) {
         int kc = Math.min(KC, k - pc);
+        packB(kc, nc, 0, nc, b, bOff + pc * bRow + jc * bCol, bRow, bCol, bPack);
+        sweep(m, nc, kc, a, aOff + pc * aCol, aRow, aCol, bPack, c, cOff + jc, ldc, accumulate || pc > 0,
+            pc + kc >= k ? bias : null, biasOff + jc, aPack);
+      }
+    }
+  }
+
+  /**
+   * The row split of a product: for each slab of B (KC x NC), both threads pack its panels into the calling
+   * thread's buffer, then the shares of {@code per} rows run their tiles against it.
+   */
+  private void byRowShares(int m, int n, int k, float[] a, int aOff, int aRow, int aCol,
+                           float[] b, int bOff, int bRow, int bCol, float[] c, int cOff, int ldc, boolean accumulate,
+                           float[] bias, int biasOff, int per) {
+    int mr = kernel.mr(), nr = kernel.nr();
+    int kcMax = Math.min(KC, k), ncMax = Math.min(nc, roundUp(n, nr));
+    float[][] scratch = SCRATCH.get();
+    if (scratch[2].length < kcMax * ncMax) scratch[2] = new float[kcMax * ncMax];
+    float[] bPack = scratch[2];
+    int shares = (m + per - 1) / per;
+    for (int jc = 0; jc < n; jc += nc) {
+      int ncs = Math.min(nc, n - jc);
+      for (int pc = 0; pc < k; pc += KC) {
+        int kc = Math.min(KC, k - pc), panels = (ncs + nr - 1) / nr, jcAt = jc, pcAt = pc;
+        // Panels in chunks of four: each chunk writes its own part of the buffer.
+        Parallel.forEachDynamic((panels + 3) / 4, t -> {
+          int j0 = t * 4 * nr, j1 = Math.min(ncs, j0 + 4 * nr);
+          packB(kc, j1, j0, ncs, b, bOff + pcAt * bRow + jcAt * bCol, bRow, bCol, bPack);
+        });
         boolean acc = accumulate || pc > 0;
-        float[] tileBias = pc + kc >= k ? bias : null; // after the last slice of K only
-        packB(kc, nc, nr, b, bOff + pc * bRow + jc * bCol, bRow, bCol, bPack);
-        for (int ic = 0; ic < m; ic += this.mc) {
-          int mc = Math.min(this.mc, m - ic);
-          int full = direct ? mc / mr * mr : 0;
-          // Packed panels: all of them, or with A read in place only a short last panel (zero-padded).
-          if (full < mc) packA(mc - full, kc, mr, a, aOff + (ic + full) * aRow + pc * aCol, aRow, aCol, aPack);
-          for (int jr = 0; jr < nc; jr += nr) {
-            int cols = Math.min(nr, nc - jr);
-            for (int ir = 0; ir < mc; ir += mr) {
-              int rows = Math.min(mr, mc - ir);
-              int cAt = cOff + (ic + ir) * ldc + jc + jr;
-              if (ir < full) {
-                kernel.compute(kc, a, aOff + (ic + ir) * aRow + pc * aCol, aRow, aCol, bPack, jr * kc, c, cAt, ldc, acc, rows, cols);
-              } else {
-                kernel.compute(kc, aPack, (ir - full) * kc, 1, mr, bPack, jr * kc, c, cAt, ldc, acc, rows, cols);
-              }
-              if (tileBias != null) addBias(c, cAt, ldc, rows, cols, tileBias, biasOff + jc + jr);
-            }
+        float[] slabBias = pc + kc >= k ? bias : null;
+        Parallel.forEachDynamic(shares, t -> {
+          int i0 = t * per, i1 = Math.min(m, i0 + per);
+          if (i0 >= i1) return;
+          int mcMax = Math.min(mc, roundUp(i1 - i0, mr));
+          float[][] own = SCRATCH.get();
+          if (own[1].length < mcMax * kcMax) own[1] = new float[mcMax * kcMax];
+          sweep(i1 - i0, ncs, kc, a, aOff + i0 * aRow + pcAt * aCol, aRow, aCol, bPack, c, cOff + i0 * ldc + jcAt, ldc, acc,
+              slabBias, biasOff + jcAt, own[1]);
+        });
+      }
+    }
+  }
+
+  /**
+   * C[m x nc] (+)= A[m x kc] times a packed slab of B, block of MC rows by block: A read in place where its rows or
+   * columns are contiguous, else packed into aPack; bias (or null) added to each tile after its product.
+   */
+  private void sweep(int m, int nc, int kc, float[] a, int aOff, int aRow, int aCol, float[] bPack, float[] c, int cOff,
+                     int ldc, boolean acc, float[] bias, int biasOff, float[] aPack) {
+    int mr = kernel.mr(), nr = kernel.nr();
+    // When each row (or each column) of A is contiguous, the micro-kernel reads A in place: packing A
+    // would cost a pass over m*k elements for every product, a large share of the mid-sized products
+    // a training step makes (m = batch size).
+    boolean direct = aCol == 1 || aRow == 1;
+    for (int ic = 0; ic < m; ic += this.mc) {
+      int mc = Math.min(this.mc, m - ic);
+      int full = direct ? mc / mr * mr : 0;
+      // Packed panels: all of them, or with A read in place only a short last panel (zero-padded).
+      if (full < mc) packA(mc - full, kc, mr, a, aOff + (ic + full) * aRow, aRow, aCol, aPack);
+      for (int jr = 0; jr < nc; jr += nr) {
+        int cols = Math.min(nr, nc - jr);
+        for (int ir = 0; ir < mc; ir += mr) {
+          int rows = Math.min(mr, mc - ir);
+          int cAt = cOff + (ic + ir) * ldc + jr;
+          if (ir < full) {
+            kernel.compute(kc, a, aOff + (ic + ir) * aRow, aRow, aCol, bPack, jr * kc, c, cAt, ldc, acc, rows, cols);
+          } else {
+            kernel.compute(kc, aPack, (ir - full) * kc, 1, mr, bPack, jr * kc, c, cAt, ldc, acc, rows, cols);
           }
+          if (bias != null) kernel.addBias(c, cAt, ldc, rows, cols, bias, biasOff + jr);
         }
       }
     }
@@ -219,9 +254,13 @@ final class Gemm {
     }
   }
 
-  /** Panels of nr columns; within a panel, row p holds B[p, j0..j0+nr]; short panels are zero-filled. */
-  private void packB(int kc, int nc, int nr, float[] b, int off, int bRow, int bCol, float[] dst) {
-    for (int j0 = 0, d = 0; j0 < nc; j0 += nr, d += nr * kc) {
+  /**
+   * Panels of nr columns, for columns [from, to) of a slab nc wide (from a multiple of nr); within a panel, row p holds
+   * B[p, j0..j0+nr]; short panels are zero-filled.
+   */
+  private void packB(int kc, int to, int from, int nc, float[] b, int off, int bRow, int bCol, float[] dst) {
+    int nr = kernel.nr();
+    for (int j0 = from, d = from * kc; j0 < to; j0 += nr, d += nr * kc) {
       int cols = Math.min(nr, nc - j0);
       if (bCol == 1) {
         for (int p = 0; p < kc; p++) {

@@ -28,4 +28,15 @@ interface MicroKernel {
   default boolean packTransposedPanel(int kc, float[] b, int off, int bCol, float[] dst, int d) {
     return false;
   }
+
+  /**
+   * C[i, j] += bias[biasOff + j] for a block of rows x cols (a Linear layer's bias, added to a tile right after its
+   * product while the tile is in L1). The same single float addition per element in every implementation.
+   */
+  default void addBias(float[] c, int cOff, int ldc, int rows, int cols, float[] bias, int biasOff) {
+    for (int i = 0; i < rows; i++) {
+      int ci = cOff + i * ldc;
+      for (int j = 0; j < cols; j++) c[ci + j] += bias[biasOff + j];
+    }
+  }
 }

@@ -189,4 +189,17 @@ final class PanamaMicroKernel implements MicroKernel {
     return true;
   }
 
+  @Override
+  public void addBias(float[] c, int cOff, int ldc, int rows, int cols, float[] bias, int biasOff) {
+    if (cols != NR) {
+      MicroKernel.super.addBias(c, cOff, ldc, rows, cols, bias, biasOff);
+      return;
+    }
+    // A full-width tile: the bias row's two vectors loaded once, each row of C read, added and written back.
+    FloatVector b0 = FloatVector.fromArray(S, bias, biasOff), b1 = FloatVector.fromArray(S, bias, biasOff + L);
+    for (int i = 0, ci = cOff; i < rows; i++, ci += ldc) {
+      FloatVector.fromArray(S, c, ci).add(b0).intoArray(c, ci);
+      FloatVector.fromArray(S, c, ci + L).add(b1).intoArray(c, ci + L);
+    }
+  }
 }
