@@ -14,6 +14,8 @@
  */
 module dev.backflow.core {
   requires static jdk.incubator.vector;
+  // Only for JitDirectives (a C2 directive added through the JVM's diagnostic command); absent, nothing is added.
+  requires static java.management;
 
   exports dev.backflow;
   exports dev.backflow.tensor;

@@ -15,6 +15,7 @@ final class Vectorization {
   /** The fused element-wise kernels matching {@link #bestMicroKernel()}'s choice. */
   static FusedKernels fusedKernels(MicroKernel chosen) {
     if (chosen instanceof ScalarMicroKernel) return new FusedKernels.Scalar();
+    JitDirectives.keepTheExponentialOutOfLine();
     try {
       return (FusedKernels) Class.forName("dev.backflow.backend.cpu.PanamaFusedKernels").getDeclaredConstructor().newInstance();
     } catch (ReflectiveOperationException | LinkageError e) {
