@@ -27,38 +27,20 @@ final class JitDirectives {
   // For both compilers: a directive that names only c2 leaves c1 disabled for the methods it matches.
   private static final String DIRECTIVE =
       "[{ match: \"dev/backflow/*.*\", inline: \"-dev/backflow/backend/cpu/PanamaFusedKernels.expLanes\" }]";
-  private static Thread installer;
+  private static boolean tried;
 
   private JitDirectives() {}
 
   /**
-   * Adds the directive once per JVM where it is wanted, on a daemon thread: starting the JVM's management server costs
-   * ~150 ms, and the directive only has to be in place before C2 compiles the GELU, seconds into a training run (were
-   * it later, the GELU would only be slower). Never throws.
+   * Adds the directive once per JVM where it is wanted; never throws. It runs on the calling thread, before any
+   * kernel: starting the JVM's management server costs ~150 ms once, and a directive added later races C2, which
+   * compiles the GELU within a training run's first steps (a first version that added it from a background thread
+   * lost that race in a bench worker, on two busy cores).
    */
   static synchronized void keepTheExponentialOutOfLine() {
-    if (installer != null) return;
-    installer = new Thread(JitDirectives::install, "backflow-jit-directive");
-    installer.setDaemon(true);
-    if (Runtime.version().feature() < 25 && !"false".equalsIgnoreCase(System.getProperty("backflow.jitDirectives"))) {
-      installer.start();
-    }
-  }
-
-  /**
-   * Waits until the directive is in place (or was not wanted, or could not be added).
-   *
-   * @throws InterruptedException if interrupted while waiting
-   */
-  static void awaitInstalled() throws InterruptedException {
-    Thread t;
-    synchronized (JitDirectives.class) {
-      t = installer;
-    }
-    if (t != null && t.getState() != Thread.State.NEW) t.join();
-  }
-
-  private static void install() {
+    if (tried) return;
+    tried = true;
+    if (Runtime.version().feature() >= 25 || "false".equalsIgnoreCase(System.getProperty("backflow.jitDirectives"))) return;
     try {
       Path file = Files.createTempFile("backflow-c2-directive-", ".json");
       try {

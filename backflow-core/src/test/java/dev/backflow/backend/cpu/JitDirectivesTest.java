@@ -56,7 +56,6 @@ class JitDirectivesTest {
   static final class Probe {
     public static void main(String[] args) throws Exception {
       new CpuBackend();
-      JitDirectives.awaitInstalled();
       System.out.println(ManagementFactory.getPlatformMBeanServer().invoke(new ObjectName("com.sun.management:type=DiagnosticCommand"),
           "compilerDirectivesPrint", new Object[] {new String[0]}, new String[] {String[].class.getName()}));
     }
