@@ -156,7 +156,7 @@ final class Gemm {
       int nc = Math.min(this.nc, n - jc);
       for (int pc = 0; pc < k; pc += KC) {
         int kc = Math.min(KC, k - pc);
-        packB(kc, nc, 0, nc, b, bOff + pc * bRow + jc * bCol, bRow, bCol, bPack);
+        packB(kc, 0, nc, nc, b, bOff + pc * bRow + jc * bCol, bRow, bCol, bPack);
         sweep(m, nc, kc, a, aOff + pc * aCol, aRow, aCol, bPack, c, cOff + jc, ldc, accumulate || pc > 0,
             pc + kc >= k ? bias : null, biasOff + jc, aPack);
       }
@@ -183,7 +183,7 @@ final class Gemm {
         // Panels in chunks of four: each chunk writes its own part of the buffer.
         Parallel.forEachDynamic((panels + 3) / 4, t -> {
           int j0 = t * 4 * nr, j1 = Math.min(ncs, j0 + 4 * nr);
-          packB(kc, j1, j0, ncs, b, bOff + pcAt * bRow + jcAt * bCol, bRow, bCol, bPack);
+          packB(kc, j0, j1, ncs, b, bOff + pcAt * bRow + jcAt * bCol, bRow, bCol, bPack);
         });
         boolean acc = accumulate || pc > 0;
         float[] slabBias = pc + kc >= k ? bias : null;
@@ -258,7 +258,7 @@ final class Gemm {
    * Panels of nr columns, for columns [from, to) of a slab nc wide (from a multiple of nr); within a panel, row p holds
    * B[p, j0..j0+nr]; short panels are zero-filled.
    */
-  private void packB(int kc, int to, int from, int nc, float[] b, int off, int bRow, int bCol, float[] dst) {
+  private void packB(int kc, int from, int to, int nc, float[] b, int off, int bRow, int bCol, float[] dst) {
     int nr = kernel.nr();
     for (int j0 = from, d = from * kc; j0 < to; j0 += nr, d += nr * kc) {
       int cols = Math.min(nr, nc - j0);
