@@ -18,7 +18,10 @@ final class Gemm {
   private final MicroKernel kernel;
   /** Rows of A per block (the block stays in L2) and columns of B per slab: sized from the caches. */
   private final int mc, nc;
+  // Packing buffers, reused per thread (a training step makes thousands of products): B's panels for this thread's own
+  // products, A's panels, and B's panels that a row split shares with the team.
   private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[][] {new float[0], new float[0], new float[0]});
+  private static final int B_PACK = 0, A_PACK = 1, SHARED_B_PACK = 2;
 
   Gemm(MicroKernel kernel) {
     this(kernel, CacheSizes.machine());
@@ -147,11 +150,7 @@ final class Gemm {
     int kcMax = Math.min(KC, k);
     int ncMax = Math.min(nc, roundUp(n, nr));
     int mcMax = Math.min(mc, roundUp(m, mr));
-    // Packing buffers are reused per thread: a training step makes thousands of products.
-    float[][] scratch = SCRATCH.get();
-    if (scratch[0].length < kcMax * ncMax) scratch[0] = new float[kcMax * ncMax];
-    if (scratch[1].length < mcMax * kcMax) scratch[1] = new float[mcMax * kcMax];
-    float[] bPack = scratch[0], aPack = scratch[1];
+    float[] bPack = scratch(B_PACK, kcMax * ncMax), aPack = scratch(A_PACK, mcMax * kcMax);
     for (int jc = 0; jc < n; jc += this.nc) {
       int nc = Math.min(this.nc, n - jc);
       for (int pc = 0; pc < k; pc += KC) {
@@ -172,9 +171,7 @@ final class Gemm {
                            float[] bias, int biasOff, int per) {
     int mr = kernel.mr(), nr = kernel.nr();
     int kcMax = Math.min(KC, k), ncMax = Math.min(nc, roundUp(n, nr));
-    float[][] scratch = SCRATCH.get();
-    if (scratch[2].length < kcMax * ncMax) scratch[2] = new float[kcMax * ncMax];
-    float[] bPack = scratch[2];
+    float[] bPack = scratch(SHARED_B_PACK, kcMax * ncMax);
     int shares = (m + per - 1) / per;
     for (int jc = 0; jc < n; jc += nc) {
       int ncs = Math.min(nc, n - jc);
@@ -190,11 +187,9 @@ final class Gemm {
         Parallel.forEachDynamic(shares, t -> {
           int i0 = t * per, i1 = Math.min(m, i0 + per);
           if (i0 >= i1) return;
-          int mcMax = Math.min(mc, roundUp(i1 - i0, mr));
-          float[][] own = SCRATCH.get();
-          if (own[1].length < mcMax * kcMax) own[1] = new float[mcMax * kcMax];
+          float[] aPack = scratch(A_PACK, Math.min(mc, roundUp(i1 - i0, mr)) * kcMax);
           sweep(i1 - i0, ncs, kc, a, aOff + i0 * aRow + pcAt * aCol, aRow, aCol, bPack, c, cOff + i0 * ldc + jcAt, ldc, acc,
-              slabBias, biasOff + jcAt, own[1]);
+              slabBias, biasOff + jcAt, aPack);
         });
       }
     }
@@ -289,6 +284,13 @@ final class Gemm {
         }
       }
     }
+  }
+
+  /** This thread's packing buffer {@code slot}, at least {@code length} long. */
+  private static float[] scratch(int slot, int length) {
+    float[][] buffers = SCRATCH.get();
+    if (buffers[slot].length < length) buffers[slot] = new float[length];
+    return buffers[slot];
   }
 
   private static int roundUp(int x, int m) {

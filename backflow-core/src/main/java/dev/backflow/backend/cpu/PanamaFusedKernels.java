@@ -18,8 +18,6 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class PanamaFusedKernels implements FusedKernels {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
-  /** Int lanes of the same shape, for reading a float vector's bits (the reinterpretations name it: see expLanes). */
-  private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, S.vectorShape());
 
   // Cephes' expf: e^x = 2^n · e^r, n = round(x · log2 e), r = x - n ln 2 (in two parts, so r is exact
   // enough), e^r by a degree-7 polynomial on |r| <= ln2/2 (about 1 ulp); 2^n as two exact powers so that
@@ -54,9 +52,9 @@ final class PanamaFusedKernels implements FusedKernels {
       // 2^n = 2^h · 2^(n-h), h = round(n/2), so neither factor leaves the normal range. The integers are read
       // from the floats' bits and (k + 127) << 23 is written as a multiply: JDK 17's C2 has no 16-lane
       // float-to-int conversion and boxed every vector through one (30 KB per 1,000 elements).
-      IntVector hi = (IntVector) n.mul(0.5f).add(ROUND).reinterpretShape(I, 0), ni = (IntVector) t.reinterpretShape(I, 0);
-      FloatVector pa = (FloatVector) hi.add(127 - ROUND_BITS).mul(1 << 23).reinterpretShape(S, 0);
-      FloatVector pb = (FloatVector) ni.sub(hi).add(127).mul(1 << 23).reinterpretShape(S, 0);
+      IntVector hi = n.mul(0.5f).add(ROUND).reinterpretAsInts(), ni = t.reinterpretAsInts();
+      FloatVector pa = hi.add(127 - ROUND_BITS).mul(1 << 23).reinterpretAsFloats();
+      FloatVector pb = ni.sub(hi).add(127).mul(1 << 23).reinterpretAsFloats();
       y.mul(pa).mul(pb).intoArray(dst, dOff + i);
     }
   }
