@@ -88,7 +88,7 @@ final class Attention implements AttentionKernels {
   }
 
   /** Returns {dQ, dK, dV}, contiguous, shaped as q, k, v. */
-  static NdArray[] backward(Gemm gemm, NdArray gOut, NdArray q, NdArray k, NdArray v, NdArray p, float scale, boolean causal) {
+  static NdArray[] backward(Gemm gemm, FusedKernels fused, NdArray gOut, NdArray q, NdArray k, NdArray v, NdArray p, float scale, boolean causal) {
     check("attentionBackward", q, k, v);
     int rank = q.rank(), tq = q.shape(rank - 2), d = q.shape(rank - 1), tk = k.shape(rank - 2), dv = v.shape(rank - 1);
     Batch bq = Batch.of(q), bk = Batch.of(k), bv = Batch.of(v), bg = Batch.of(gOut), bp = Batch.of(p);
@@ -99,7 +99,7 @@ final class Attention implements AttentionKernels {
           + "query " + q + ", key " + k + " and value " + v);
     }
     float[] dq = new float[q.size()], dk = new float[k.size()], dvOut = new float[v.size()];
-    backwardHeads(gemm, heads, tq, tk, d, dv, gOut.data(), bg, q.data(), bq, k.data(), bk, v.data(), bv, p.data(), bp,
+    backwardHeads(gemm, fused, heads, tq, tk, d, dv, gOut.data(), bg, q.data(), bq, k.data(), bk, v.data(), bv, p.data(), bp,
         dq, Out.contiguous(heads, tq, d), dk, Out.contiguous(heads, tk, d), dvOut, Out.contiguous(heads, tk, dv), scale, causal);
     return new NdArray[] {NdArray.wrap(dq, q.shape()), NdArray.wrap(dk, k.shape()), NdArray.wrap(dvOut, v.shape())};
   }
@@ -122,7 +122,7 @@ final class Attention implements AttentionKernels {
   }
 
   /** d qkv [B, T, 3C] of {@link #forwardPacked}, from the output gradient [B, T, C] and the saved weights. */
-  static NdArray backwardPacked(Gemm gemm, NdArray gOut, NdArray qkv, NdArray p, int heads, float scale, boolean causal) {
+  static NdArray backwardPacked(Gemm gemm, FusedKernels fused, NdArray gOut, NdArray qkv, NdArray p, int heads, float scale, boolean causal) {
     NdArray x = packedCheck("attentionBackward", qkv, heads);
     int b = x.shape(0), t = x.shape(1), c = x.shape(2) / 3, d = c / heads;
     if (gOut.rank() != 3 || gOut.shape(0) != b || gOut.shape(1) != t || gOut.shape(2) != c
@@ -141,7 +141,7 @@ final class Attention implements AttentionKernels {
       for (int i = 0; i < b; i++) for (int h = 0; h < heads; h++) offs[i * heads + h] = i * t * 3 * c + s * c + h * d;
       dLayout[s] = new Out(offs, 3 * c);
     }
-    backwardHeads(gemm, b * heads, t, t, d, d, gOut.data(), bg, x.data(), qkvLayout[0], x.data(), qkvLayout[1], x.data(), qkvLayout[2],
+    backwardHeads(gemm, fused, b * heads, t, t, d, d, gOut.data(), bg, x.data(), qkvLayout[0], x.data(), qkvLayout[1], x.data(), qkvLayout[2],
         p.data(), Batch.of(p), dqkv, dLayout[0], dqkv, dLayout[1], dqkv, dLayout[2], scale, causal);
     return NdArray.wrapOwned(dqkv, new int[] {b, t, 3 * c});
   }
@@ -207,7 +207,7 @@ final class Attention implements AttentionKernels {
     for (int j = seen; j < len; j++) s[off + j] = 0f;
   }
 
-  private static void backwardHeads(Gemm gemm, int heads, int tq, int tk, int d, int dv, float[] gd, Batch bg,
+  private static void backwardHeads(Gemm gemm, FusedKernels fused, int heads, int tq, int tk, int d, int dv, float[] gd, Batch bg,
                                     float[] qd, Batch bq, float[] kd, Batch bk, float[] vd, Batch bv, float[] pd, Batch bp,
                                     float[] dq, Out oq, float[] dk, Out ok, float[] dvOut, Out ov, float scale, boolean causal) {
     int tasks = tasks(heads, (long) tq * tk * (2 * d + 2 * dv));
@@ -216,7 +216,7 @@ final class Attention implements AttentionKernels {
       if (scratch[0].length < tq * tk) scratch[0] = new float[tq * tk];
       float[] ds = scratch[0];
       for (int h; (h = next.getAsInt()) >= 0; ) {
-        int po = bp.offsets[h], pr = bp.rowStride, pc = bp.colStride;
+        int po = bp.offsets[h], pr = bp.rowStride, pc = bp.colStride; // pc is 1: the weights are dense
         // dK and dV accumulate over the row blocks (their buffers start at zero); dQ rows belong to one block.
         for (int r0 = 0; r0 < tq; r0 += rowBlock(causal, tq, tk)) {
           int r1 = Math.min(tq, r0 + rowBlock(causal, tq, tk)), rows = r1 - r0, keys = causal ? Math.min(tk, r1) : tk;
@@ -228,12 +228,9 @@ final class Attention implements AttentionKernels {
           gemm.multiplySingleThread(rows, keys, dv, gd, gRows, bg.rowStride, bg.colStride,
               vd, bv.offsets[h], bv.colStride, bv.rowStride, ds, r0 * tk, tk, false);
           for (int i = r0; i < r1; i++) {
-            int seen = causal ? Math.min(tk, i + 1) : tk, row = i * tk, prow = po + i * pr;
-            double dot = 0;
-            for (int j = 0; j < seen; j++) dot += (double) ds[row + j] * pd[prow + j * pc];
-            float dotF = (float) dot;
-            for (int j = 0; j < seen; j++) ds[row + j] = pd[prow + j * pc] * (ds[row + j] - dotF) * scale;
-            for (int j = seen; j < keys; j++) ds[row + j] = 0f;
+            int seen = causal ? Math.min(tk, i + 1) : tk, row = i * tk;
+            fused.softmaxBackwardRow(ds, row, pd, po + i * pr, seen, scale);
+            java.util.Arrays.fill(ds, row + seen, row + keys, 0f);
           }
           // dQ[r0..r1) = dS K[0..keys), dK[0..keys) += dSᵀ Q[r0..r1)
           gemm.multiplySingleThread(rows, d, keys, ds, r0 * tk, tk, 1, kd, bk.offsets[h], bk.rowStride, bk.colStride,
@@ -252,7 +249,7 @@ final class Attention implements AttentionKernels {
 
   @Override
   public NdArray[] attentionBackward(NdArray gOut, NdArray q, NdArray k, NdArray v, NdArray weights, float scale, boolean causal) {
-    return backward(gemm, gOut, q, k, v, weights, scale, causal);
+    return backward(gemm, fused, gOut, q, k, v, Storage.dense(weights), scale, causal);
   }
 
   @Override
@@ -262,6 +259,6 @@ final class Attention implements AttentionKernels {
 
   @Override
   public NdArray selfAttentionBackward(NdArray gOut, NdArray qkv, NdArray weights, int heads, float scale, boolean causal) {
-    return backwardPacked(gemm, gOut, qkv, Storage.dense(weights), heads, scale, causal);
+    return backwardPacked(gemm, fused, gOut, qkv, Storage.dense(weights), heads, scale, causal);
   }
 }

@@ -35,6 +35,17 @@ interface FusedKernels {
     return sum;
   }
 
+  /**
+   * One row of softmax's backward pass, in place: dp[i] becomes p[i]·(dp[i] - Σ_j dp[j]·p[j])·scale for i < n
+   * (the attention scores' gradient from the weights' gradient dp and the weights p).
+   */
+  default void softmaxBackwardRow(float[] dp, int dpo, float[] p, int po, int n, float scale) {
+    double dot = 0;
+    for (int j = 0; j < n; j++) dot += (double) dp[dpo + j] * p[po + j];
+    float dotF = (float) dot;
+    for (int j = 0; j < n; j++) dp[dpo + j] = p[po + j] * (dp[dpo + j] - dotF) * scale;
+  }
+
   // ---- layer norm rows (Normalization): statistics, normalization and the backward pass of one row
 
   /** Σ x[off..off+n), with four independent accumulators (one chain would wait on each add's latency). */

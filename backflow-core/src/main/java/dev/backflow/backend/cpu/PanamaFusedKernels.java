@@ -92,14 +92,16 @@ final class PanamaFusedKernels implements FusedKernels {
     return x < 0f ? -big : big;
   }
 
-  /** The lanes' sum in lane order (a float reduceLanes leaves its order, and so its bits, to the JIT). */
-  private static float sumLanes(FloatVector v, float[] lanes) {
-    v.intoArray(lanes, 0);
+  /**
+   * The sum of a vector's lanes, stored in lanes[0..S.length()) by the caller, in lane order (a float reduceLanes leaves
+   * its order, and so its bits, to the JIT). It takes the stored lanes, not the vector: when C2 left this helper out of
+   * line (NodeCountInliningCutoff after inlining expLanes, JDK 25 too), a vector argument was boxed on every call.
+   */
+  private static float sumLanes(float[] lanes) {
     float s = 0f;
     for (int i = 0; i < S.length(); i++) s += lanes[i];
     return s;
   }
-
 
   // Abramowitz & Stegun 7.1.26: erf(a) = 1 - t(a1 + t(a2 + t(a3 + t(a4 + t a5)))) e^{-a^2}, t = 1/(1 + p a),
   // a >= 0, absolute error below 1.5e-7: enough for float32 GELU, and one exp per element.
@@ -236,13 +238,46 @@ final class PanamaFusedKernels implements FusedKernels {
     expLanes(y, yo, y, yo, bound);
     FloatVector acc = FloatVector.zero(S);
     for (int i = 0; i < bound; i += S.length()) acc = acc.add(FloatVector.fromArray(S, y, yo + i));
-    double sum = sumLanes(acc, SCRATCH.get()[1]);
-    for (int i = bound; i < n; i++) {
-      float e = exp(x[xo + i] * scale - shift);
-      y[yo + i] = e;
-      sum += e;
+    float[][] scratch = SCRATCH.get();
+    acc.intoArray(scratch[1], 0);
+    double sum = sumLanes(scratch[1]);
+    int rest = n - bound;
+    if (rest > 0) {
+      // The tail as one zero-padded vector: a causal attention row (T = 64: 1 to 64 entries) is mostly tail,
+      // and the scalar exp took ~18 ns an element there, half the attention's forward pass.
+      float[] t = scratch[0];
+      for (int i = 0; i < rest; i++) t[i] = x[xo + bound + i] * scale - shift;
+      expPadded(t, rest);
+      for (int i = 0; i < rest; i++) {
+        float e = t[i];
+        y[yo + bound + i] = e;
+        sum += e;
+      }
     }
     return sum;
+  }
+
+  /** t[i] = e^{t[i]} for i < rest (less than a vector), through one vector with the lanes past rest zeroed. */
+  private static void expPadded(float[] t, int rest) {
+    java.util.Arrays.fill(t, rest, S.length(), 0f);
+    expLanes(t, 0, t, 0, S.length());
+  }
+
+  @Override
+  public void softmaxBackwardRow(float[] dp, int dpo, float[] p, int po, int n, float scale) {
+    FloatVector acc = FloatVector.zero(S);
+    int j = 0, bound = S.loopBound(n);
+    for (; j < bound; j += S.length()) acc = FloatVector.fromArray(S, dp, dpo + j).fma(FloatVector.fromArray(S, p, po + j), acc);
+    float[] lanes = SCRATCH.get()[1];
+    acc.intoArray(lanes, 0);
+    double dot = sumLanes(lanes);
+    for (; j < n; j++) dot += (double) dp[dpo + j] * p[po + j];
+    float dotF = (float) dot;
+    j = 0;
+    for (; j < bound; j += S.length()) {
+      FloatVector.fromArray(S, p, po + j).mul(FloatVector.fromArray(S, dp, dpo + j).sub(dotF)).mul(scale).intoArray(dp, dpo + j);
+    }
+    for (; j < n; j++) dp[dpo + j] = p[po + j] * (dp[dpo + j] - dotF) * scale;
   }
 
   @Override
@@ -250,7 +285,9 @@ final class PanamaFusedKernels implements FusedKernels {
     FloatVector acc = FloatVector.zero(S);
     int j = 0;
     for (int bound = S.loopBound(n); j < bound; j += S.length()) acc = acc.add(FloatVector.fromArray(S, x, off + j));
-    double s = sumLanes(acc, SCRATCH.get()[1]);
+    float[] lanes = SCRATCH.get()[1];
+    acc.intoArray(lanes, 0);
+    double s = sumLanes(lanes);
     for (; j < n; j++) s += x[off + j];
     return s;
   }
@@ -263,7 +300,9 @@ final class PanamaFusedKernels implements FusedKernels {
       FloatVector c = FloatVector.fromArray(S, x, off + j).sub(mu);
       acc = c.fma(c, acc);
     }
-    double s = sumLanes(acc, SCRATCH.get()[1]);
+    float[] lanes = SCRATCH.get()[1];
+    acc.intoArray(lanes, 0);
+    double s = sumLanes(lanes);
     for (; j < n; j++) {
       double c = x[off + j] - mu;
       s += c * c;
@@ -301,7 +340,11 @@ final class PanamaFusedKernels implements FusedKernels {
       gj.fma(xhat, FloatVector.fromArray(S, dg, j)).intoArray(dg, j);
       gj.add(FloatVector.fromArray(S, db, j)).intoArray(db, j);
     }
-    double sumG = sumLanes(accG, SCRATCH.get()[1]), sumGx = sumLanes(accGx, SCRATCH.get()[1]);
+    float[] lanes = SCRATCH.get()[1];
+    accG.intoArray(lanes, 0);
+    double sumG = sumLanes(lanes);
+    accGx.intoArray(lanes, 0);
+    double sumGx = sumLanes(lanes);
     for (int t = j; t < n; t++) {
       float xhat = (x[xo + t] - m) * rs, gt = gy[gyo + t];
       float ghat = g == null ? gt : gt * g[go + t];
@@ -363,7 +406,14 @@ final class PanamaFusedKernels implements FusedKernels {
     expLanes(y, yo, y, yo, bound);
     FloatVector one = FloatVector.broadcast(S, 1f);
     for (int i = 0; i < bound; i += S.length()) one.div(FloatVector.fromArray(S, y, yo + i).add(1f)).intoArray(y, yo + i);
-    for (int i = bound; i < n; i++) y[yo + i] = 1f / (exp(-x[xo + i]) + 1f);
+    int rest = n - bound;
+    if (rest > 0) {
+      // The tail through one padded vector (a small network's activations are often all tail).
+      float[] t = SCRATCH.get()[0];
+      for (int i = 0; i < rest; i++) t[i] = -x[xo + bound + i];
+      expPadded(t, rest);
+      for (int i = 0; i < rest; i++) y[yo + bound + i] = 1f / (t[i] + 1f);
+    }
   }
 
 
