@@ -17,7 +17,11 @@ import javax.management.ObjectName;
  * from JVM to JVM (PrintInlining: "VectorSupport::store failed to inline (intrinsic)", then "NodeCountInliningCutoff"
  * for the next passes). Measured on the bench's GPT worker, JDK 17, 2-vCPU AMD EPYC (Zen 5): 226-287 MB allocated
  * per step and 17-22k tokens/s without the directive in six JVMs of six, 170 MB and 23.7-24.5k with it in three of
- * three. JDK 25's C2 compiles the inlined form whole, so the directive is added on JDKs before 25 only.
+ * three. JDK 25's C2 does the same, less often: inlined into a softmax row (expShifted), the row's own loops were
+ * left boxed in some JVMs (the attention kernel allocated 7.1-9.6 MB per forward and backward pass instead of 6.4;
+ * the GPT worker 173.7 MB per step instead of 170.3), so the directive is added on every JDK. It does not cure JDK 17:
+ * in a later session its C2 compiled expLanes itself with a failed store or multiply intrinsic in several JVMs of
+ * ten (229-348 MB per step), with or without tiered compilation; JDK 25 is the JDK to train on.
  *
  * <p>The directive is process-wide and touches only the inlining of that one method. {@code
  * -Dbackflow.jitDirectives=false} leaves the JIT alone; where the JVM has no diagnostic command (a trimmed runtime
@@ -40,7 +44,7 @@ final class JitDirectives {
   static synchronized void keepTheExponentialOutOfLine() {
     if (tried) return;
     tried = true;
-    if (Runtime.version().feature() >= 25 || "false".equalsIgnoreCase(System.getProperty("backflow.jitDirectives"))) return;
+    if ("false".equalsIgnoreCase(System.getProperty("backflow.jitDirectives"))) return;
     try {
       Path file = Files.createTempFile("backflow-c2-directive-", ".json");
       try {
@@ -52,7 +56,7 @@ final class JitDirectives {
       }
     } catch (Exception | LinkageError e) {
       System.getLogger("dev.backflow").log(Level.INFO, "could not add Backflow's C2 directive (" + e
-          + "); on JDK 17 the GELU may run boxed in some JVMs: pass -XX:CompileCommand=dontinline,"
+          + "); the GELU and softmax may run boxed in some JVMs: pass -XX:CompileCommand=dontinline,"
           + "dev.backflow.backend.cpu.PanamaFusedKernels::expLanes to the JVM instead");
     }
   }
