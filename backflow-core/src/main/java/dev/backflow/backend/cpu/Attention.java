@@ -184,7 +184,7 @@ final class Attention implements AttentionKernels {
           // Kᵀ is K read through swapped strides.
           gemm.multiplySingleThread(r1 - r0, keys, d, qd, bq.offsets[h] + r0 * bq.rowStride, bq.rowStride, bq.colStride,
               kd, bk.offsets[h], bk.colStride, bk.rowStride, p, pOff + r0 * tk, tk, false);
-          for (int i = r0; i < r1; i++) softmaxRow(fused, p, pOff + i * tk, causal ? Math.min(tk, i + 1) : tk, tk, scale);
+          for (int i = r0; i < r1; i++) fused.softmaxRow(p, pOff + i * tk, causal ? Math.min(tk, i + 1) : tk, tk, scale);
           gemm.multiplySingleThread(r1 - r0, dv, keys, p, pOff + r0 * tk, tk, 1, vd, bv.offsets[h], bv.rowStride, bv.colStride,
               out, o.offsets[h] + r0 * o.rowStride, o.rowStride, false);
         }
@@ -196,15 +196,6 @@ final class Attention implements AttentionKernels {
   /** Query rows per block: all of them, or half of a causal self-attention (T = Tq = Tk) that is long enough. */
   private static int rowBlock(boolean causal, int tq, int tk) {
     return causal && tq == tk && tq >= 32 ? (tq + 1) / 2 : Math.max(1, tq);
-  }
-
-  /** Softmax of scale·row[0..seen) in place (vector exponentials, summed in double); masked entries become 0. */
-  private static void softmaxRow(FusedKernels fused, float[] s, int off, int seen, int len, float scale) {
-    float max = Float.NEGATIVE_INFINITY;
-    for (int j = 0; j < seen; j++) max = Math.max(max, s[off + j] * scale);
-    float inv = (float) (1 / fused.expShifted(s, off, s, off, seen, scale, max));
-    for (int j = 0; j < seen; j++) s[off + j] *= inv;
-    for (int j = seen; j < len; j++) s[off + j] = 0f;
   }
 
   private static void backwardHeads(Gemm gemm, FusedKernels fused, int heads, int tq, int tk, int d, int dv, float[] gd, Batch bg,

@@ -36,6 +36,18 @@ interface FusedKernels {
   }
 
   /**
+   * Softmax in place over one attention row: s[off + j] becomes e^(s·scale - max) / Σ for j < seen, and 0 for seen <= j
+   * < len (the keys a causal query does not see).
+   */
+  default void softmaxRow(float[] s, int off, int seen, int len, float scale) {
+    float max = Float.NEGATIVE_INFINITY;
+    for (int j = 0; j < seen; j++) max = Math.max(max, s[off + j] * scale);
+    float inv = (float) (1 / expShifted(s, off, s, off, seen, scale, max));
+    for (int j = 0; j < seen; j++) s[off + j] *= inv;
+    java.util.Arrays.fill(s, off + seen, off + len, 0f);
+  }
+
+  /**
    * One row of softmax's backward pass, in place: dp[i] becomes p[i]·(dp[i] - Σ_j dp[j]·p[j])·scale for i < n
    * (the attention scores' gradient from the weights' gradient dp and the weights p).
    */

@@ -29,7 +29,7 @@ class SimdKernelsDoNotBoxTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"microkernel", "gelu", "sigmoid", "sigmoid-short", "softmax-exp", "softmax-exp-short",
-      "softmax-backward-row"})
+      "softmax-row", "softmax-backward-row"})
   void aCompiledKernelAllocatesNothingPerCall(String kernel) throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     // With the Vector API's bounds checks on (Backflow turns them off for its own kernels, but only if no other
@@ -79,6 +79,13 @@ class SimdKernelsDoNotBoxTest {
         case "softmax-exp": return () -> fused.expShifted(x, 0, y, 0, x.length, 1f, 9f);
         // A causal attention row: whole vectors and a tail (the tail goes through one zero-padded vector).
         case "softmax-exp-short": return () -> fused.expShifted(x, 0, y, 0, 41, 0.2f, 3f);
+        case "softmax-row": {
+          float[] row = new float[64];
+          return () -> {
+            System.arraycopy(x, 0, row, 0, 64);
+            fused.softmaxRow(row, 0, 41, 64, 0.2f);
+          };
+        }
         case "softmax-backward-row": {
           float[] p = new float[64];
           for (int i = 0; i < p.length; i++) p[i] = (float) rng.nextDouble();
