@@ -89,11 +89,11 @@ elif workload == "gpt32":
             s.ln = nn.LayerNorm(D); s.head = nn.Linear(D, V)
         def forward(s, i): return s.head(s.ln(s.blocks(s.tok(i) + s.pos(torch.arange(i.shape[1])))))
     m = GPT(); opt = torch.optim.AdamW(m.parameters(), 3e-4); ts = []
-    for i in range(40):  # steps 20-39 are timed, as on the Java side
+    for i in range(100):  # steps 60-99 are timed, as on the Java side
         xb = torch.randint(0, V, (32, T)); yb = torch.randint(0, V, (32, T))
         t = time.perf_counter(); loss = F.cross_entropy(m(xb).view(-1, V), yb.view(-1)); opt.zero_grad(); loss.backward(); opt.step()
         ts.append(time.perf_counter() - t)
-    result(32 * T / statistics.median(ts[20:]), "tokens/s")
+    result(32 * T / statistics.median(ts[60:]), "tokens/s")
 elif workload in ("xor", "xor-eager"):  # PyTorch has one way to run it: eager
     X = torch.tensor([[0., 0], [0, 1], [1, 0], [1, 1]]); Y = torch.tensor([[0.], [1], [1], [0]])
     w1 = torch.randn(2, 2, requires_grad=True); b1 = torch.zeros(2, requires_grad=True)

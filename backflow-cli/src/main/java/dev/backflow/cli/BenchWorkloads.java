@@ -133,13 +133,15 @@ final class BenchWorkloads {
     Gpt model = Models.charGpt(vocab, 0);
     AdamW opt = new AdamW(model.parameters(), 3e-4);
     SplittableRandom rng = new SplittableRandom(0);
-    // 20 steps of warm-up, then the median of 20 (both sides): at steps 10-19 C2 was still recompiling the kernels
-    // (JDK 17 took 79-202 ms a step there and 74-90 ms from step 20 on), and a median of 20 is less at the mercy of
-    // the collector's pauses, which land on one step in three or four.
-    double[] times = new double[40];
+    // 60 steps of warm-up, then the median of 40 (both sides; PyTorch is steady from its third step). The JVM keeps
+    // compiling and sizing its heap for longer than it seemed: on JDK 25 (2-vCPU Zen 5) the median step was 87 ms over
+    // steps 20-39, 76.5 over 40-99 and 73 over 100-149 in one run; a training run lives in the steady state. A median
+    // of 40 is also less at the mercy of the collector's pauses, which land on about one step in three.
+    int warmup = 60;
+    double[] times = new double[warmup + 40];
     Costs costs = null;
     for (int i = 0; i < times.length; i++) {
-      if (i == 20) costs = new Costs();
+      if (i == warmup) costs = new Costs();
       float[] x = new float[batch * t], y = new float[batch * t];
       for (int k = 0; k < x.length; k++) {
         x[k] = rng.nextInt(vocab);
@@ -153,8 +155,8 @@ final class BenchWorkloads {
       opt.step();
       times[i] = (System.nanoTime() - s) / 1e9;
     }
-    costs.record(times.length - 20);
-    return batch * t / median(Arrays.copyOfRange(times, 20, times.length));
+    costs.record(times.length - warmup);
+    return batch * t / median(Arrays.copyOfRange(times, warmup, times.length));
   }
 
   /**
