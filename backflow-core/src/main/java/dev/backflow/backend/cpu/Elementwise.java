@@ -242,15 +242,19 @@ final class Elementwise implements ElementwiseKernels {
 
   @Override
   public NdArray unary(UnaryOp op, NdArray x, float p, float q) {
-    if (x.isContiguous() && x.size() >= 64) {
+    // Every contiguous size goes to the fused form first (its tail is one padded vector): so an element's value does
+    // not depend on its tensor's size, and a small network's activations (XOR's 4 x 2) skip the strided loop.
+    if (x.isContiguous()) {
       float[] out = new float[x.size()];
       float[] xd = x.data();
       int xo = x.offset();
       if (fused.unary(op, xd, xo, out, 0, Math.min(out.length, Parallel.CHUNK), p)) {
         // The first chunk ran here (and told us the op has a fused form); the rest split across cores.
         if (out.length > Parallel.CHUNK) Parallel.splitRange(Parallel.CHUNK, out.length, (from, to) -> fused.unary(op, xd, xo + from, out, from, to - from, p));
-        return x.withData(out);
+      } else if (!unaryContiguous(op, p, q, xd, xo, out, out.length)) {
+        unaryRow(op, p, q, xd, xo, 1, out, 0, 1, out.length);
       }
+      return x.withData(out);
     }
     return unaryStrided(op, x, p, q);
   }
@@ -261,8 +265,10 @@ final class Elementwise implements ElementwiseKernels {
     float[] out = new float[x.size()], xd = x.data(), gd = g.data();
     int xo = x.offset(), go = g.offset();
     if (out.length < 64) {
-      // As unary() does for so few elements: the scalar form, then the product, in one buffer.
-      if (!unaryContiguous(op, p, q, xd, xo, out, out.length)) unaryRow(op, p, q, xd, xo, 1, out, 0, 1, out.length);
+      // As unary() does: the fused form, else the scalar one, then the product, in one buffer.
+      if (!fused.unary(op, xd, xo, out, 0, out.length, p) && !unaryContiguous(op, p, q, xd, xo, out, out.length)) {
+        unaryRow(op, p, q, xd, xo, 1, out, 0, 1, out.length);
+      }
       binaryContiguous(BinaryOp.MUL, out, 0, gd, go, out, 0, out.length);
       return x.withData(out);
     }
