@@ -134,10 +134,23 @@ public final class BackwardEngine {
     // Storage already handed to a leaf's grad (or owned by the caller, like the seed): a leaf that would
     // receive it again gets a copy, so no two grads ever share memory.
     IdentitySet<float[]> handedOut = new IdentitySet<>();
+    GradientBuffers buffers = wanted == null && !createGraph ? forwardPinned(plan, tensors) : null;
     for (int i = 0; i < roots.size(); i++) {
       int slot = plan.rootSlots[i];
-      pending[slot] = pending[slot] == null ? seeds.get(i) : pending[slot].add(seeds.get(i));
-      handedOut.add(Graph.array(seeds.get(i)).data());
+      Tensor seed = seeds.get(i);
+      if (buffers != null) buffers.pin(seed);
+      if (pending[slot] == null) {
+        pending[slot] = seed;
+        if (buffers != null) buffers.hold(seed);
+      } else {
+        Tensor old = pending[slot];
+        pending[slot] = old.add(seed);
+        if (buffers != null) {
+          buffers.hold(pending[slot]);
+          buffers.drop(old);
+        }
+      }
+      handedOut.add(Graph.array(seed).data());
     }
     try (var mode = createGraph ? Autograd.enableGrad() : Autograd.noGrad()) {
       for (int i = size - 1; i >= 0; i--) {
@@ -145,7 +158,17 @@ public final class BackwardEngine {
         if (g == null) continue;
         pending[i] = null;
         Tensor t = plan.order[i];
-        g = tensors.runHooks(t, g);
+        if (buffers != null && tensors.hasHooks(t)) {
+          // A hook may keep what it is shown, or return a gradient that something else holds.
+          buffers.pin(g);
+          Tensor hooked = tensors.runHooks(t, g);
+          buffers.pin(hooked);
+          buffers.hold(hooked);
+          buffers.drop(g);
+          g = hooked;
+        } else {
+          g = tensors.runHooks(t, g);
+        }
         Node node = t.gradFn();
         if (wanted != null) {
           if (wanted.containsKey(t)) captured.merge(t, g, Tensor::add);
@@ -155,10 +178,14 @@ public final class BackwardEngine {
           } else {
             NdArray ga = Graph.array(g);
             boolean owned = ga.isContiguous() && ga.data().length == ga.size() && handedOut.add(ga.data());
+            if (owned && buffers != null) buffers.pin(g);
             tensors.accumulateGrad(t, g, owned);
           }
         }
-        if (node == null) continue;
+        if (node == null) {
+          if (buffers != null) buffers.drop(g);
+          continue;
+        }
         Tensor[] inputs = node.inputs();
         boolean[] needs = new boolean[inputs.length];
         boolean any = false;
@@ -169,6 +196,7 @@ public final class BackwardEngine {
         }
         if (!any) {
           if (!retainGraph) node.free();
+          if (buffers != null) buffers.drop(g);
           continue;
         }
         Tensor[] grads;
@@ -184,9 +212,22 @@ public final class BackwardEngine {
           if (!needs[k] || grads[k] == null) continue;
           check(node, inputs[k], grads[k]);
           int s = plan.inputSlot(i, k);
-          pending[s] = pending[s] == null ? grads[k] : pending[s].add(grads[k]);
+          if (pending[s] == null) {
+            pending[s] = grads[k];
+            if (buffers != null) buffers.hold(grads[k]);
+          } else {
+            Tensor old = pending[s];
+            pending[s] = old.add(grads[k]);
+            if (buffers != null) {
+              buffers.hold(pending[s]);
+              buffers.dropUnheld(grads[k]);
+              buffers.drop(old);
+            }
+          }
         }
         if (!retainGraph) node.free();
+        // This tensor's gradient has gone through its rule: its array is free unless a pending gradient shares it.
+        if (buffers != null) buffers.drop(g);
       }
     }
     if (wanted != null) {
@@ -348,6 +389,21 @@ public final class BackwardEngine {
       g = Graph.record("clone", copy, (gg, n) -> new Tensor[] {gg}, g);
     }
     t.setGrad(g);
+  }
+
+  /**
+   * The recycling ledger of a backward pass over {@code plan}, with every array of the forward graph pinned (the
+   * tensors of the plan and their nodes' inputs): a rule may return one of those as a gradient.
+   */
+  private static GradientBuffers forwardPinned(Plan plan, Graph.TensorAccess tensors) {
+    GradientBuffers buffers = new GradientBuffers(dev.backflow.backend.Backends.current(), tensors);
+    for (int i = 0; i < plan.size; i++) {
+      Tensor t = plan.order[i];
+      buffers.pin(t);
+      Node node = t.gradFn();
+      if (node != null) for (Tensor in : node.inputs()) buffers.pin(in);
+    }
+    return buffers;
   }
 
   /** The slots from which some wanted tensor can be reached (inputs come before their users). */

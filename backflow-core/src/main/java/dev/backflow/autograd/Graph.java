@@ -180,6 +180,14 @@ public final class Graph {
     Tensor runHooks(Tensor t, Tensor g);
 
     /**
+     * Whether t has gradient hooks (which may keep the gradients they see).
+     *
+     * @param t the tensor
+     * @return true if a hook is registered on it
+     */
+    boolean hasHooks(Tensor t);
+
+    /**
      * Adds g into t.grad(). {@code owned} says g's storage belongs to nobody else, so it can become the grad without a
      * copy; otherwise it is copied, so that grads never alias.
      *

@@ -6,7 +6,7 @@ import java.util.Set;
 
 /**
  * A set by object identity for one backward pass's bookkeeping: which gradient storages were already handed to a
- * leaf's .grad. It holds a handful of entries in a typical pass (one per leaf), so they are searched linearly, which
+ * leaf's .grad, which arrays must never be recycled. It holds a handful of entries in a typical pass (one per leaf), so they are searched linearly, which
  * beats hashing at that size; past {@link #LINEAR} entries they move into an identity hash set. Local to one pass, so
  * concurrent passes on other threads share nothing.
  */
@@ -31,5 +31,12 @@ final class IdentitySet<T> {
     if (size == items.length) items = java.util.Arrays.copyOf(items, 2 * size);
     items[size++] = item;
     return true;
+  }
+
+  /** Whether item (by identity) is in the set. */
+  boolean contains(T item) {
+    if (set != null) return set.contains(item);
+    for (int i = 0; i < size; i++) if (items[i] == item) return true;
+    return false;
   }
 }

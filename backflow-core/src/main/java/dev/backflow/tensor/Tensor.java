@@ -75,6 +75,11 @@ public final class Tensor {
       }
 
       @Override
+      public boolean hasHooks(Tensor t) {
+        return t.hooks != null && !t.hooks.isEmpty();
+      }
+
+      @Override
       public void accumulateGrad(Tensor t, Tensor g, boolean owned) {
         t.accumulateGrad(g, owned);
       }

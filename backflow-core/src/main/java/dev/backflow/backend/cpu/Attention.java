@@ -115,7 +115,7 @@ final class Attention implements AttentionKernels {
     Batch[] qkvLayout = packedLayouts(x, b, t, c, heads);
     int[] outOffs = new int[b * heads];
     for (int i = 0; i < b; i++) for (int h = 0; h < heads; h++) outOffs[i * heads + h] = i * t * c + h * d;
-    float[] out = new float[b * t * c];
+    float[] out = BufferPool.take(b * t * c); // every head writes its columns of every row
     float[] p = forwardHeads(gemm, fused, b * heads, t, t, d, d, x.data(), qkvLayout[0], x.data(), qkvLayout[1], x.data(), qkvLayout[2],
         out, new Out(outOffs, c), scale, causal);
     return new NdArray[] {NdArray.wrapOwned(out, new int[] {b, t, c}), NdArray.wrapOwned(p, new int[] {b, heads, t, t})};

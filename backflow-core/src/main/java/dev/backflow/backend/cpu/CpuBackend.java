@@ -66,6 +66,11 @@ public final class CpuBackend implements Backend {
   }
 
   @Override
+  public void recycle(float[] data) {
+    BufferPool.give(data);
+  }
+
+  @Override
   public StorageKernels storage() {
     return storage;
   }

@@ -245,7 +245,7 @@ final class Elementwise implements ElementwiseKernels {
     // Every contiguous size goes to the fused form first (its tail is one padded vector): so an element's value does
     // not depend on its tensor's size, and a small network's activations (XOR's 4 x 2) skip the strided loop.
     if (x.isContiguous()) {
-      float[] out = new float[x.size()];
+      float[] out = BufferPool.take(x.size()); // every element is written
       float[] xd = x.data();
       int xo = x.offset();
       if (fused.unary(op, xd, xo, out, 0, Math.min(out.length, Parallel.CHUNK), p)) {
@@ -262,7 +262,7 @@ final class Elementwise implements ElementwiseKernels {
   @Override
   public NdArray mulUnary(NdArray g, UnaryOp op, NdArray x, float p, float q) {
     if (!g.isContiguous() || !x.isContiguous() || !g.sameShape(x)) return binary(BinaryOp.MUL, g, unary(op, x, p, q));
-    float[] out = new float[x.size()], xd = x.data(), gd = g.data();
+    float[] out = BufferPool.take(x.size()), xd = x.data(), gd = g.data(); // every element is written
     int xo = x.offset(), go = g.offset();
     if (out.length < 64) {
       // As unary() does: the fused form, else the scalar one, then the product, in one buffer.
@@ -290,7 +290,7 @@ final class Elementwise implements ElementwiseKernels {
   public NdArray binary(BinaryOp op, NdArray a, NdArray b) {
     if (a.isContiguous() && b.isContiguous() && a.sameShape(b)) {
       // The common case first, with no shape arithmetic: same-shaped dense operands.
-      float[] out = new float[a.size()], ad = a.data(), bd = b.data();
+      float[] out = BufferPool.take(a.size()), ad = a.data(), bd = b.data(); // every element is written
       int ao = a.offset(), bo = b.offset();
       if (out.length < Parallel.CHUNK) {
         // One chunk: run here, with no task object (small tensors pay per call, not per element).
@@ -306,7 +306,7 @@ final class Elementwise implements ElementwiseKernels {
     }
     int[] shape = a.broadcastShape(b), bShape = b.shape();
     assert shape != null : "binary: the op checks that shapes broadcast";
-    float[] out = new float[Shapes.numel(shape)];
+    float[] out = BufferPool.take(Shapes.numel(shape)); // every element is written, on every path below
     float[] ad = a.data(), bd = b.data();
     if (a.isContiguous() && b.isContiguous() && a.hasShape(shape) && isTrailing(bShape, shape)) {
       // x + bias: b repeats along the leading dims; run row by row with unit strides.

@@ -37,7 +37,7 @@ final class Linalg implements LinalgKernels {
         idx[d] = 0;
       }
     }
-    float[] out = new float[batch * m * n];
+    float[] out = BufferPool.take(batch * m * n); // every element is written
     int ar = a.stride(rank - 2), ac = a.stride(rank - 1), br = b.stride(rank - 2), bc = b.stride(rank - 1);
     int products = batch, tasks = Math.min(Parallel.threads(), batch);
     if (tasks > 1 && (long) batch * m * n * k >= (1L << 18)) {
@@ -65,7 +65,7 @@ final class Linalg implements LinalgKernels {
     assert a.rank() == 2 && b.rank() == 2 && k == b.shape(transposeB ? 1 : 0) : "mm: the op checks the shapes";
     int aRow = a.stride(transposeA ? 1 : 0), aCol = a.stride(transposeA ? 0 : 1);
     int bRow = b.stride(transposeB ? 1 : 0), bCol = b.stride(transposeB ? 0 : 1);
-    float[] out = new float[m * n];
+    float[] out = BufferPool.take(m * n); // every element is written
     gemm.multiply(m, n, k, a.data(), a.offset(), aRow, aCol, b.data(), b.offset(), bRow, bCol, out, 0, n, false);
     return NdArray.wrapOwned(out, new int[] {m, n});
   }
@@ -83,7 +83,7 @@ final class Linalg implements LinalgKernels {
       x = flat != null ? flat : Storage.copyOf(x).reshapeContiguous(rows, in);
     }
     NdArray c = bias == null ? null : Storage.dense(bias);
-    float[] y = new float[rows * out];
+    float[] y = BufferPool.take(rows * out); // every element is written
     // B = wᵀ: element (p, j) is w[j, p], so its row stride is w's column stride and vice versa.
     gemm.multiply(rows, out, in, x.data(), x.offset(), x.stride(0), x.stride(1), w.data(), w.offset(), w.stride(1), w.stride(0),
         y, 0, out, false, c == null ? null : c.data(), c == null ? 0 : c.offset());

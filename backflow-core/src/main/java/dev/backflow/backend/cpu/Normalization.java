@@ -26,7 +26,7 @@ final class Normalization implements NormalizationKernels {
   static NdArray[] layerNorm(FusedKernels fused, NdArray x, NdArray gamma, NdArray beta, float eps) {
     int d = x.shape(x.rank() - 1), rows = d == 0 ? 0 : x.size() / d;
     check("layerNorm", d, gamma, beta);
-    float[] xd = x.data(), y = new float[x.size()], mean = new float[rows], rstd = new float[rows];
+    float[] xd = x.data(), y = BufferPool.take(x.size()), mean = new float[rows], rstd = new float[rows];
     float[] g = gamma == null ? null : gamma.data(), b = beta == null ? null : beta.data();
     int go = gamma == null ? 0 : gamma.offset(), bo = beta == null ? 0 : beta.offset(), xo = x.offset();
     int tasks = tasks(x.size(), rows);
@@ -51,7 +51,7 @@ final class Normalization implements NormalizationKernels {
       throw new IllegalArgumentException("layerNormBackward: gradient " + gy + ", input " + x + ", statistics "
           + mean + " and " + rstd + " do not match");
     }
-    float[] xd = x.data(), gd = gy.data(), md = mean.data(), sd = rstd.data(), dx = new float[x.size()];
+    float[] xd = x.data(), gd = gy.data(), md = mean.data(), sd = rstd.data(), dx = BufferPool.take(x.size());
     float[] g = gamma == null ? null : gamma.data();
     int go = gamma == null ? 0 : gamma.offset(), xo = x.offset(), gyo = gy.offset(), mo = mean.offset(), so = rstd.offset();
     int tasks = tasks(x.size(), rows);
