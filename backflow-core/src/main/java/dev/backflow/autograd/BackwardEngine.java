@@ -393,10 +393,12 @@ public final class BackwardEngine {
 
   /**
    * The recycling ledger of a backward pass over {@code plan}, with every array of the forward graph pinned (the
-   * tensors of the plan and their nodes' inputs): a rule may return one of those as a gradient.
+   * tensors of the plan and their nodes' inputs): a rule may return one of those as a gradient. Null when the backend
+   * recycles nothing.
    */
   private static GradientBuffers forwardPinned(Plan plan, Graph.TensorAccess tensors) {
-    GradientBuffers buffers = new GradientBuffers(dev.backflow.backend.Backends.current(), tensors);
+    GradientBuffers buffers = GradientBuffers.forBackend(dev.backflow.backend.Backends.current(), tensors);
+    if (buffers == null) return null;
     for (int i = 0; i < plan.size; i++) {
       Tensor t = plan.order[i];
       buffers.pin(t);

@@ -17,17 +17,34 @@ import java.util.IdentityHashMap;
 final class GradientBuffers {
   private final Backend backend;
   private final Graph.TensorAccess tensors;
-  private final IdentityHashMap<float[], int[]> holders = new IdentityHashMap<>();
+  private final int minLength;
+  private IdentityHashMap<float[], int[]> holders; // made on first use: a small network's pass tracks no array
   private final IdentitySet<float[]> pinned = new IdentitySet<>();
 
-  GradientBuffers(Backend backend, Graph.TensorAccess tensors) {
-    this.backend = backend;
-    this.tensors = tensors;
+  /**
+   * A ledger for one pass, or null when {@code backend} recycles nothing (then the pass keeps no books at all).
+   *
+   * @param backend the backend the pass's kernels run on
+   * @param tensors the engine's access to tensors
+   * @return the ledger, or null
+   */
+  static GradientBuffers forBackend(Backend backend, Graph.TensorAccess tensors) {
+    int min = backend.recycleMinLength();
+    return min == Integer.MAX_VALUE ? null : new GradientBuffers(backend, tensors, min);
   }
 
+  private GradientBuffers(Backend backend, Graph.TensorAccess tensors, int minLength) {
+    this.backend = backend;
+    this.tensors = tensors;
+    this.minLength = minLength;
+  }
+
+  /** t's float array if it is long enough for the backend to keep; arrays it would not keep are not tracked at all. */
   private float[] data(Tensor t) {
     NdArray a = tensors.array(t);
-    return a == null || a.isIntegral() ? null : a.data();
+    if (a == null || a.isIntegral()) return null;
+    float[] d = a.data();
+    return d.length < minLength ? null : d;
   }
 
   /** Never reuse t's array: the forward graph's tensors and inputs, seeds, arrays that became a .grad or met a hook. */
@@ -39,13 +56,15 @@ final class GradientBuffers {
   /** A pending slot (or the gradient in hand) now holds g. */
   void hold(Tensor g) {
     float[] d = data(g);
-    if (d != null) holders.computeIfAbsent(d, k -> new int[1])[0]++;
+    if (d == null) return;
+    if (holders == null) holders = new IdentityHashMap<>();
+    holders.computeIfAbsent(d, k -> new int[1])[0]++;
   }
 
   /** A holder of g let go of it: its array is recycled if nothing holds or pins it. */
   void drop(Tensor g) {
     float[] d = data(g);
-    if (d == null) return;
+    if (d == null || holders == null) return;
     int[] n = holders.get(d);
     if (n == null || --n[0] > 0) return;
     holders.remove(d);
@@ -55,6 +74,6 @@ final class GradientBuffers {
   /** g, which no slot holds, is done with (added into a pending gradient): recycled if nothing holds or pins it. */
   void dropUnheld(Tensor g) {
     float[] d = data(g);
-    if (d != null && !holders.containsKey(d) && !pinned.contains(d)) backend.recycle(d);
+    if (d != null && (holders == null || !holders.containsKey(d)) && !pinned.contains(d)) backend.recycle(d);
   }
 }

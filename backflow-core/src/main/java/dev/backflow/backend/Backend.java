@@ -31,6 +31,16 @@ public interface Backend {
    */
   default void recycle(float[] data) {}
 
+  /**
+   * The shortest array {@link #recycle} keeps; shorter ones (and every array, by default) are not worth the engine's
+   * bookkeeping.
+   *
+   * @return a length in floats, or {@code Integer.MAX_VALUE} when this backend recycles nothing
+   */
+  default int recycleMinLength() {
+    return Integer.MAX_VALUE;
+  }
+
 
   /**
    * Creating, copying and converting arrays.

@@ -71,6 +71,11 @@ public final class CpuBackend implements Backend {
   }
 
   @Override
+  public int recycleMinLength() {
+    return BufferPool.MIN_LENGTH;
+  }
+
+  @Override
   public StorageKernels storage() {
     return storage;
   }

@@ -271,9 +271,9 @@ final class PanamaFusedKernels implements FusedKernels {
       return;
     }
     // The row in whole vectors up to padEnd: the entries past seen are the row's own (zeroed at the end), so they are
-    // set to -inf for the max, and to 0 after the exponentials so the sum sees only the first seen. Per row this is a
-    // few short loops and one call, where a scalar max chain and the exponential's scalar tail took ~150 ns a row
-    // (70% of the attention's forward pass at T = 64).
+    // -inf for the max, 0 for the exponentials, and 0 again before the sum, which then sees only the first seen. Per
+    // row this is a few short loops and one call, where a scalar max chain and the exponential's scalar tail took
+    // ~150 ns a row (70% of the attention's forward pass at T = 64).
     java.util.Arrays.fill(s, off + seen, off + padEnd, Float.NEGATIVE_INFINITY);
     FloatVector m = FloatVector.fromArray(S, s, off).mul(scale);
     for (int j = l; j < padEnd; j += l) m = m.max(FloatVector.fromArray(S, s, off + j).mul(scale));
