@@ -134,7 +134,8 @@ public final class BackwardEngine {
     // Storage already handed to a leaf's grad (or owned by the caller, like the seed): a leaf that would
     // receive it again gets a copy, so no two grads ever share memory.
     IdentitySet<float[]> handedOut = new IdentitySet<>();
-    GradientBuffers buffers = wanted == null && !createGraph ? forwardPinned(plan, tensors) : null;
+    GradientBuffers buffers = wanted == null && !createGraph
+        ? GradientBuffers.forBackend(dev.backflow.backend.Backends.current(), tensors, plan.order, size) : null;
     for (int i = 0; i < roots.size(); i++) {
       int slot = plan.rootSlots[i];
       Tensor seed = seeds.get(i);
@@ -389,23 +390,6 @@ public final class BackwardEngine {
       g = Graph.record("clone", copy, (gg, n) -> new Tensor[] {gg}, g);
     }
     t.setGrad(g);
-  }
-
-  /**
-   * The recycling ledger of a backward pass over {@code plan}, with every array of the forward graph pinned (the
-   * tensors of the plan and their nodes' inputs): a rule may return one of those as a gradient. Null when the backend
-   * recycles nothing.
-   */
-  private static GradientBuffers forwardPinned(Plan plan, Graph.TensorAccess tensors) {
-    GradientBuffers buffers = GradientBuffers.forBackend(dev.backflow.backend.Backends.current(), tensors);
-    if (buffers == null) return null;
-    for (int i = 0; i < plan.size; i++) {
-      Tensor t = plan.order[i];
-      buffers.pin(t);
-      Node node = t.gradFn();
-      if (node != null) for (Tensor in : node.inputs()) buffers.pin(in);
-    }
-    return buffers;
   }
 
   /** The slots from which some wanted tensor can be reached (inputs come before their users). */

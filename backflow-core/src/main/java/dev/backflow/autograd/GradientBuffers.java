@@ -18,6 +18,9 @@ final class GradientBuffers {
   private final Backend backend;
   private final Graph.TensorAccess tensors;
   private final int minLength;
+  /** The forward graph's tensors, whose arrays (and their nodes' inputs') are pinned when the first release comes. */
+  private Tensor[] forward;
+  private int forwardSize;
   private IdentityHashMap<float[], int[]> holders; // made on first use: a small network's pass tracks no array
   private final IdentitySet<float[]> pinned = new IdentitySet<>();
 
@@ -26,11 +29,17 @@ final class GradientBuffers {
    *
    * @param backend the backend the pass's kernels run on
    * @param tensors the engine's access to tensors
+   * @param forward the pass's tensors (the plan's order): their arrays and their nodes' inputs' are never recycled
+   * @param forwardSize how many of {@code forward} are in use
    * @return the ledger, or null
    */
-  static GradientBuffers forBackend(Backend backend, Graph.TensorAccess tensors) {
+  static GradientBuffers forBackend(Backend backend, Graph.TensorAccess tensors, Tensor[] forward, int forwardSize) {
     int min = backend.recycleMinLength();
-    return min == Integer.MAX_VALUE ? null : new GradientBuffers(backend, tensors, min);
+    if (min == Integer.MAX_VALUE) return null;
+    GradientBuffers buffers = new GradientBuffers(backend, tensors, min);
+    buffers.forward = forward;
+    buffers.forwardSize = forwardSize;
+    return buffers;
   }
 
   private GradientBuffers(Backend backend, Graph.TensorAccess tensors, int minLength) {
@@ -68,12 +77,28 @@ final class GradientBuffers {
     int[] n = holders.get(d);
     if (n == null || --n[0] > 0) return;
     holders.remove(d);
-    if (!pinned.contains(d)) backend.recycle(d);
+    release(d);
   }
 
   /** g, which no slot holds, is done with (added into a pending gradient): recycled if nothing holds or pins it. */
   void dropUnheld(Tensor g) {
     float[] d = data(g);
-    if (d != null && (holders == null || !holders.containsKey(d)) && !pinned.contains(d)) backend.recycle(d);
+    if (d != null && (holders == null || !holders.containsKey(d))) release(d);
+  }
+
+  private void release(float[] d) {
+    if (forward != null) {
+      // First release of the pass: pin the forward graph now (a pass that never releases, a small network's, never
+      // walks it). A rule still to run may return a forward tensor, or a view of one, as a gradient; the nodes freed
+      // already have run their rules.
+      Tensor[] f = forward;
+      forward = null;
+      for (int i = 0; i < forwardSize; i++) {
+        pin(f[i]);
+        Node node = f[i].gradFn();
+        if (node != null && !node.isFreed()) for (Tensor in : node.inputs()) pin(in);
+      }
+    }
+    if (!pinned.contains(d)) backend.recycle(d);
   }
 }
