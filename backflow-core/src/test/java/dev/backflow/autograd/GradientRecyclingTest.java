@@ -38,23 +38,13 @@ class GradientRecyclingTest {
 
   @Test
   void gptTrainingStepsAreBitForBitThoseOfABackendThatRecyclesNothing() {
-    trainGpt(() -> null); // warm: the later runs compare allocations, not class loading
-    long before = allocated();
     float[] fresh = trainGpt(() -> Backends.scoped(new NoRecycling(Backends.current())));
-    long freshBytes = allocated() - before;
-    before = allocated();
-    float[] recycled = trainGpt(() -> null);
-    long recycledBytes = allocated() - before;
+    Counting counting = new Counting(Backends.current());
+    float[] recycled = trainGpt(() -> Backends.scoped(counting));
     assertArrayEquals(fresh, recycled);
-    // And reuse did happen: the gradients' arrays came back as outputs instead of new ones (3 steps of a small model:
-    // 0.85-0.88 of the bytes with the plain-Java kernels, less with the SIMD ones).
-    assertTrue(recycledBytes < 0.95 * freshBytes, "allocated " + recycledBytes + " bytes with recycling, " + freshBytes
-        + " without");
-  }
-
-  private static long allocated() {
-    return ((com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean())
-        .getCurrentThreadAllocatedBytes();
+    // And reuse did happen: the passes handed arrays back. (Counted, not read off the heap: how much a fresh JVM
+    // allocates depends on what the JIT has compiled yet.)
+    assertTrue(counting.recycled > 10, "arrays recycled: " + counting.recycled);
   }
 
   @Test
@@ -143,15 +133,42 @@ class GradientRecyclingTest {
     }
   }
 
-  /** The current backend with recycling left out (Backend's default). */
-  private static final class NoRecycling implements Backend {
-    private final Backend inner;
+  /** The current backend, counting the arrays the engine hands back before passing them on. */
+  private static final class Counting extends Delegating {
+    int recycled;
 
+    Counting(Backend inner) {
+      super(inner);
+    }
+
+    @Override
+    public void recycle(float[] data) {
+      recycled++;
+      inner.recycle(data);
+    }
+
+    @Override
+    public int recycleMinLength() {
+      return inner.recycleMinLength();
+    }
+  }
+
+  /** The current backend with recycling left out (Backend's default). */
+  private static final class NoRecycling extends Delegating {
     NoRecycling(Backend inner) {
+      super(inner);
+    }
+  }
+
+  /** Every kernel family of {@code inner}; recycling is Backend's default (none) unless a subclass says otherwise. */
+  private abstract static class Delegating implements Backend {
+    final Backend inner;
+
+    Delegating(Backend inner) {
       this.inner = inner;
     }
 
-    @Override public String name() { return inner.name() + " without recycling"; }
+    @Override public String name() { return inner.name() + " (delegated)"; }
     @Override public StorageKernels storage() { return inner.storage(); }
     @Override public ElementwiseKernels elementwise() { return inner.elementwise(); }
     @Override public ReductionKernels reductions() { return inner.reductions(); }
