@@ -140,17 +140,7 @@ public final class BackwardEngine {
       int slot = plan.rootSlots[i];
       Tensor seed = seeds.get(i);
       if (buffers != null) buffers.pin(seed);
-      if (pending[slot] == null) {
-        pending[slot] = seed;
-        if (buffers != null) buffers.hold(seed);
-      } else {
-        Tensor old = pending[slot];
-        pending[slot] = old.add(seed);
-        if (buffers != null) {
-          buffers.hold(pending[slot]);
-          buffers.drop(old);
-        }
-      }
+      addPending(pending, slot, seed, buffers);
       handedOut.add(Graph.array(seed).data());
     }
     try (var mode = createGraph ? Autograd.enableGrad() : Autograd.noGrad()) {
@@ -212,19 +202,7 @@ public final class BackwardEngine {
         for (int k = 0; k < inputs.length; k++) {
           if (!needs[k] || grads[k] == null) continue;
           check(node, inputs[k], grads[k]);
-          int s = plan.inputSlot(i, k);
-          if (pending[s] == null) {
-            pending[s] = grads[k];
-            if (buffers != null) buffers.hold(grads[k]);
-          } else {
-            Tensor old = pending[s];
-            pending[s] = old.add(grads[k]);
-            if (buffers != null) {
-              buffers.hold(pending[s]);
-              buffers.dropUnheld(grads[k]);
-              buffers.drop(old);
-            }
-          }
+          addPending(pending, plan.inputSlot(i, k), grads[k], buffers);
         }
         if (!retainGraph) node.free();
         // This tensor's gradient has gone through its rule: its array is free unless a pending gradient shares it.
@@ -390,6 +368,21 @@ public final class BackwardEngine {
       g = Graph.record("clone", copy, (gg, n) -> new Tensor[] {gg}, g);
     }
     t.setGrad(g);
+  }
+
+  /**
+   * pending[s] += g (the first gradient to reach slot s is kept as it is), with the ledger, if any, told who holds
+   * what: a sum's operands are done with once it is made.
+   */
+  private static void addPending(Tensor[] pending, int s, Tensor g, GradientBuffers buffers) {
+    Tensor old = pending[s];
+    pending[s] = old == null ? g : old.add(g);
+    if (buffers == null) return;
+    buffers.hold(pending[s]);
+    if (old != null) {
+      buffers.dropUnheld(g);
+      buffers.drop(old);
+    }
   }
 
   /** The slots from which some wanted tensor can be reached (inputs come before their users). */

@@ -20,7 +20,7 @@ final class GradientBuffers {
   private final int minLength;
   /** The forward graph's tensors, whose arrays (and their nodes' inputs') are pinned when the first release comes. */
   private Tensor[] forward;
-  private int forwardSize;
+  private final int forwardSize;
   private IdentityHashMap<float[], int[]> holders; // made on first use: a small network's pass tracks no array
   private final IdentitySet<float[]> pinned = new IdentitySet<>();
 
@@ -35,17 +35,15 @@ final class GradientBuffers {
    */
   static GradientBuffers forBackend(Backend backend, Graph.TensorAccess tensors, Tensor[] forward, int forwardSize) {
     int min = backend.recycleMinLength();
-    if (min == Integer.MAX_VALUE) return null;
-    GradientBuffers buffers = new GradientBuffers(backend, tensors, min);
-    buffers.forward = forward;
-    buffers.forwardSize = forwardSize;
-    return buffers;
+    return min == Integer.MAX_VALUE ? null : new GradientBuffers(backend, tensors, min, forward, forwardSize);
   }
 
-  private GradientBuffers(Backend backend, Graph.TensorAccess tensors, int minLength) {
+  private GradientBuffers(Backend backend, Graph.TensorAccess tensors, int minLength, Tensor[] forward, int forwardSize) {
     this.backend = backend;
     this.tensors = tensors;
     this.minLength = minLength;
+    this.forward = forward;
+    this.forwardSize = forwardSize;
   }
 
   /** t's float array if it is long enough for the backend to keep; arrays it would not keep are not tracked at all. */

@@ -71,10 +71,4 @@ final class BufferPool {
     q.addLast(data);
     pool.floats += length;
   }
-
-  /** The floats this thread's pool holds now (for tests). */
-  static long heldFloats() {
-    BufferPool pool = mine(false);
-    return pool == null ? 0 : pool.floats;
-  }
 }

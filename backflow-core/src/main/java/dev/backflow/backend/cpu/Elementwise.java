@@ -190,12 +190,15 @@ final class Elementwise implements ElementwiseKernels {
     }
   }
 
+  /** out[0..n) = op(x[px..px+n)) in plain Java: the unit-stride loop where there is one, else the general row. */
+  private static void unaryScalar(UnaryOp op, float p, float q, float[] x, int px, float[] out, int n) {
+    if (!unaryContiguous(op, p, q, x, px, out, n)) unaryRow(op, p, q, x, px, 1, out, 0, 1, n);
+  }
+
   static NdArray unaryStrided(UnaryOp op, NdArray x, float p, float q) {
     float[] out = new float[x.size()];
     if (x.isContiguous()) {
-      if (!unaryContiguous(op, p, q, x.data(), x.offset(), out, x.size())) {
-        unaryRow(op, p, q, x.data(), x.offset(), 1, out, 0, 1, x.size());
-      }
+      unaryScalar(op, p, q, x.data(), x.offset(), out, x.size());
       return x.withData(out);
     } else {
       int[] shape = x.shape();
@@ -251,8 +254,8 @@ final class Elementwise implements ElementwiseKernels {
       if (fused.unary(op, xd, xo, out, 0, Math.min(out.length, Parallel.CHUNK), p)) {
         // The first chunk ran here (and told us the op has a fused form); the rest split across cores.
         if (out.length > Parallel.CHUNK) Parallel.splitRange(Parallel.CHUNK, out.length, (from, to) -> fused.unary(op, xd, xo + from, out, from, to - from, p));
-      } else if (!unaryContiguous(op, p, q, xd, xo, out, out.length)) {
-        unaryRow(op, p, q, xd, xo, 1, out, 0, 1, out.length);
+      } else {
+        unaryScalar(op, p, q, xd, xo, out, out.length);
       }
       return x.withData(out);
     }
@@ -266,9 +269,7 @@ final class Elementwise implements ElementwiseKernels {
     int xo = x.offset(), go = g.offset();
     if (out.length < 64) {
       // As unary() does: the fused form, else the scalar one, then the product, in one buffer.
-      if (!fused.unary(op, xd, xo, out, 0, out.length, p) && !unaryContiguous(op, p, q, xd, xo, out, out.length)) {
-        unaryRow(op, p, q, xd, xo, 1, out, 0, 1, out.length);
-      }
+      if (!fused.unary(op, xd, xo, out, 0, out.length, p)) unaryScalar(op, p, q, xd, xo, out, out.length);
       binaryContiguous(BinaryOp.MUL, out, 0, gd, go, out, 0, out.length);
       return x.withData(out);
     }
