@@ -30,7 +30,9 @@ import javax.management.ObjectName;
 final class JitDirectives {
   // For both compilers: a directive that names only c2 leaves c1 disabled for the methods it matches.
   private static final String DIRECTIVE =
-      "[{ match: \"dev/backflow/*.*\", inline: \"-dev/backflow/backend/cpu/PanamaFusedKernels.expLanes\" }]";
+      "[{ match: \"dev/backflow/*.*\", inline: [\"-dev/backflow/backend/cpu/PanamaFusedKernels.expLanes\","
+          + " \"-dev/backflow/backend/cpu/PanamaFusedKernels.expMantissaLanes\","
+          + " \"-dev/backflow/backend/cpu/PanamaFusedKernels.scaleByPowerOfTwoLanes\"] }]";
   private static boolean tried;
 
   private JitDirectives() {}

@@ -41,21 +41,44 @@ final class PanamaFusedKernels implements FusedKernels {
    * {@link #exp(float)}; src may be dst at the same offset.
    */
   static void expLanes(float[] src, int so, float[] dst, int dOff, int m) {
+    float[] t = EXP_SCRATCH.get();
+    for (int b = 0; b < m; b += BLOCK) {
+      int len = Math.min(BLOCK, m - b);
+      expMantissaLanes(src, so + b, dst, dOff + b, t, len);
+      scaleByPowerOfTwoLanes(dst, dOff + b, t, len);
+    }
+  }
+
+  // The exponential in two compiled methods, joined through t (n's carrier): in one, JDK 17's C2 lost track of
+  // the vectors' exact class in some JVMs, failed the store intrinsic and boxed every vector (GPT worker 151-270 MB
+  // per step instead of 92).
+  private static final ThreadLocal<float[]> EXP_SCRATCH = ThreadLocal.withInitial(() -> new float[PanamaFusedKernels.BLOCK]);
+
+  /** dst[dOff + i] = e^r and t[i] = n's carrier (x log2 e + ROUND) for x = src[so + i], i < m (whole vectors). */
+  private static void expMantissaLanes(float[] src, int so, float[] dst, int dOff, float[] t, int m) {
     for (int i = 0; i < m; i += S.length()) {
       FloatVector x = FloatVector.fromArray(S, src, so + i).max(-104f).min(89f);
       // n = round(x log2 e) by the ROUND trick; t keeps n in its low mantissa bits, so t's bits minus ROUND's are n.
-      FloatVector t = x.mul(LOG2E).add(ROUND);
-      FloatVector n = t.sub(ROUND);
+      FloatVector tn = x.mul(LOG2E).add(ROUND);
+      FloatVector n = tn.sub(ROUND);
       FloatVector r = x.sub(n.mul(LN2_HI)).sub(n.mul(LN2_LO));
       FloatVector z = r.mul(r);
-      FloatVector y = r.mul(E0).add(E1).mul(r).add(E2).mul(r).add(E3).mul(r).add(E4).mul(r).add(E5).mul(z).add(r).add(1f);
+      r.mul(E0).add(E1).mul(r).add(E2).mul(r).add(E3).mul(r).add(E4).mul(r).add(E5).mul(z).add(r).add(1f).intoArray(dst, dOff + i);
+      tn.intoArray(t, i);
+    }
+  }
+
+  /** y[yo + i] *= 2^n for n read from t[i] (see {@link #expMantissaLanes}), i < m (whole vectors). */
+  private static void scaleByPowerOfTwoLanes(float[] y, int yo, float[] t, int m) {
+    for (int i = 0; i < m; i += S.length()) {
+      FloatVector tn = FloatVector.fromArray(S, t, i);
       // 2^n = 2^h · 2^(n-h), h = round(n/2), so neither factor leaves the normal range. The integers are read
       // from the floats' bits and (k + 127) << 23 is written as a multiply: JDK 17's C2 has no 16-lane
       // float-to-int conversion and boxed every vector through one (30 KB per 1,000 elements).
-      IntVector hi = n.mul(0.5f).add(ROUND).reinterpretAsInts(), ni = t.reinterpretAsInts();
+      IntVector hi = tn.sub(ROUND).mul(0.5f).add(ROUND).reinterpretAsInts(), ni = tn.reinterpretAsInts();
       FloatVector pa = hi.add(127 - ROUND_BITS).mul(1 << 23).reinterpretAsFloats();
       FloatVector pb = ni.sub(hi).add(127).mul(1 << 23).reinterpretAsFloats();
-      y.mul(pa).mul(pb).intoArray(dst, dOff + i);
+      FloatVector.fromArray(S, y, yo + i).mul(pa).mul(pb).intoArray(y, yo + i);
     }
   }
 
@@ -434,10 +457,14 @@ final class PanamaFusedKernels implements FusedKernels {
   private static void sigmoid(float[] x, int xo, float[] y, int yo, int n) {
     // -x into y, e^{-x} in place, then 1/(1 + e^{-x}); y may be x at the same offset.
     int bound = S.loopBound(n);
-    for (int i = 0; i < bound; i += S.length()) FloatVector.fromArray(S, x, xo + i).neg().intoArray(y, yo + i);
-    expLanes(y, yo, y, yo, bound);
-    FloatVector one = FloatVector.broadcast(S, 1f);
-    for (int i = 0; i < bound; i += S.length()) one.div(FloatVector.fromArray(S, y, yo + i).add(1f)).intoArray(y, yo + i);
+    if (bound > 0) {
+      // Only when there are whole vectors: a broadcast made and never used still ran as plain Java (not as the
+      // intrinsic) for every call on XOR's four-element activations, 5% of its eager step (JFR, JDK 25).
+      for (int i = 0; i < bound; i += S.length()) FloatVector.fromArray(S, x, xo + i).neg().intoArray(y, yo + i);
+      expLanes(y, yo, y, yo, bound);
+      FloatVector one = FloatVector.broadcast(S, 1f);
+      for (int i = 0; i < bound; i += S.length()) one.div(FloatVector.fromArray(S, y, yo + i).add(1f)).intoArray(y, yo + i);
+    }
     int rest = n - bound;
     if (rest > 0) {
       // The tail through one padded vector (a small network's activations are often all tail).
