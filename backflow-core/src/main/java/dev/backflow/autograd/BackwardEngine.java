@@ -209,6 +209,7 @@ public final class BackwardEngine {
         if (buffers != null) buffers.drop(g);
       }
     }
+    if (buffers != null && !retainGraph) buffers.releaseIntermediates(plan.order, size);
     if (wanted != null) {
       // In the graph but every path's rule gave nothing (relu'' = 0): a zero gradient, not an unused input.
       for (int i = 0; i < size; i++) {

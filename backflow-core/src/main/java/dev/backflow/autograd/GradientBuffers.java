@@ -23,6 +23,8 @@ final class GradientBuffers {
   private final int forwardSize;
   private IdentityHashMap<float[], int[]> holders; // made on first use: a small network's pass tracks no array
   private final IdentitySet<float[]> pinned = new IdentitySet<>();
+  /** Arrays that left the pass (seeds, .grads, what hooks saw): never recycled, not even as released intermediates. */
+  private final IdentitySet<float[]> kept = new IdentitySet<>();
 
   /**
    * A ledger for one pass, or null when {@code backend} recycles nothing (then the pass keeps no books at all).
@@ -54,10 +56,43 @@ final class GradientBuffers {
     return d.length < minLength ? null : d;
   }
 
-  /** Never reuse t's array: the forward graph's tensors and inputs, seeds, arrays that became a .grad or met a hook. */
+  /** Never reuse t's array: a seed, an array that became a .grad or met a hook (it left the pass). */
   void pin(Tensor t) {
     float[] d = data(t);
+    if (d != null) {
+      pinned.add(d);
+      kept.add(d);
+    }
+  }
+
+  private void pinForward(Tensor t) {
+    float[] d = data(t);
     if (d != null) pinned.add(d);
+  }
+
+  /**
+   * Called when the pass is over, without retainGraph: if it freed every node below the roots, the storage of the
+   * intermediates their modules declared releasable ({@link Graph#releaseAfterBackward}) goes back to the backend.
+   * A node the pass did not free (no gradient reached it) may still run in a later pass, so then nothing is released.
+   *
+   * @param order the pass's tensors (the plan's order)
+   * @param size how many of {@code order} are in use
+   */
+  void releaseIntermediates(Tensor[] order, int size) {
+    for (int i = 0; i < size; i++) {
+      Node node = order[i].gradFn();
+      if (node != null && !node.isFreed()) return;
+    }
+    IdentitySet<float[]> released = new IdentitySet<>();
+    for (int i = 0; i < size; i++) {
+      Node node = order[i].gradFn();
+      if (node == null || !node.isOutputReleasable()) continue;
+      NdArray a = tensors.array(order[i]);
+      // Only storage the tensor owns whole: a view's array is someone else's.
+      if (a == null || a.isIntegral() || !a.isContiguous() || a.offset() != 0) continue;
+      float[] d = a.data();
+      if (d.length == a.size() && d.length >= minLength && !kept.contains(d) && released.add(d)) backend.recycle(d);
+    }
   }
 
   /** A pending slot (or the gradient in hand) now holds g. */
@@ -92,9 +127,9 @@ final class GradientBuffers {
       Tensor[] f = forward;
       forward = null;
       for (int i = 0; i < forwardSize; i++) {
-        pin(f[i]);
+        pinForward(f[i]);
         Node node = f[i].gradFn();
-        if (node != null && !node.isFreed()) for (Tensor in : node.inputs()) pin(in);
+        if (node != null && !node.isFreed()) for (Tensor in : node.inputs()) pinForward(in);
       }
     }
     if (!pinned.contains(d)) backend.recycle(d);

@@ -13,6 +13,8 @@ public final class Node {
   private final String createdAt;
   private Tensor[] inputs;
   private BackwardFn backward;
+  /** The module that made this node's output said nothing else will read it after the graph is consumed. */
+  private boolean outputReleasable;
 
   Node(String name, BackwardFn backward, Tensor[] inputs) {
     this.name = name;
@@ -81,6 +83,14 @@ public final class Node {
   Tensor[] apply(Tensor gradOutput, boolean[] needsGrad) {
     ensureAlive();
     return backward.apply(gradOutput, needsGrad);
+  }
+
+  void markOutputReleasable() {
+    outputReleasable = true;
+  }
+
+  boolean isOutputReleasable() {
+    return outputReleasable;
   }
 
   void free() {

@@ -135,6 +135,10 @@ public final class Activation extends Module {
     return () -> forwardHooks.remove(hook);
   }
 
+  boolean hasForwardHooks() {
+    return forwardHooks != null && !forwardHooks.isEmpty();
+  }
+
   @Override
   public Tensor forward(Tensor x) {
     Tensor y = apply(x);

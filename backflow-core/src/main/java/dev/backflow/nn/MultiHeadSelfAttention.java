@@ -1,5 +1,6 @@
 package dev.backflow.nn;
 
+import dev.backflow.autograd.Graph;
 import dev.backflow.ops.Attention;
 import dev.backflow.tensor.Tensor;
 import java.util.Arrays;
@@ -50,7 +51,8 @@ public final class MultiHeadSelfAttention extends Module {
     if (dropout == 0f || !isTraining()) {
       // No dropout on the weights: one fused kernel reads each head in place from the packed projection
       // and writes the merged [B, T, C] result (scores stay in cache, only the weights are kept).
-      mixed = Attention.selfAttention(qkv.forward(x), heads, true);
+      // Both are read only by the next op here: their storage is reused once backward has consumed the graph.
+      mixed = Graph.releaseAfterBackward(Attention.selfAttention(Graph.releaseAfterBackward(qkv.forward(x)), heads, true));
     } else {
       // [B, T, 3C] -> [B, T, 3, H, D] -> [3, B, H, T, D]
       Tensor packed = qkv.forward(x).reshape(b, t, 3, heads, headDim).permute(2, 0, 3, 1, 4);
