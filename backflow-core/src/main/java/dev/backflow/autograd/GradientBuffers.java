@@ -86,12 +86,14 @@ final class GradientBuffers {
     IdentitySet<float[]> released = new IdentitySet<>();
     for (int i = 0; i < size; i++) {
       Node node = order[i].gradFn();
-      if (node == null || !node.isOutputReleasable()) continue;
+      if (node == null) continue;
+      releaseOnce(node.savedReleasable(), released);
+      if (!node.isOutputReleasable()) continue;
       NdArray a = tensors.array(order[i]);
       // Only storage the tensor owns whole: a view's array is someone else's.
-      if (a == null || a.isIntegral() || !a.isContiguous() || a.offset() != 0) continue;
-      float[] d = a.data();
-      if (d.length == a.size() && d.length >= minLength && !kept.contains(d) && released.add(d)) backend.recycle(d);
+      if (a != null && !a.isIntegral() && a.isContiguous() && a.offset() == 0 && a.data().length == a.size()) {
+        releaseOnce(a.data(), released);
+      }
     }
   }
 
@@ -117,6 +119,10 @@ final class GradientBuffers {
   void dropUnheld(Tensor g) {
     float[] d = data(g);
     if (d != null && (holders == null || !holders.containsKey(d))) release(d);
+  }
+
+  private void releaseOnce(float[] d, IdentitySet<float[]> released) {
+    if (d != null && d.length >= minLength && !kept.contains(d) && released.add(d)) backend.recycle(d);
   }
 
   private void release(float[] d) {

@@ -72,6 +72,22 @@ public final class Graph {
   }
 
   /**
+   * Declares the storage of {@code saved}, which the op that computed {@code out} keeps for its backward rule only (it
+   * is neither returned nor held anywhere else), as free once a plain backward pass has consumed the graph: it then goes
+   * back to the backend, as {@link #releaseAfterBackward} does for a module's intermediates. No-op when {@code out} is
+   * not in a graph.
+   *
+   * @param out the op's result, as {@link #record} returned it
+   * @param saved a dense array the op computed and saved (attention's weights)
+   */
+  public static void releaseSavedAfterBackward(Tensor out, NdArray saved) {
+    Node node = out.gradFn();
+    if (node != null && saved.isContiguous() && saved.offset() == 0 && saved.data().length == saved.size()) {
+      node.markSavedReleasable(saved.data());
+    }
+  }
+
+  /**
    * A tensor over {@code value} that no op computed (a constant, a gradient from a kernel, loaded data).
    *
    * @param value the backend array, shared, not copied

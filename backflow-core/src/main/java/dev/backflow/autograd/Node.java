@@ -15,6 +15,8 @@ public final class Node {
   private BackwardFn backward;
   /** The module that made this node's output said nothing else will read it after the graph is consumed. */
   private boolean outputReleasable;
+  /** Storage the op saved for its rule and holds nowhere else (attention's weights), or null. */
+  private float[] savedReleasable;
 
   Node(String name, BackwardFn backward, Tensor[] inputs) {
     this.name = name;
@@ -91,6 +93,14 @@ public final class Node {
 
   boolean isOutputReleasable() {
     return outputReleasable;
+  }
+
+  void markSavedReleasable(float[] saved) {
+    savedReleasable = saved;
+  }
+
+  float[] savedReleasable() {
+    return savedReleasable;
   }
 
   void free() {

@@ -27,11 +27,14 @@ public final class Attention {
     float scale = (float) (1 / Math.sqrt(q.shape(-1)));
     NdArray[] r = Backends.current().attention().attention(Graph.array(q), Graph.array(k), Graph.array(v), scale, causal);
     NdArray weights = r[1];
-    return Graph.record("scaledDotProductAttention", r[0], (g, need) -> {
+    Tensor out = Graph.record("scaledDotProductAttention", r[0], (g, need) -> {
       if (Autograd.isGradEnabled()) return differentiableGrads(g, q, k, v, scale, causal);
       NdArray[] grads = Backends.current().attention().attentionBackward(Graph.array(g), Graph.array(q), Graph.array(k), Graph.array(v), weights, scale, causal);
       return new Tensor[] {Graph.constant(grads[0]), Graph.constant(grads[1]), Graph.constant(grads[2])};
     }, q, k, v);
+    // The weights are the rule's alone: reused for the next step's once backward has consumed the graph.
+    Graph.releaseSavedAfterBackward(out, weights);
+    return out;
   }
 
   /**
@@ -57,7 +60,7 @@ public final class Attention {
     float scale = (float) (1 / Math.sqrt(qkv.shape(2) / 3 / heads));
     NdArray[] r = Backends.current().attention().selfAttention(Graph.array(qkv), heads, scale, causal);
     NdArray weights = r[1];
-    return Graph.record("selfAttention", r[0], (g, need) -> {
+    Tensor out = Graph.record("selfAttention", r[0], (g, need) -> {
       if (!Autograd.isGradEnabled()) {
         return new Tensor[] {Graph.constant(Backends.current().attention().selfAttentionBackward(Graph.array(g), Graph.array(qkv), weights, heads, scale, causal))};
       }
@@ -69,6 +72,8 @@ public final class Attention {
       for (int i = 0; i < 3; i++) d[i] = d[i].permute(0, 2, 1, 3).reshape(b, t, c);
       return new Tensor[] {Tensor.cat(2, d)};
     }, qkv);
+    Graph.releaseSavedAfterBackward(out, weights);
+    return out;
   }
 
   /**

@@ -51,8 +51,11 @@ class IntermediateReleaseTest {
       // Both normalized inputs, q/k/v, the heads' output, its projection, the residual sum, the MLP's two hidden
       // layers and its output.
       assertEquals(9, marked.size(), "intermediates the block declared");
+      List<float[]> saved = savedReleasable(y);
+      assertEquals(1, saved.size(), "the attention's weights, saved for its rule alone");
       y.mul(y).sum().backward();
       for (Tensor t : marked) assertTrue(backend.recycled(t), "a declared intermediate " + t + " was handed back");
+      assertTrue(backend.handedBack.contains(saved.get(0)), "the attention's weights were handed back");
       assertFalse(backend.recycled(x) || backend.recycled(y), "the block's input and output stay the caller's");
       // Gradients' arrays may have been recycled and taken again during the pass: they are checked by their values,
       // which more steps on this thread (taking whatever was handed back, filling it with other numbers) must not change.
@@ -85,6 +88,7 @@ class IntermediateReleaseTest {
       // they would be overwritten while the second still reads them.
       loss.backward(null, true);
       for (Tensor t : marked) assertFalse(backend.recycled(t), "kept for the second pass: " + t);
+      assertTrue(savedReleasable(y).stream().noneMatch(backend.handedBack::contains), "the weights kept for the second pass");
       float[] twice = x.grad().toArray();
       for (int i = 0; i < once.length; i++) assertEquals(2 * once[i], twice[i], "gradient " + i + " accumulated exactly");
     }
@@ -120,6 +124,20 @@ class IntermediateReleaseTest {
       Node node = t.gradFn();
       if (node == null || !seen.add(t)) continue;
       if (node.isOutputReleasable()) found.add(t);
+      for (Tensor in : node.inputs()) todo.push(in);
+    }
+    return found;
+  }
+
+  /** The arrays y's graph's nodes saved for their rules alone. */
+  private static List<float[]> savedReleasable(Tensor y) {
+    List<float[]> found = new ArrayList<>();
+    Set<Node> seen = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+    ArrayDeque<Tensor> todo = new ArrayDeque<>(List.of(y));
+    while (!todo.isEmpty()) {
+      Node node = todo.pop().gradFn();
+      if (node == null || !seen.add(node)) continue;
+      if (node.savedReleasable() != null) found.add(node.savedReleasable());
       for (Tensor in : node.inputs()) todo.push(in);
     }
     return found;

@@ -98,7 +98,7 @@ final class Attention implements AttentionKernels {
       throw new IllegalArgumentException("attentionBackward: gradient " + gOut + " and weights " + p + " do not match "
           + "query " + q + ", key " + k + " and value " + v);
     }
-    float[] dq = new float[q.size()], dk = new float[k.size()], dvOut = new float[v.size()];
+    float[] dq = BufferPool.take(q.size()), dk = BufferPool.take(k.size()), dvOut = BufferPool.take(v.size());
     backwardHeads(gemm, fused, heads, tq, tk, d, dv, gOut.data(), bg, q.data(), bq, k.data(), bk, v.data(), bv, p.data(), bp,
         dq, Out.contiguous(heads, tq, d), dk, Out.contiguous(heads, tk, d), dvOut, Out.contiguous(heads, tk, dv), scale, causal);
     return new NdArray[] {NdArray.wrap(dq, q.shape()), NdArray.wrap(dk, k.shape()), NdArray.wrap(dvOut, v.shape())};
@@ -134,7 +134,7 @@ final class Attention implements AttentionKernels {
     int[] gOffs = new int[b * heads];
     for (int i = 0; i < b; i++) for (int h = 0; h < heads; h++) gOffs[i * heads + h] = gOut.offset() + i * gOut.stride(0) + h * d * gOut.stride(2);
     Batch bg = new Batch(b * heads, gOffs, gOut.stride(1), gOut.stride(2));
-    float[] dqkv = new float[b * t * 3 * c];
+    float[] dqkv = BufferPool.take(b * t * 3 * c); // every element written: see backwardHeads
     Out[] dLayout = new Out[3];
     for (int s = 0; s < 3; s++) {
       int[] offs = new int[b * heads];
@@ -171,7 +171,7 @@ final class Attention implements AttentionKernels {
   /** S = Q Kᵀ into P's slice, softmax in place, O = P V into out; returns P (contiguous [heads, tq, tk]). */
   private static float[] forwardHeads(Gemm gemm, FusedKernels fused, int heads, int tq, int tk, int d, int dv, float[] qd, Batch bq,
                                       float[] kd, Batch bk, float[] vd, Batch bv, float[] out, Out o, float scale, boolean causal) {
-    float[] p = new float[heads * tq * tk];
+    float[] p = BufferPool.take(heads * tq * tk); // every row written whole: the products, then softmaxRow's zeros
     int tasks = tasks(heads, (long) tq * tk * (d + dv));
     // Heads are claimed one at a time by whichever thread is free; each head's result does not depend on it.
     Parallel.forEachClaiming(heads, tasks, next -> {
@@ -208,13 +208,24 @@ final class Attention implements AttentionKernels {
       float[] ds = scratch[0];
       for (int h; (h = next.getAsInt()) >= 0; ) {
         int po = bp.offsets[h], pr = bp.rowStride, pc = bp.colStride; // pc is 1: the weights are dense
-        // dK and dV accumulate over the row blocks (their buffers start at zero); dQ rows belong to one block.
-        for (int r0 = 0; r0 < tq; r0 += rowBlock(causal, tq, tk)) {
-          int r1 = Math.min(tq, r0 + rowBlock(causal, tq, tk)), rows = r1 - r0, keys = causal ? Math.min(tk, r1) : tk;
+        // dK and dV accumulate over the row blocks, last block first: it sees the most keys (all of them unless a causal
+        // mask hides keys past the last query), so it writes them and the others add to them; rows of keys no query
+        // sees are zeroed. Every element is written, so the buffers may hold anything to start with. dQ rows belong to
+        // one block.
+        int block = rowBlock(causal, tq, tk);
+        for (int r0 = (tq - 1) / block * block; r0 >= 0; r0 -= block) {
+          int r1 = Math.min(tq, r0 + block), rows = r1 - r0, keys = causal ? Math.min(tk, r1) : tk;
+          boolean first = r1 == tq;
+          if (first && keys < tk) {
+            for (int j = keys; j < tk; j++) {
+              java.util.Arrays.fill(dvOut, ov.offsets[h] + j * ov.rowStride, ov.offsets[h] + j * ov.rowStride + dv, 0f);
+              java.util.Arrays.fill(dk, ok.offsets[h] + j * ok.rowStride, ok.offsets[h] + j * ok.rowStride + d, 0f);
+            }
+          }
           int gRows = bg.offsets[h] + r0 * bg.rowStride, pRows = po + r0 * pr;
-          // dV[0..keys) += P[r0..r1, 0..keys)ᵀ dO[r0..r1)
+          // dV[0..keys) (+)= P[r0..r1, 0..keys)ᵀ dO[r0..r1)
           gemm.multiplySingleThread(keys, dv, rows, pd, pRows, pc, pr, gd, gRows, bg.rowStride, bg.colStride,
-              dvOut, ov.offsets[h], ov.rowStride, true);
+              dvOut, ov.offsets[h], ov.rowStride, !first);
           // dP = dO Vᵀ, then dS = P ⊙ (dP - rowsum(dP ⊙ P)) · scale, in place
           gemm.multiplySingleThread(rows, keys, dv, gd, gRows, bg.rowStride, bg.colStride,
               vd, bv.offsets[h], bv.colStride, bv.rowStride, ds, r0 * tk, tk, false);
@@ -223,11 +234,11 @@ final class Attention implements AttentionKernels {
             fused.softmaxBackwardRow(ds, row, pd, po + i * pr, seen, scale);
             java.util.Arrays.fill(ds, row + seen, row + keys, 0f);
           }
-          // dQ[r0..r1) = dS K[0..keys), dK[0..keys) += dSᵀ Q[r0..r1)
+          // dQ[r0..r1) = dS K[0..keys), dK[0..keys) (+)= dSᵀ Q[r0..r1)
           gemm.multiplySingleThread(rows, d, keys, ds, r0 * tk, tk, 1, kd, bk.offsets[h], bk.rowStride, bk.colStride,
               dq, oq.offsets[h] + r0 * oq.rowStride, oq.rowStride, false);
           gemm.multiplySingleThread(keys, d, rows, ds, r0 * tk, 1, tk, qd, bq.offsets[h] + r0 * bq.rowStride, bq.rowStride, bq.colStride,
-              dk, ok.offsets[h], ok.rowStride, true);
+              dk, ok.offsets[h], ok.rowStride, !first);
         }
       }
     });
