@@ -474,8 +474,11 @@ final class PanamaFusedKernels implements FusedKernels {
       for (int i = 0; i < bound; i += S.length()) one.div(FloatVector.fromArray(S, y, yo + i).add(1f)).intoArray(y, yo + i);
     }
     int rest = n - bound;
-    if (rest > 0) {
-      // The tail through one padded vector (a small network's activations are often all tail).
+    if (rest > 0 && rest <= SCALAR_TAIL) {
+      // A few lanes one by one, in place (the same bits as below): no scratch, for a small network's activations.
+      for (int i = bound; i < n; i++) y[yo + i] = 1f / (exp(-x[xo + i]) + 1f);
+    } else if (rest > 0) {
+      // The tail through one padded vector.
       float[] t = SCRATCH.get()[0];
       for (int i = 0; i < rest; i++) t[i] = -x[xo + bound + i];
       expPadded(t, rest);
