@@ -4,19 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.backflow.backend.AttentionKernels;
 import dev.backflow.backend.Backend;
 import dev.backflow.backend.Backends;
-import dev.backflow.backend.ConvolutionKernels;
-import dev.backflow.backend.ElementwiseKernels;
-import dev.backflow.backend.IndexingKernels;
-import dev.backflow.backend.LinalgKernels;
-import dev.backflow.backend.LossKernels;
-import dev.backflow.backend.NormalizationKernels;
-import dev.backflow.backend.OptimizerKernels;
-import dev.backflow.backend.PoolingKernels;
-import dev.backflow.backend.ReductionKernels;
-import dev.backflow.backend.StorageKernels;
 import dev.backflow.nn.Gpt;
 import dev.backflow.nn.Models;
 import dev.backflow.ops.Losses;
@@ -134,7 +123,7 @@ class GradientRecyclingTest {
   }
 
   /** The current backend, counting the arrays the engine hands back before passing them on. */
-  private static final class Counting extends Delegating {
+  private static final class Counting extends DelegatingBackend {
     int recycled;
 
     Counting(Backend inner) {
@@ -154,31 +143,9 @@ class GradientRecyclingTest {
   }
 
   /** The current backend with recycling left out (Backend's default). */
-  private static final class NoRecycling extends Delegating {
+  private static final class NoRecycling extends DelegatingBackend {
     NoRecycling(Backend inner) {
       super(inner);
     }
-  }
-
-  /** Every kernel family of {@code inner}; recycling is Backend's default (none) unless a subclass says otherwise. */
-  private abstract static class Delegating implements Backend {
-    final Backend inner;
-
-    Delegating(Backend inner) {
-      this.inner = inner;
-    }
-
-    @Override public String name() { return inner.name() + " (delegated)"; }
-    @Override public StorageKernels storage() { return inner.storage(); }
-    @Override public ElementwiseKernels elementwise() { return inner.elementwise(); }
-    @Override public ReductionKernels reductions() { return inner.reductions(); }
-    @Override public LossKernels losses() { return inner.losses(); }
-    @Override public LinalgKernels linalg() { return inner.linalg(); }
-    @Override public ConvolutionKernels convolution() { return inner.convolution(); }
-    @Override public PoolingKernels pooling() { return inner.pooling(); }
-    @Override public NormalizationKernels normalization() { return inner.normalization(); }
-    @Override public AttentionKernels attention() { return inner.attention(); }
-    @Override public IndexingKernels indexing() { return inner.indexing(); }
-    @Override public OptimizerKernels optimizer() { return inner.optimizer(); }
   }
 }
