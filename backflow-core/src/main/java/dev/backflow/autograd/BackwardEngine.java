@@ -168,7 +168,7 @@ public final class BackwardEngine {
             accumulateRecorded(t, g, handedOut);
           } else {
             NdArray ga = Graph.array(g);
-            boolean owned = ga.isContiguous() && ga.data().length == ga.size() && handedOut.add(ga.data());
+            boolean owned = ga.isWholeStorage() && handedOut.add(ga.data());
             if (owned && buffers != null) buffers.pin(g);
             tensors.accumulateGrad(t, g, owned);
           }

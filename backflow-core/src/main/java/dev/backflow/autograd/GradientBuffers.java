@@ -11,8 +11,10 @@ import java.util.IdentityHashMap;
  * something else still holds it: another pending gradient (add's rule hands the same gradient to both inputs, a
  * reshape's rule a view of it), a leaf's or retained .grad, a hook, or the forward graph itself (a rule may return a
  * forward tensor). So the engine counts, per array, the pending gradients and the gradient in hand that use it, and
- * pins the arrays that must never be reused. Only plain backward passes use this: createGraph records the gradients
- * into a graph of their own, and grad() returns them.
+ * pins the arrays that must never be reused. When the pass has consumed the whole graph it also hands back the
+ * intermediates modules and ops declared ({@link Graph#releaseAfterBackward}, {@link Graph#releaseSavedAfterBackward}).
+ * Only plain backward passes use this: createGraph records the gradients into a graph of their own, and grad() returns
+ * them.
  */
 final class GradientBuffers {
   private final Backend backend;
@@ -91,7 +93,7 @@ final class GradientBuffers {
       if (!node.isOutputReleasable()) continue;
       NdArray a = tensors.array(order[i]);
       // Only storage the tensor owns whole: a view's array is someone else's.
-      if (a != null && !a.isIntegral() && a.isContiguous() && a.offset() == 0 && a.data().length == a.size()) {
+      if (a != null && !a.isIntegral() && a.isWholeStorage()) {
         releaseOnce(a.data(), released);
       }
     }

@@ -82,7 +82,7 @@ public final class Graph {
    */
   public static void releaseSavedAfterBackward(Tensor out, NdArray saved) {
     Node node = out.gradFn();
-    if (node != null && saved.isContiguous() && saved.offset() == 0 && saved.data().length == saved.size()) {
+    if (node != null && saved.isWholeStorage()) {
       node.markSavedReleasable(saved.data());
     }
   }

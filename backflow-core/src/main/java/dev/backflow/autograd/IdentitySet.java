@@ -6,8 +6,8 @@ import java.util.Set;
 
 /**
  * A set by object identity for one backward pass's bookkeeping: which gradient storages were already handed to a
- * leaf's .grad, which arrays must never be recycled. It holds a handful of entries in a typical pass (one per leaf), so they are searched linearly, which
- * beats hashing at that size; past {@link #LINEAR} entries they move into an identity hash set. Local to one pass, so
+ * leaf's .grad, which arrays must never be recycled. It holds a handful of entries in a typical pass (one per leaf),
+ * so they are searched linearly, which beats hashing at that size; past {@link #LINEAR} entries they move into an identity hash set. Local to one pass, so
  * concurrent passes on other threads share nothing.
  */
 final class IdentitySet<T> {

@@ -23,9 +23,9 @@ public interface Backend {
   String name();
 
   /**
-   * Says that nothing reads or writes {@code data} any more (a gradient its node's rule has consumed), so the backend
-   * may hand it out again as a kernel's output. A hint: the default ignores it; a recording backend must, since its
-   * recorded calls keep their arrays.
+   * Says that nothing reads or writes {@code data} any more (a gradient its node's rule has consumed, or an intermediate
+   * released with the graph), so the backend may hand it out again as a kernel's output. A hint: the default ignores it;
+   * a recording backend must, since its recorded calls keep their arrays.
    *
    * @param data a float array no tensor uses any more
    */

@@ -301,6 +301,15 @@ public final class NdArray {
     return contiguous;
   }
 
+  /**
+   * True when this array is all of its storage: dense, and the storage holds nothing else (no view of a larger array).
+   *
+   * @return whether {@link #data()} belongs to this array alone, as far as its shape goes
+   */
+  public boolean isWholeStorage() {
+    return contiguous && data.length == size();
+  }
+
   private static boolean denseRowMajor(int[] shape, int[] strides) {
     int expected = 1;
     for (int d = shape.length - 1; d >= 0; d--) {

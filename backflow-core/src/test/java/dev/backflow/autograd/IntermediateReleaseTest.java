@@ -33,8 +33,8 @@ class IntermediateReleaseTest {
   void theBlocksIntermediatesGoBackAndNothingTheCallerCanReachDoes() throws Exception {
     Recording backend = new Recording(Backends.current());
     try (var scope = Backends.scoped(backend)) {
-      TransformerBlock block = new TransformerBlock(C, 4, 0f, new SplittableRandom(1));
-      Tensor x = Tensor.randn(new SplittableRandom(2), B, T, C).requiresGrad(true);
+      TransformerBlock block = block();
+      Tensor x = input().requiresGrad(true);
       Tensor y = block.forward(x);
       List<Tensor> marked = releasable(y);
       // Both normalized inputs, q/k/v, the heads' output, its projection, the residual sum, the MLP's two hidden
@@ -66,8 +66,8 @@ class IntermediateReleaseTest {
   void aGraphKeptForAnotherPassKeepsItsIntermediates() throws Exception {
     Recording backend = new Recording(Backends.current());
     try (var scope = Backends.scoped(backend)) {
-      TransformerBlock block = new TransformerBlock(C, 4, 0f, new SplittableRandom(1));
-      Tensor x = Tensor.randn(new SplittableRandom(2), B, T, C).requiresGrad(true);
+      TransformerBlock block = block();
+      Tensor x = input().requiresGrad(true);
       Tensor y = block.forward(x);
       List<Tensor> marked = releasable(y);
       Tensor loss = y.mul(y).sum();
@@ -87,11 +87,11 @@ class IntermediateReleaseTest {
   void anActivationAForwardHookWasShownIsNotHandedBack() throws Exception {
     Recording backend = new Recording(Backends.current());
     try (var scope = Backends.scoped(backend)) {
-      TransformerBlock block = new TransformerBlock(C, 4, 0f, new SplittableRandom(1));
+      TransformerBlock block = block();
       Activation gelu = (Activation) ((Sequential) block.children().get("mlp")).get(1);
       List<Tensor> seen = new ArrayList<>();
       gelu.registerForwardHook(seen::add);
-      Tensor x = Tensor.randn(new SplittableRandom(2), B, T, C);
+      Tensor x = input();
       block.forward(x).sum().backward();
       Tensor kept = seen.get(0);
       float[] values = kept.toArray();
@@ -101,6 +101,14 @@ class IntermediateReleaseTest {
       assertArrayEquals(values, kept.toArray(), "the hook's activation keeps its values");
       assertEquals(8, releasable(block.forward(x)).size(), "the other intermediates are still declared");
     }
+  }
+
+  private static TransformerBlock block() {
+    return new TransformerBlock(C, 4, 0f, new SplittableRandom(1));
+  }
+
+  private static Tensor input() {
+    return Tensor.randn(new SplittableRandom(2), B, T, C);
   }
 
   /** The tensors of y's graph whose node says its output may be handed back, found before backward frees the graph. */

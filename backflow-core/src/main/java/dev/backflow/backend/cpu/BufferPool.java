@@ -5,8 +5,8 @@ import java.util.ArrayDeque;
 import java.util.HashMap;
 
 /**
- * Float arrays that the autograd engine said are dead (a gradient consumed by its node's rule, see
- * {@link CpuBackend#recycle}), handed out again as the outputs of kernels that overwrite every element. A training
+ * Float arrays that the autograd engine said are dead (a gradient consumed by its node's rule, or an intermediate a
+ * module declared once backward has consumed the graph; see {@link CpuBackend#recycle}), handed out again as the outputs of kernels that overwrite every element. A training
  * step makes hundreds of fresh outputs; a new array is zeroed by the JVM on the calling thread, in memory the
  * collector last touched steps ago, and counts towards the next collection. A recycled one was written a moment ago,
  * so it is in cache, and it is not garbage.

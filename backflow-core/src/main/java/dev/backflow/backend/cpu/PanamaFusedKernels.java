@@ -284,7 +284,7 @@ final class PanamaFusedKernels implements FusedKernels {
   private static void expPadded(float[] t, int rest) {
     if (rest <= SCALAR_TAIL) {
       // A few lanes cost less one by one (the same bits): 4 took ~25 ns against ~40 for a padded vector, 8 about the
-      // same (JDK 25, Zen 5), and a small network (XOR's hidden layer: 8) then never enters the vector exponential.
+      // same (JDK 25, Zen 5).
       for (int i = 0; i < rest; i++) t[i] = exp(t[i]);
       return;
     }
