@@ -127,97 +127,107 @@ public final class BackwardEngine {
                                                         boolean createGraph, IdentityHashMap<Tensor, Tensor> wanted) {
     Graph.TensorAccess tensors = Graph.access();
     Plan plan = Plan.of(roots, tensors);
-    int size = plan.size;
-    boolean[] reaches = wanted == null ? null : reachingWanted(plan, wanted);
-    IdentityHashMap<Tensor, Tensor> captured = wanted == null ? null : new IdentityHashMap<>();
-    Tensor[] pending = new Tensor[size];
-    // Storage already handed to a leaf's grad (or owned by the caller, like the seed): a leaf that would
-    // receive it again gets a copy, so no two grads ever share memory.
-    IdentitySet<float[]> handedOut = new IdentitySet<>();
-    GradientBuffers buffers = wanted == null && !createGraph
-        ? GradientBuffers.forBackend(dev.backflow.backend.Backends.current(), tensors, plan.order, size) : null;
-    for (int i = 0; i < roots.size(); i++) {
-      int slot = plan.rootSlots[i];
-      Tensor seed = seeds.get(i);
-      if (buffers != null) buffers.pin(seed);
-      addPending(pending, slot, seed, buffers);
-      handedOut.add(Graph.array(seed).data());
-    }
-    try (var mode = createGraph ? Autograd.enableGrad() : Autograd.noGrad()) {
-      for (int i = size - 1; i >= 0; i--) {
-        Tensor g = pending[i];
-        if (g == null) continue;
-        pending[i] = null;
-        Tensor t = plan.order[i];
-        if (buffers != null && tensors.hasHooks(t)) {
-          // A hook may keep what it is shown, or return a gradient that something else holds.
-          buffers.pin(g);
-          Tensor hooked = tensors.runHooks(t, g);
-          buffers.pin(hooked);
-          buffers.hold(hooked);
-          buffers.drop(g);
-          g = hooked;
-        } else {
-          g = tensors.runHooks(t, g);
-        }
-        Node node = t.gradFn();
-        if (wanted != null) {
-          if (wanted.containsKey(t)) captured.merge(t, g, Tensor::add);
-        } else if (node == null || t.retainsGrad()) {
-          if (createGraph) {
-            accumulateRecorded(t, g, handedOut);
+    try {
+      int size = plan.size;
+      boolean[] reaches = wanted == null ? null : reachingWanted(plan, wanted);
+      IdentityHashMap<Tensor, Tensor> captured = wanted == null ? null : new IdentityHashMap<>();
+      Tensor[] pending = plan.pending;
+      // Storage already handed to a leaf's grad (or owned by the caller, like the seed): a leaf that would
+      // receive it again gets a copy, so no two grads ever share memory.
+      IdentitySet<float[]> handedOut = new IdentitySet<>();
+      boolean[][] needsByArity = new boolean[4][];
+      boolean declared = false; // some freed node declared an intermediate for release
+      GradientBuffers buffers = wanted == null && !createGraph
+          ? GradientBuffers.forBackend(dev.backflow.backend.Backends.current(), tensors, plan.order, size) : null;
+      for (int i = 0; i < roots.size(); i++) {
+        int slot = plan.rootSlots[i];
+        Tensor seed = seeds.get(i);
+        if (buffers != null) buffers.pin(seed);
+        addPending(pending, slot, seed, buffers);
+        handedOut.add(Graph.array(seed).data());
+      }
+      try (var mode = createGraph ? Autograd.enableGrad() : Autograd.noGrad()) {
+        for (int i = size - 1; i >= 0; i--) {
+          Tensor g = pending[i];
+          if (g == null) continue;
+          pending[i] = null;
+          Tensor t = plan.order[i];
+          if (buffers != null && tensors.hasHooks(t)) {
+            // A hook may keep what it is shown, or return a gradient that something else holds.
+            buffers.pin(g);
+            Tensor hooked = tensors.runHooks(t, g);
+            buffers.pin(hooked);
+            buffers.hold(hooked);
+            buffers.drop(g);
+            g = hooked;
           } else {
-            NdArray ga = Graph.array(g);
-            boolean owned = ga.isWholeStorage() && handedOut.add(ga.data());
-            if (owned && buffers != null) buffers.pin(g);
-            tensors.accumulateGrad(t, g, owned);
+            g = tensors.runHooks(t, g);
           }
-        }
-        if (node == null) {
-          if (buffers != null) buffers.drop(g);
-          continue;
-        }
-        Tensor[] inputs = node.inputs();
-        boolean[] needs = new boolean[inputs.length];
-        boolean any = false;
-        for (int k = 0; k < inputs.length; k++) {
-          int s = plan.inputSlot(i, k);
-          needs[k] = s >= 0 && (reaches == null || reaches[s]);
-          any |= needs[k];
-        }
-        if (!any) {
+          Node node = t.gradFn();
+          if (wanted != null) {
+            if (wanted.containsKey(t)) captured.merge(t, g, Tensor::add);
+          } else if (node == null || t.retainsGrad()) {
+            if (createGraph) {
+              accumulateRecorded(t, g, handedOut);
+            } else {
+              NdArray ga = Graph.array(g);
+              boolean owned = ga.isWholeStorage() && handedOut.add(ga.data());
+              if (owned && buffers != null) buffers.pin(g);
+              tensors.accumulateGrad(t, g, owned);
+            }
+          }
+          if (node == null) {
+            if (buffers != null) buffers.drop(g);
+            continue;
+          }
+          Tensor[] inputs = node.inputs();
+          // Rules read their flags before returning and keep none, so one array per arity serves the whole pass.
+          if (inputs.length >= needsByArity.length) needsByArity = Arrays.copyOf(needsByArity, inputs.length + 1);
+          boolean[] needs = needsByArity[inputs.length];
+          if (needs == null) needs = needsByArity[inputs.length] = new boolean[inputs.length];
+          boolean any = false;
+          for (int k = 0; k < inputs.length; k++) {
+            int s = plan.inputSlot(i, k);
+            needs[k] = s >= 0 && (reaches == null || reaches[s]);
+            any |= needs[k];
+          }
+          if (!retainGraph) declared |= node.declaresRelease();
+          if (!any) {
+            if (!retainGraph) node.free();
+            if (buffers != null) buffers.drop(g);
+            continue;
+          }
+          Tensor[] grads;
+          try {
+            grads = node.apply(g, needs);
+          } catch (AnomalyException e) {
+            // an op inside the backward rule went non-finite: report the node being differentiated, not that op
+            throw new AnomalyException("backward: " + node.name() + " produced a NaN or infinite gradient (inputs "
+                + node.inputShapes() + ")" + (node.createdAt() != null ? "; the op was created at " + node.createdAt() : "")
+                + "; inside its backward rule: " + e.getMessage().replaceFirst("; called at .*$", ""));
+          }
+          for (int k = 0; k < inputs.length; k++) {
+            if (!needs[k] || grads[k] == null) continue;
+            check(node, inputs[k], grads[k]);
+            addPending(pending, plan.inputSlot(i, k), grads[k], buffers);
+          }
           if (!retainGraph) node.free();
+          // This tensor's gradient has gone through its rule: its array is free unless a pending gradient shares it.
           if (buffers != null) buffers.drop(g);
-          continue;
         }
-        Tensor[] grads;
-        try {
-          grads = node.apply(g, needs);
-        } catch (AnomalyException e) {
-          // an op inside the backward rule went non-finite: report the node being differentiated, not that op
-          throw new AnomalyException("backward: " + node.name() + " produced a NaN or infinite gradient (inputs "
-              + node.inputShapes() + ")" + (node.createdAt() != null ? "; the op was created at " + node.createdAt() : "")
-              + "; inside its backward rule: " + e.getMessage().replaceFirst("; called at .*$", ""));
-        }
-        for (int k = 0; k < inputs.length; k++) {
-          if (!needs[k] || grads[k] == null) continue;
-          check(node, inputs[k], grads[k]);
-          addPending(pending, plan.inputSlot(i, k), grads[k], buffers);
-        }
-        if (!retainGraph) node.free();
-        // This tensor's gradient has gone through its rule: its array is free unless a pending gradient shares it.
-        if (buffers != null) buffers.drop(g);
       }
-    }
-    if (buffers != null && !retainGraph) buffers.releaseIntermediates(plan.order, size);
-    if (wanted != null) {
-      // In the graph but every path's rule gave nothing (relu'' = 0): a zero gradient, not an unused input.
-      for (int i = 0; i < size; i++) {
-        Tensor t = plan.order[i];
-        if (reaches[i] && wanted.containsKey(t) && !captured.containsKey(t)) captured.put(t, Tensor.zerosLike(t));
+      if (buffers != null && declared) buffers.releaseIntermediates(plan.order, size);
+      if (wanted != null) {
+        // In the graph but every path's rule gave nothing (relu'' = 0): a zero gradient, not an unused input.
+        for (int i = 0; i < size; i++) {
+          Tensor t = plan.order[i];
+          if (reaches[i] && wanted.containsKey(t) && !captured.containsKey(t)) captured.put(t, Tensor.zerosLike(t));
+        }
       }
+      return captured;
+    } finally {
+      plan.end();
     }
-    return captured;
   }
 
   /**
@@ -240,6 +250,7 @@ public final class BackwardEngine {
     int[] inputSlots = new int[32];
     int[] rootSlots;
     int size;
+    private final int[] oneRoot = new int[1];
 
     // Names this plan in marks; not the plan itself, so a mark left on a parameter holds no activations.
     private final Object token = new Object();
@@ -252,81 +263,84 @@ public final class BackwardEngine {
       return inputSlots[slotStart[i] + k];
     }
 
+    // The pending gradients, by slot; part of the plan so that a reused plan brings its array along.
+    Tensor[] pending = new Tensor[16];
+    // Each thread's plan, reused by its passes one after another; a pass inside a pass (a hook that runs backward)
+    // gets a fresh one.
+    private static final ThreadLocal<Plan> MINE = ThreadLocal.withInitial(Plan::new);
+    private boolean inUse;
+
     static Plan of(List<Tensor> roots, Graph.TensorAccess tensors) {
-      Plan plan = new Plan();
-      plan.rootSlots = new int[roots.size()];
-      // The stack of tensors being visited and, beside each, the index of its next input to visit and where its
-      // inputs' slots start in `found`, a stack of int frames (-1 until the walk finds the input). Slots are taken from
-      // the walk itself, never re-read from marks, which another thread may change.
-      Tensor[] stack = new Tensor[16];
-      int[] next = new int[16], frame = new int[16];
-      int[] found = new int[32];
+      Plan plan = MINE.get();
+      if (plan.inUse) plan = new Plan();
+      plan.inUse = true;
+      plan.rootSlots = roots.size() == 1 ? plan.oneRoot : new int[roots.size()];
+      Walk w = Walk.mine();
       for (int r = 0; r < roots.size(); r++) {
         Tensor root = roots.get(r);
         int known = plan.slot(root, tensors);
-        if (known >= 0) {
-          plan.rootSlots[r] = known;
-          continue;
-        }
-        int top = 0;
-        stack[0] = root;
-        next[0] = 0;
-        frame[0] = 0;
-        int free = arity(root);
-        found = pushFrame(found, 0, free);
-        while (top >= 0) {
-          Tensor t = stack[top];
-          Node node = t.gradFn();
-          Tensor[] inputs = node == null ? null : node.inputs();
-          if (inputs != null && next[top] < inputs.length) {
-            int k = next[top]++;
-            Tensor in = inputs[k];
-            if (!in.requiresGrad()) continue;
-            // A DAG has no tensor on the stack as its own input, so "no slot yet" means "not yet visited" (or a mark
-            // another pass replaced: then it is visited again and gets a second slot, which is safe).
-            int slot = plan.slot(in, tensors);
-            if (slot >= 0) {
-              found[frame[top] + k] = slot;
-              continue;
-            }
-            if (++top == stack.length) {
-              stack = Arrays.copyOf(stack, 2 * top);
-              next = Arrays.copyOf(next, 2 * top);
-              frame = Arrays.copyOf(frame, 2 * top);
-            }
-            stack[top] = in;
-            next[top] = 0;
-            frame[top] = free;
-            int n = arity(in);
-            found = pushFrame(found, free, n);
-            free += n;
-          } else {
-            int slot = plan.add(t, found, frame[top], free - frame[top], tensors);
-            free = frame[top];
-            stack[top] = null;
-            top--;
-            if (top >= 0) found[frame[top] + next[top] - 1] = slot;
-            else plan.rootSlots[r] = slot;
-          }
-        }
+        if (known < 0) known = root.gradFn() == null ? plan.add(root, w.found, 0, 0, tensors) : plan.walk(root, w, tensors);
+        plan.rootSlots[r] = known;
       }
       return plan;
     }
 
-    private static int arity(Tensor t) {
-      Node node = t.gradFn();
-      return node == null ? 0 : node.inputs().length;
+    /**
+     * Places the graph below {@code root} (a non-leaf with no slot yet) in post-order and returns root's slot. The stack
+     * holds the tensors being visited and, beside each, its node's inputs, the index of the next one to visit and where
+     * its inputs' slots start in {@code found}, a stack of int frames. Every input's entry is written when the walk
+     * settles it (-1 for one that needs no gradient); slots come from the walk itself, never re-read from marks, which
+     * another thread may change. Leaves take their slot on sight, with no frame.
+     */
+    private int walk(Tensor root, Walk w, Graph.TensorAccess tensors) {
+      int top = 0;
+      w.push(0, root, root.gradFn().inputs(), 0);
+      int free = w.ins[0].length;
+      while (true) {
+        Tensor[] inputs = w.ins[top];
+        int k = w.next[top];
+        if (k < inputs.length) {
+          w.next[top] = k + 1;
+          Tensor in = inputs[k];
+          int slot = -1;
+          if (in.requiresGrad()) {
+            // A DAG has no tensor on the stack as its own input, so "no slot yet" means "not yet visited" (or a mark
+            // another pass replaced: then it is visited again and gets a second slot, which is safe).
+            slot = slot(in, tensors);
+            if (slot < 0) {
+              Node node = in.gradFn();
+              if (node != null) {
+                Tensor[] ins = node.inputs();
+                w.push(++top, in, ins, free);
+                free += ins.length;
+                continue;
+              }
+              slot = add(in, w.found, 0, 0, tensors);
+            }
+          }
+          w.found[w.frame[top] + k] = slot;
+        } else {
+          int from = w.frame[top];
+          int slot = add(w.stack[top], w.found, from, inputs.length, tensors);
+          w.stack[top] = null;
+          w.ins[top] = null;
+          free = from;
+          if (--top < 0) return slot;
+          w.found[w.frame[top] + w.next[top] - 1] = slot;
+        }
+      }
     }
 
-    private static int[] ensure(int[] a, int length) {
+    /** Ends the pass: drops every tensor the plan refers to (a gradient left pending by a failed rule included). */
+    void end() {
+      Arrays.fill(order, 0, size, null);
+      Arrays.fill(pending, 0, size, null);
+      size = 0;
+      inUse = false;
+    }
+
+    static int[] ensure(int[] a, int length) {
       return length <= a.length ? a : Arrays.copyOf(a, Math.max(length, 2 * a.length));
-    }
-
-    /** A frame of n slots at {@code at}, each -1 until the walk finds that input's slot; found, grown if need be. */
-    private static int[] pushFrame(int[] found, int at, int n) {
-      found = ensure(found, at + n);
-      Arrays.fill(found, at, at + n, -1);
-      return found;
     }
 
     /** t's slot in this plan, or -1 if it has none (not visited, or its mark was replaced or torn by another pass). */
@@ -339,6 +353,7 @@ public final class BackwardEngine {
     private int add(Tensor t, int[] slots, int from, int count, Graph.TensorAccess tensors) {
       if (size == order.length) {
         order = Arrays.copyOf(order, 2 * size);
+        pending = new Tensor[2 * size];
         slotStart = Arrays.copyOf(slotStart, 2 * size + 1);
       }
       int at = slotStart[size];
@@ -348,6 +363,38 @@ public final class BackwardEngine {
       order[size] = t;
       tensors.mark(t, token, size);
       return size++;
+    }
+  }
+
+  /**
+   * The plan walk's stacks, one set per thread and reused by every pass on it: the walk calls no user code, so it never
+   * runs twice at once on a thread. Entries are cleared as frames pop, so no tensor outlives its pass here.
+   */
+  private static final class Walk {
+    private static final ThreadLocal<Walk> MINE = ThreadLocal.withInitial(Walk::new);
+
+    Tensor[] stack = new Tensor[16];
+    Tensor[][] ins = new Tensor[16][];
+    int[] next = new int[16], frame = new int[16];
+    int[] found = new int[32];
+
+    static Walk mine() {
+      return MINE.get();
+    }
+
+    /** Frame {@code top}: tensor t, whose node reads {@code inputs}, their slots to be found from {@code at}. */
+    void push(int top, Tensor t, Tensor[] inputs, int at) {
+      if (top == stack.length) {
+        stack = Arrays.copyOf(stack, 2 * top);
+        ins = Arrays.copyOf(ins, 2 * top);
+        next = Arrays.copyOf(next, 2 * top);
+        frame = Arrays.copyOf(frame, 2 * top);
+      }
+      stack[top] = t;
+      ins[top] = inputs;
+      next[top] = 0;
+      frame[top] = at;
+      found = Plan.ensure(found, at + inputs.length);
     }
   }
 

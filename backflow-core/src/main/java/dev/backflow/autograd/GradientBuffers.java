@@ -29,7 +29,9 @@ final class GradientBuffers {
   private final IdentitySet<float[]> kept = new IdentitySet<>();
 
   /**
-   * A ledger for one pass, or null when {@code backend} recycles nothing (then the pass keeps no books at all).
+   * A ledger for one pass, or null when {@code backend} recycles nothing or every tensor of the pass is shorter than
+   * what it recycles (a small network's pass: then it keeps no books at all). A gradient has its tensor's shape, so a
+   * pass of short tensors makes no gradient worth recycling either.
    *
    * @param backend the backend the pass's kernels run on
    * @param tensors the engine's access to tensors
@@ -39,7 +41,13 @@ final class GradientBuffers {
    */
   static GradientBuffers forBackend(Backend backend, Graph.TensorAccess tensors, Tensor[] forward, int forwardSize) {
     int min = backend.recycleMinLength();
-    return min == Integer.MAX_VALUE ? null : new GradientBuffers(backend, tensors, min, forward, forwardSize);
+    if (min == Integer.MAX_VALUE) return null;
+    for (int i = 0; i < forwardSize; i++) {
+      if (forward[i].numel() >= min) {
+        return new GradientBuffers(backend, tensors, min, forward, forwardSize);
+      }
+    }
+    return null;
   }
 
   private GradientBuffers(Backend backend, Graph.TensorAccess tensors, int minLength, Tensor[] forward, int forwardSize) {

@@ -13,7 +13,7 @@ import java.util.Set;
 final class IdentitySet<T> {
   private static final int LINEAR = 24;
 
-  private Object[] items = new Object[4];
+  private Object[] items; // made on first add: most sets of a small pass stay empty
   private int size;
   private Set<T> set;
 
@@ -28,7 +28,8 @@ final class IdentitySet<T> {
       items = null;
       return set.add(item);
     }
-    if (size == items.length) items = java.util.Arrays.copyOf(items, 2 * size);
+    if (items == null) items = new Object[4];
+    else if (size == items.length) items = java.util.Arrays.copyOf(items, 2 * size);
     items[size++] = item;
     return true;
   }

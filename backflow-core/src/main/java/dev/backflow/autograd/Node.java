@@ -99,6 +99,11 @@ public final class Node {
     savedReleasable = saved;
   }
 
+  /** Whether this node's output or a saved array was declared for release after backward. */
+  boolean declaresRelease() {
+    return outputReleasable || savedReleasable != null;
+  }
+
   float[] savedReleasable() {
     return savedReleasable;
   }
