@@ -79,7 +79,7 @@ final class BenchCommand implements Callable<Integer> {
     workerOptions = VectorApiLauncher.trainingOptions(List.of());
 
     // The machine, and the ceiling every row is measured against.
-    double[] peak1 = runJava("peak1"), peakAll = runJava("peak");
+    double[] peak1 = runJava("peak1", -1), peakAll = runJava("peak", -1);
     out.printf(Locale.ROOT, "Machine: %s, %d cores, %s; JVM: %s; vectors: %d floats (%d-bit) as the JVM uses them%n",
         cpuName(), cores, simdFlags(), jvmName(), (int) peakAll[4], 32 * (int) peakAll[4]);
     out.printf(Locale.ROOT, "fp32 FMA peak (Vector API register-only FMA loop, 12 independent chains): %.1f GFLOPS on 1 core, %.1f on %d%n",
@@ -109,11 +109,16 @@ final class BenchCommand implements Callable<Integer> {
       int threads = 1;
       Map<String, String> torchEnv = torchEnvs.get(0);
       List<Double> theirs = new ArrayList<>(), ours = new ArrayList<>();
+      // XOR's tensors are a few floats: one thread is PyTorch's best, and both sides of a repeat run pinned to the same
+      // core (the next repeat on the next core), back to back. On a VM one core can be slowed for minutes at a time by a
+      // neighbour on its sibling thread (XOR's windows then cluster at two speeds ~1.5x apart); a pair on one core sees
+      // the same core.
+      boolean pinned = name.startsWith("xor") && TASKSET != null;
       if (!memory) {
         double best = -1;
         for (Map<String, String> env : torchEnvs) {
-          for (int t : cores > 1 ? new int[] {1, cores} : new int[] {1}) {
-            double v = pick(name, runTorch(script, name, t, env));
+          for (int t : cores > 1 && !name.startsWith("xor") ? new int[] {1, cores} : new int[] {1}) {
+            double v = pick(name, runTorch(script, name, t, env, pinned ? 0 : -1));
             if (v > best) {
               best = v;
               threads = t;
@@ -126,9 +131,10 @@ final class BenchCommand implements Callable<Integer> {
       int target = repeats;
       double[] mine = null;
       for (int r = 0; r < target; r++) {
-        mine = runJava(name);
+        int core = pinned ? r % cores : -1;
+        mine = runJava(name, core);
         ours.add(pick(name, mine));
-        if (theirs.size() < ours.size() || r > 0) theirs.add(pick(name, runTorch(script, name, threads, torchEnv)));
+        if (theirs.size() < ours.size() || r > 0) theirs.add(pick(name, runTorch(script, name, threads, torchEnv, core)));
         // A noisy row gets more runs (up to twice the asked number) before its medians are trusted.
         if (r == target - 1 && target < 2 * repeats && (spread(ours) > 0.15 || spread(theirs) > 0.15)) target++;
       }
@@ -141,7 +147,7 @@ final class BenchCommand implements Callable<Integer> {
       String unit = memory ? "MB" : BenchWorkloads.unit(name);
       double flops = name.equals("gemm") ? a[1] : (Double) row[3] * a[1] / 1e9;
       String share = flops > 0 ? String.format(Locale.ROOT, "%.1f (%.0f%%)", flops, 100 * flops / peakAll[0]) : "–";
-      String how = threads + (torchEnv.isEmpty() ? "" : ", " + torchEnv.get("OPENBLAS_CORETYPE"));
+      String how = threads + (torchEnv.isEmpty() ? "" : ", " + torchEnv.get("OPENBLAS_CORETYPE")) + (pinned ? ", pinned" : "");
       out.printf(Locale.ROOT, "| %s | %s %s (%s) | %s | %.2f× | %s | %s %s |%n", row[2], triple(b), unit, how, triple(a), ratio,
           share, (memory ? "≤ " : "≥ ") + goal + "×", met ? "met" : "not met");
       out.flush();
@@ -150,7 +156,9 @@ final class BenchCommand implements Callable<Integer> {
       out.printf("%nBackflow per training step (last run of each row): heap allocated, and the share of time in GC%n%n"
           + "| work | allocated per step | GC share |%n|---|---|---|%n%s", costs);
     }
-    out.printf("%nA row is met only when its ratio of medians clears the target; min/median/max show the spread of %d+ runs per side.%n", repeats);
+    out.printf("%nA row is met only when its ratio of medians clears the target; min/median/max show the spread of %d+ runs per side."
+        + " Each XOR run is its fastest of 9 windows of ~0.15 s, on both sides (timeit's rule: a VM's core shared at times"
+        + " with a neighbour slows whole windows).%n", repeats);
     out.flush();
     return 0;
   }
@@ -204,17 +212,29 @@ final class BenchCommand implements Callable<Integer> {
     }
   }
 
-  private double[] runTorch(Path script, String row, int threads, Map<String, String> extraEnv) throws IOException, InterruptedException {
+  // util-linux's taskset, to pin a single-threaded row's workers to one core; null where there is none.
+  static final String TASKSET = java.nio.file.Files.isExecutable(Path.of("/usr/bin/taskset")) ? "/usr/bin/taskset" : null;
+
+  /** cmd, run on {@code core} alone when core ≥ 0. */
+  static List<String> onCore(int core, List<String> cmd) {
+    if (core < 0) return cmd;
+    List<String> pinned = new ArrayList<>(List.of(TASKSET, "-c", Integer.toString(core)));
+    pinned.addAll(cmd);
+    return pinned;
+  }
+
+  private double[] runTorch(Path script, String row, int threads, Map<String, String> extraEnv, int core)
+      throws IOException, InterruptedException {
     Map<String, String> env = new HashMap<>(extraEnv);
     env.put("OPENBLAS_NUM_THREADS", Integer.toString(threads));
-    return run(List.of(python, script.toString(), row, Integer.toString(threads)), env);
+    return run(onCore(core, List.of(python, script.toString(), row, Integer.toString(threads))), env);
   }
 
   private static double pick(String row, double[] valueAndRss) {
     return row.equals("memory") ? valueAndRss[1] : valueAndRss[0];
   }
 
-  private double[] runJava(String workload) throws IOException, InterruptedException {
+  private double[] runJava(String workload, int core) throws IOException, InterruptedException {
     String java = javaLauncher != null ? javaLauncher : Path.of(System.getProperty("java.home"), "bin", "java").toString();
     String jar = Path.of(BenchCommand.class.getProtectionDomain().getCodeSource().getLocation().getPath()).toString();
     List<String> cmd = new ArrayList<>(List.of(java, "--add-modules", "jdk.incubator.vector"));
@@ -223,7 +243,7 @@ final class BenchCommand implements Callable<Integer> {
     // The other rows run with the collector and pages `backflow` itself starts its training JVM with on this machine.
     else cmd.addAll(workerOptions);
     cmd.addAll(List.of("-cp", jar, "dev.backflow.cli.Backflow", "bench", "--worker", workload));
-    return run(cmd, Map.of());
+    return run(onCore(core, cmd), Map.of());
   }
 
   private static final Pattern LANES = Pattern.compile("\"lanes\": (\\d+)");

@@ -26,4 +26,11 @@ class BenchStatisticsTest {
   void theMachineIsNamed() {
     assertFalse(BenchCommand.cpuName().isBlank());
   }
+
+  @Test
+  void aPinnedRunGoesThroughTasksetOnItsCoreAndAnUnpinnedOneAsItIs() {
+    assertEquals(List.of("python3", "w.py"), BenchCommand.onCore(-1, List.of("python3", "w.py")));
+    org.junit.jupiter.api.Assumptions.assumeTrue(BenchCommand.TASKSET != null, "no taskset on this machine");
+    assertEquals(List.of(BenchCommand.TASKSET, "-c", "1", "python3", "w.py"), BenchCommand.onCore(1, List.of("python3", "w.py")));
+  }
 }
