@@ -276,13 +276,22 @@ public final class BackwardEngine {
       plan.inUse = true;
       plan.rootSlots = roots.size() == 1 ? plan.oneRoot : new int[roots.size()];
       Walk w = Walk.mine();
-      for (int r = 0; r < roots.size(); r++) {
-        Tensor root = roots.get(r);
-        int known = plan.slot(root, tensors);
-        if (known < 0) known = root.gradFn() == null ? plan.add(root, w.found, 0, 0, tensors) : plan.walk(root, w, tensors);
-        plan.rootSlots[r] = known;
+      try {
+        for (int r = 0; r < roots.size(); r++) {
+          Tensor root = roots.get(r);
+          int known = plan.slot(root, tensors);
+          if (known < 0) {
+            known = root.gradFn() == null ? plan.add(root, w.found, 0, 0, tensors) : plan.walk(root, w, tensors);
+          }
+          plan.rootSlots[r] = known;
+        }
+        return plan;
+      } catch (RuntimeException | Error e) {
+        // A freed node met on the way (a second backward without retainGraph): leave nothing of this graph behind.
+        w.clear();
+        plan.end();
+        throw e;
       }
-      return plan;
     }
 
     /**
@@ -380,6 +389,12 @@ public final class BackwardEngine {
 
     static Walk mine() {
       return MINE.get();
+    }
+
+    /** Forgets every frame (after a walk that stopped early, which left frames on the stack). */
+    void clear() {
+      Arrays.fill(stack, null);
+      Arrays.fill(ins, null);
     }
 
     /** Frame {@code top}: tensor t, whose node reads {@code inputs}, their slots to be found from {@code at}. */

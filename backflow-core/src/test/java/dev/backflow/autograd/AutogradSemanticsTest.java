@@ -191,6 +191,26 @@ class AutogradSemanticsTest {
     }
 
     @Test
+    void aPassStoppedByAFreedNodeLeavesNothingOfItsGraphOnTheThread() {
+      // The engine reuses each thread's plan and walk stacks; a walk that stops on a freed node below the root must
+      // not leave the tensors it had reached there (nor the plan marked busy: the next pass must still work).
+      Tensor x = vec(1f, 2f);
+      Tensor a = x.mul(x);
+      a.sum().backward(); // frees a's node
+      Tensor c = a.mul(2f);
+      java.lang.ref.WeakReference<Tensor> ref = new java.lang.ref.WeakReference<>(c);
+      Tensor loss = c.sum();
+      assertThrows(IllegalStateException.class, loss::backward);
+      c = null;
+      loss = null;
+      for (int i = 0; i < 20 && ref.get() != null; i++) System.gc();
+      assertNull(ref.get(), "a tensor of the failed pass is still reachable");
+      x.zeroGrad();
+      x.mul(3f).sum().backward();
+      assertArrayEquals(new float[] {3, 3}, x.grad().toArray());
+    }
+
+    @Test
     void retainGraphAllowsASecondBackwardThatAccumulates() {
       Tensor x = vec(1f, 2f);
       Tensor loss = x.mul(x).sum();
