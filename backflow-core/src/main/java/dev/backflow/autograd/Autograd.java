@@ -18,14 +18,22 @@ public final class Autograd {
    * One thread's grad mode, with the two scopes that restore it: entering and leaving noGrad() happens twice per
    * training step, so the scopes are made once per thread rather than once per entry.
    */
-  private static final class GradMode {
+  static final class GradMode {
     final Thread owner = Thread.currentThread();
     boolean enabled = true;
+    // The thread's tape of small recorded ops (BackwardEngine), and a spare one that takes over while a pass sweeps it.
+    Object tape, spareTape;
     final Scope restoreEnabled = () -> enabled = true;
     final Scope restoreDisabled = () -> enabled = false;
   }
 
-  private static GradMode flag() {
+  /** This thread's grad mode, or null while recording is off. */
+  static GradMode recording() {
+    GradMode mode = flag();
+    return mode.enabled ? mode : null;
+  }
+
+  static GradMode flag() {
     GradMode last = lastAsked;
     Thread current = Thread.currentThread();
     if (last != null && last.owner == current) return last;

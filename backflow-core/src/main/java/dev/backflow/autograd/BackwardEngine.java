@@ -12,8 +12,18 @@ import java.util.List;
  * sweep in which each node's local rule turns dL/d(output) into dL/d(inputs). Each local gradient is
  * computed once and reused by everything upstream. Both passes are iterative, so a chain of any length
  * backpropagates without deepening the Java stack.
+ *
+ * <p>Small graphs skip the sort. Each thread keeps a tape: a plan filled as ops are recorded, in recording order (an
+ * op's inputs exist before it, so that order is topological, as PyTorch's sequence numbers are). An op goes on it when
+ * its output and every input that requires grad are small and each such input is a leaf or already on it; a plain
+ * {@code backward()} from a tensor on the tape sweeps the tape from there down, and the tape starts afresh. Everything
+ * else (large tensors, retainGraph, createGraph, {@code Autograd.grad}, a graph begun on another thread) walks the
+ * graph. The walk on small graphs cost a sixth of an eager XOR step.
  */
 public final class BackwardEngine {
+  // A thread's tape holds at most this many slots (then it starts afresh) and only tensors of at most this many elements.
+  static final int TAPE_CAP = 4096, TAPE_MAX_NUMEL = 1024;
+
   private BackwardEngine() {}
 
   /**
@@ -49,7 +59,42 @@ public final class BackwardEngine {
           + "mark an input with requiresGrad(true) before computing it (or you are inside Autograd.noGrad())");
     }
     seed = seedFor("backward", root, seed, createGraph);
-    sweep(List.of(root), List.of(seed), retainGraph, createGraph, null);
+    Autograd.GradMode mode = Autograd.flag();
+    Graph.TensorAccess tensors = Graph.access();
+    Plan tape = (Plan) mode.tape;
+    int slot = tape == null || retainGraph || createGraph ? -1 : tape.slot(root, tensors);
+    if (slot < 0) {
+      sweep(List.of(root), List.of(seed), retainGraph, createGraph, null);
+      // That pass freed nodes, some of which the tape may hold: start it afresh, so that no pass from the tape meets a
+      // freed node halfway through (the walk meets it before any gradient moves).
+      if (tape != null && !retainGraph) tape.end();
+      return;
+    }
+    // The graph below the root was recorded on this thread's tape: its order is the order of recording, no walk needed.
+    // The pass takes the tape; ops recorded meanwhile (by a hook) go on the spare.
+    mode.tape = mode.spareTape;
+    mode.spareTape = null;
+    tape.rootSlots = tape.oneRoot;
+    tape.oneRoot[0] = slot;
+    try {
+      sweep(tape, slot + 1, tensors, List.of(root), List.of(seed), false, false, null);
+    } finally {
+      tape.end();
+      if (mode.spareTape == null) mode.spareTape = tape;
+    }
+  }
+
+  /**
+   * Puts {@code out}, just attached to a node that reads {@code inputs}, on the thread's tape when the tape can hold its
+   * graph: out and every input that requires grad are small (the tape must never keep activations of size alive), and
+   * every such input is a leaf or already on the tape. Otherwise out is left off, and so is everything computed from it
+   * later: their backward walks the graph.
+   */
+  static void tape(Autograd.GradMode mode, Tensor out, Tensor[] inputs, Graph.TensorAccess tensors) {
+    if (out.numel() > TAPE_MAX_NUMEL) return;
+    Plan tape = (Plan) mode.tape;
+    if (tape == null) mode.tape = tape = new Plan();
+    tape.append(out, inputs, tensors);
   }
 
   /**
@@ -128,106 +173,112 @@ public final class BackwardEngine {
     Graph.TensorAccess tensors = Graph.access();
     Plan plan = Plan.of(roots, tensors);
     try {
-      int size = plan.size;
-      boolean[] reaches = wanted == null ? null : reachingWanted(plan, wanted);
-      IdentityHashMap<Tensor, Tensor> captured = wanted == null ? null : new IdentityHashMap<>();
-      Tensor[] pending = plan.pending;
-      // Storage already handed to a leaf's grad (or owned by the caller, like the seed): a leaf that would
-      // receive it again gets a copy, so no two grads ever share memory.
-      IdentitySet<float[]> handedOut = new IdentitySet<>();
-      boolean[][] needsByArity = new boolean[4][];
-      boolean declared = false; // some freed node declared an intermediate for release
-      GradientBuffers buffers = wanted == null && !createGraph
-          ? GradientBuffers.forBackend(dev.backflow.backend.Backends.current(), tensors, plan.order, size) : null;
-      for (int i = 0; i < roots.size(); i++) {
-        int slot = plan.rootSlots[i];
-        Tensor seed = seeds.get(i);
-        if (buffers != null) buffers.pin(seed);
-        addPending(pending, slot, seed, buffers);
-        handedOut.add(Graph.array(seed).data());
-      }
-      try (var mode = createGraph ? Autograd.enableGrad() : Autograd.noGrad()) {
-        for (int i = size - 1; i >= 0; i--) {
-          Tensor g = pending[i];
-          if (g == null) continue;
-          pending[i] = null;
-          Tensor t = plan.order[i];
-          if (buffers != null && tensors.hasHooks(t)) {
-            // A hook may keep what it is shown, or return a gradient that something else holds.
-            buffers.pin(g);
-            Tensor hooked = tensors.runHooks(t, g);
-            buffers.pin(hooked);
-            buffers.hold(hooked);
-            buffers.drop(g);
-            g = hooked;
-          } else {
-            g = tensors.runHooks(t, g);
-          }
-          Node node = t.gradFn();
-          if (wanted != null) {
-            if (wanted.containsKey(t)) captured.merge(t, g, Tensor::add);
-          } else if (node == null || t.retainsGrad()) {
-            if (createGraph) {
-              accumulateRecorded(t, g, handedOut);
-            } else {
-              NdArray ga = Graph.array(g);
-              boolean owned = ga.isWholeStorage() && handedOut.add(ga.data());
-              if (owned && buffers != null) buffers.pin(g);
-              tensors.accumulateGrad(t, g, owned);
-            }
-          }
-          if (node == null) {
-            if (buffers != null) buffers.drop(g);
-            continue;
-          }
-          Tensor[] inputs = node.inputs();
-          // Rules read their flags before returning and keep none, so one array per arity serves the whole pass.
-          if (inputs.length >= needsByArity.length) needsByArity = Arrays.copyOf(needsByArity, inputs.length + 1);
-          boolean[] needs = needsByArity[inputs.length];
-          if (needs == null) needs = needsByArity[inputs.length] = new boolean[inputs.length];
-          boolean any = false;
-          for (int k = 0; k < inputs.length; k++) {
-            int s = plan.inputSlot(i, k);
-            needs[k] = s >= 0 && (reaches == null || reaches[s]);
-            any |= needs[k];
-          }
-          if (!retainGraph) declared |= node.declaresRelease();
-          if (!any) {
-            if (!retainGraph) node.free();
-            if (buffers != null) buffers.drop(g);
-            continue;
-          }
-          Tensor[] grads;
-          try {
-            grads = node.apply(g, needs);
-          } catch (AnomalyException e) {
-            // an op inside the backward rule went non-finite: report the node being differentiated, not that op
-            throw new AnomalyException("backward: " + node.name() + " produced a NaN or infinite gradient (inputs "
-                + node.inputShapes() + ")" + (node.createdAt() != null ? "; the op was created at " + node.createdAt() : "")
-                + "; inside its backward rule: " + e.getMessage().replaceFirst("; called at .*$", ""));
-          }
-          for (int k = 0; k < inputs.length; k++) {
-            if (!needs[k] || grads[k] == null) continue;
-            check(node, inputs[k], grads[k]);
-            addPending(pending, plan.inputSlot(i, k), grads[k], buffers);
-          }
-          if (!retainGraph) node.free();
-          // This tensor's gradient has gone through its rule: its array is free unless a pending gradient shares it.
-          if (buffers != null) buffers.drop(g);
-        }
-      }
-      if (buffers != null && declared) buffers.releaseIntermediates(plan.order, size);
-      if (wanted != null) {
-        // In the graph but every path's rule gave nothing (relu'' = 0): a zero gradient, not an unused input.
-        for (int i = 0; i < size; i++) {
-          Tensor t = plan.order[i];
-          if (reaches[i] && wanted.containsKey(t) && !captured.containsKey(t)) captured.put(t, Tensor.zerosLike(t));
-        }
-      }
-      return captured;
+      return sweep(plan, plan.size, tensors, roots, seeds, retainGraph, createGraph, wanted);
     } finally {
       plan.end();
     }
+  }
+
+  /** The sweep over slots {@code size - 1 .. 0} of {@code plan}, whose root slots are set. */
+  private static IdentityHashMap<Tensor, Tensor> sweep(Plan plan, int size, Graph.TensorAccess tensors, List<Tensor> roots,
+                                                        List<Tensor> seeds, boolean retainGraph, boolean createGraph,
+                                                        IdentityHashMap<Tensor, Tensor> wanted) {
+    boolean[] reaches = wanted == null ? null : reachingWanted(plan, wanted);
+    IdentityHashMap<Tensor, Tensor> captured = wanted == null ? null : new IdentityHashMap<>();
+    Tensor[] pending = plan.pending;
+    // Storage already handed to a leaf's grad (or owned by the caller, like the seed): a leaf that would
+    // receive it again gets a copy, so no two grads ever share memory.
+    IdentitySet<float[]> handedOut = new IdentitySet<>();
+    boolean[][] needsByArity = new boolean[4][];
+    boolean declared = false; // some freed node declared an intermediate for release
+    GradientBuffers buffers = wanted == null && !createGraph
+        ? GradientBuffers.forBackend(dev.backflow.backend.Backends.current(), tensors, plan.order, size) : null;
+    for (int i = 0; i < roots.size(); i++) {
+      int slot = plan.rootSlots[i];
+      Tensor seed = seeds.get(i);
+      if (buffers != null) buffers.pin(seed);
+      addPending(pending, slot, seed, buffers);
+      handedOut.add(Graph.array(seed).data());
+    }
+    try (var mode = createGraph ? Autograd.enableGrad() : Autograd.noGrad()) {
+      for (int i = size - 1; i >= 0; i--) {
+        Tensor g = pending[i];
+        if (g == null) continue;
+        pending[i] = null;
+        Tensor t = plan.order[i];
+        if (buffers != null && tensors.hasHooks(t)) {
+          // A hook may keep what it is shown, or return a gradient that something else holds.
+          buffers.pin(g);
+          Tensor hooked = tensors.runHooks(t, g);
+          buffers.pin(hooked);
+          buffers.hold(hooked);
+          buffers.drop(g);
+          g = hooked;
+        } else {
+          g = tensors.runHooks(t, g);
+        }
+        Node node = t.gradFn();
+        if (wanted != null) {
+          if (wanted.containsKey(t)) captured.merge(t, g, Tensor::add);
+        } else if (node == null || t.retainsGrad()) {
+          if (createGraph) {
+            accumulateRecorded(t, g, handedOut);
+          } else {
+            NdArray ga = Graph.array(g);
+            boolean owned = ga.isWholeStorage() && handedOut.add(ga.data());
+            if (owned && buffers != null) buffers.pin(g);
+            tensors.accumulateGrad(t, g, owned);
+          }
+        }
+        if (node == null) {
+          if (buffers != null) buffers.drop(g);
+          continue;
+        }
+        Tensor[] inputs = node.inputs();
+        // Rules read their flags before returning and keep none, so one array per arity serves the whole pass.
+        if (inputs.length >= needsByArity.length) needsByArity = Arrays.copyOf(needsByArity, inputs.length + 1);
+        boolean[] needs = needsByArity[inputs.length];
+        if (needs == null) needs = needsByArity[inputs.length] = new boolean[inputs.length];
+        boolean any = false;
+        for (int k = 0; k < inputs.length; k++) {
+          int s = plan.inputSlot(i, k);
+          needs[k] = s >= 0 && (reaches == null || reaches[s]);
+          any |= needs[k];
+        }
+        if (!retainGraph) declared |= node.declaresRelease();
+        if (!any) {
+          if (!retainGraph) node.free();
+          if (buffers != null) buffers.drop(g);
+          continue;
+        }
+        Tensor[] grads;
+        try {
+          grads = node.apply(g, needs);
+        } catch (AnomalyException e) {
+          // an op inside the backward rule went non-finite: report the node being differentiated, not that op
+          throw new AnomalyException("backward: " + node.name() + " produced a NaN or infinite gradient (inputs "
+              + node.inputShapes() + ")" + (node.createdAt() != null ? "; the op was created at " + node.createdAt() : "")
+              + "; inside its backward rule: " + e.getMessage().replaceFirst("; called at .*$", ""));
+        }
+        for (int k = 0; k < inputs.length; k++) {
+          if (!needs[k] || grads[k] == null) continue;
+          check(node, inputs[k], grads[k]);
+          addPending(pending, plan.inputSlot(i, k), grads[k], buffers);
+        }
+        if (!retainGraph) node.free();
+        // This tensor's gradient has gone through its rule: its array is free unless a pending gradient shares it.
+        if (buffers != null) buffers.drop(g);
+      }
+    }
+    if (buffers != null && declared) buffers.releaseIntermediates(plan.order, size);
+    if (wanted != null) {
+      // In the graph but every path's rule gave nothing (relu'' = 0): a zero gradient, not an unused input.
+      for (int i = 0; i < size; i++) {
+        Tensor t = plan.order[i];
+        if (reaches[i] && wanted.containsKey(t) && !captured.containsKey(t)) captured.put(t, Tensor.zerosLike(t));
+      }
+    }
+    return captured;
   }
 
   /**
@@ -250,7 +301,31 @@ public final class BackwardEngine {
     int[] inputSlots = new int[32];
     int[] rootSlots;
     int size;
-    private final int[] oneRoot = new int[1];
+    final int[] oneRoot = new int[1];
+
+    private int[] scratch = new int[4];
+
+    /** See {@link BackwardEngine#tape}; this plan is a thread's tape, and out is small. */
+    void append(Tensor out, Tensor[] inputs, Graph.TensorAccess tensors) {
+      if (size >= TAPE_CAP) end();
+      int n = inputs.length;
+      if (scratch.length < n) scratch = new int[n];
+      for (int k = 0; k < n; k++) {
+        Tensor in = inputs[k];
+        int s = -1;
+        if (in.requiresGrad()) {
+          s = slot(in, tensors);
+          if (s < 0) {
+            // Not on the tape: a leaf takes a slot here (one shared with another thread's tape may take a second one,
+            // which is safe, see above); a computed tensor means this graph is not all on the tape.
+            if (in.gradFn() != null || in.numel() > TAPE_MAX_NUMEL) return;
+            s = add(in, scratch, 0, 0, tensors);
+          }
+        }
+        scratch[k] = s;
+      }
+      add(out, scratch, 0, n, tensors);
+    }
 
     // Names this plan in marks; not the plan itself, so a mark left on a parameter holds no activations.
     private final Object token = new Object();

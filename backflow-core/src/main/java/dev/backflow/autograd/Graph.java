@@ -38,10 +38,12 @@ public final class Graph {
     TensorAccess a = access();
     Tensor out = a.wrap(value);
     if (Autograd.isAnomalyEnabled()) checkForward(opName, out, inputs);
-    if (backward != null && Autograd.isGradEnabled()) {
+    Autograd.GradMode mode = backward == null ? null : Autograd.recording();
+    if (mode != null) {
       for (Tensor in : inputs) {
         if (in.requiresGrad()) {
           a.attach(out, new Node(opName, backward, inputs));
+          BackwardEngine.tape(mode, out, inputs, a);
           break;
         }
       }
