@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.backflow.tensor.Tensor;
 import java.util.SplittableRandom;
-import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,29 +22,15 @@ class ConcurrentBackwardTest {
     float[][] expected = new float[2][];
     for (int t = 0; t < 2; t++) expected[t] = gradient(w, shared, inputs[t]).toArray();
 
-    CyclicBarrier start = new CyclicBarrier(2);
-    AtomicReference<Throwable> failure = new AtomicReference<>();
-    Thread[] threads = new Thread[2];
-    for (int t = 0; t < 2; t++) {
-      int id = t;
-      threads[t] = new Thread(() -> {
-        try {
-          start.await();
-          for (int i = 0; i < 6000; i++) {
-            float[] g = gradient(w, shared, inputs[id]).toArray();
-            for (int k = 0; k < g.length; k++) {
-              // A pass that lost a mark to the other thread adds the same terms in two parts: equal up to rounding.
-              assertEquals(expected[id][k], g[k], 1e-5f * Math.max(1f, Math.abs(expected[id][k])), "thread " + id + ", step " + i);
-            }
-          }
-        } catch (Throwable e) {
-          failure.compareAndSet(null, e);
+    TwoThreads.run(id -> {
+      for (int i = 0; i < 6000; i++) {
+        float[] g = gradient(w, shared, inputs[id]).toArray();
+        for (int k = 0; k < g.length; k++) {
+          // A pass that lost a mark to the other thread adds the same terms in two parts: equal up to rounding.
+          assertEquals(expected[id][k], g[k], 1e-5f * Math.max(1f, Math.abs(expected[id][k])), "thread " + id + ", step " + i);
         }
-      });
-      threads[t].start();
-    }
-    for (Thread t : threads) t.join();
-    if (failure.get() != null) throw new AssertionError(failure.get());
+      }
+    });
     assertNull(w.grad(), "Autograd.grad leaves .grad alone");
   }
 

@@ -10,8 +10,6 @@ import dev.backflow.examples.XorNetwork;
 import dev.backflow.tensor.Tensor;
 import java.lang.ref.WeakReference;
 import java.util.SplittableRandom;
-import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -136,24 +134,8 @@ class TapeTest {
     float[][] solo = new float[2][];
     for (int t = 0; t < 2; t++) solo[t] = train(XorNetwork.initialize(t), steps);
     float[][] together = new float[2][];
-    CyclicBarrier start = new CyclicBarrier(2);
-    AtomicReference<Throwable> failure = new AtomicReference<>();
-    Thread[] threads = new Thread[2];
-    for (int t = 0; t < 2; t++) {
-      int id = t;
-      threads[t] = new Thread(() -> {
-        try {
-          XorNetwork net = XorNetwork.initialize(id);
-          start.await();
-          together[id] = train(net, steps);
-        } catch (Throwable e) {
-          failure.compareAndSet(null, e);
-        }
-      });
-      threads[t].start();
-    }
-    for (Thread t : threads) t.join();
-    if (failure.get() != null) throw new AssertionError(failure.get());
+    // Each thread makes its own network once both are running.
+    TwoThreads.run(id -> together[id] = train(XorNetwork.initialize(id), steps));
     for (int t = 0; t < 2; t++) assertArrayEquals(solo[t], together[t], 0f, "training " + t);
   }
 
@@ -165,28 +147,14 @@ class TapeTest {
     Tensor w = Tensor.randn(rng, 3, 3).requiresGrad(true);
     Tensor[] xs = {Tensor.randn(rng, 3, 2), Tensor.randn(rng, 3, 2)};
     float[][] expected = {ownGradient(w, xs[0]), ownGradient(w, xs[1])};
-    CyclicBarrier start = new CyclicBarrier(2);
-    AtomicReference<Throwable> failure = new AtomicReference<>();
-    Thread[] threads = new Thread[2];
-    for (int t = 0; t < 2; t++) {
-      int id = t;
-      threads[t] = new Thread(() -> {
-        try {
-          start.await();
-          for (int i = 0; i < 5000; i++) {
-            float[] g = ownGradient(w, xs[id]);
-            for (int k = 0; k < g.length; k++) {
-              assertEquals(expected[id][k], g[k], 1e-6f * Math.max(1f, Math.abs(expected[id][k])), "thread " + id + ", step " + i);
-            }
-          }
-        } catch (Throwable e) {
-          failure.compareAndSet(null, e);
+    TwoThreads.run(id -> {
+      for (int i = 0; i < 5000; i++) {
+        float[] g = ownGradient(w, xs[id]);
+        for (int k = 0; k < g.length; k++) {
+          assertEquals(expected[id][k], g[k], 1e-6f * Math.max(1f, Math.abs(expected[id][k])), "thread " + id + ", step " + i);
         }
-      });
-      threads[t].start();
-    }
-    for (Thread t : threads) t.join();
-    if (failure.get() != null) throw new AssertionError(failure.get());
+      }
+    });
   }
 
   /** dL/du for u = w · 1, which the loss reads twice; L backpropagated with a plain backward (the tape's path). */
