@@ -136,6 +136,9 @@ public final class BackwardEngine {
       wanted.put(inputs[i], inputs[i]);
     }
     IdentityHashMap<Tensor, Tensor> captured = sweep(roots, seeds, retainGraph, createGraph, wanted);
+    // As after a walking backward: the pass freed nodes the thread's tape may hold.
+    Plan tape = (Plan) Autograd.flag().tape;
+    if (tape != null && !retainGraph) tape.end();
     Tensor[] out = new Tensor[inputs.length];
     for (int i = 0; i < inputs.length; i++) {
       out[i] = captured.get(inputs[i]);

@@ -80,6 +80,17 @@ class TapeTest {
   }
 
   @Test
+  void autogradGradThatFreesTapedNodesEndsTheTapeToo() {
+    Tensor x = Tensor.of(new float[] {1, 2}).requiresGrad(true);
+    Tensor z = Tensor.of(new float[] {3, 4}).requiresGrad(true);
+    Tensor trunk = x.mul(x);
+    Tensor second = trunk.mul(3f).sum().add(z.sum());
+    Autograd.grad(new Tensor[] {trunk.sum()}, new Tensor[] {x}, null, false, false, false); // frees the trunk's node
+    assertThrows(IllegalStateException.class, second::backward);
+    assertNull(z.grad(), "the failed pass reached a leaf before the freed node");
+  }
+
+  @Test
   void opsRecordedByAHookDuringAPassGoToAnotherTapeAndDoNotDisturbIt() {
     Tensor x = Tensor.of(new float[] {0.5f, -1f}).requiresGrad(true);
     Tensor h = x.mul(2f);
