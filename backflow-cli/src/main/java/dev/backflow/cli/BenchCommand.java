@@ -113,11 +113,11 @@ final class BenchCommand implements Callable<Integer> {
       // core (the next repeat on the next core), back to back. On a VM one core can be slowed for minutes at a time by a
       // neighbour on its sibling thread (XOR's windows then cluster at two speeds ~1.5x apart); a pair on one core sees
       // the same core.
-      boolean pinned = name.startsWith("xor") && TASKSET != null;
+      boolean xor = name.startsWith("xor"), pinned = xor && TASKSET != null;
       if (!memory) {
         double best = -1;
         for (Map<String, String> env : torchEnvs) {
-          for (int t : cores > 1 && !name.startsWith("xor") ? new int[] {1, cores} : new int[] {1}) {
+          for (int t : cores > 1 && !xor ? new int[] {1, cores} : new int[] {1}) {
             double v = pick(name, runTorch(script, name, t, env, pinned ? 0 : -1));
             if (v > best) {
               best = v;

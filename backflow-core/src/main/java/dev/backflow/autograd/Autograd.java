@@ -22,7 +22,7 @@ public final class Autograd {
     final Thread owner = Thread.currentThread();
     boolean enabled = true;
     // The thread's tape of small recorded ops (BackwardEngine), and a spare one that takes over while a pass sweeps it.
-    Object tape, spareTape;
+    BackwardEngine.Plan tape, spareTape;
     final Scope restoreEnabled = () -> enabled = true;
     final Scope restoreDisabled = () -> enabled = false;
   }

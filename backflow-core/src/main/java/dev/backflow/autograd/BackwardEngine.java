@@ -61,13 +61,10 @@ public final class BackwardEngine {
     seed = seedFor("backward", root, seed, createGraph);
     Autograd.GradMode mode = Autograd.flag();
     Graph.TensorAccess tensors = Graph.access();
-    Plan tape = (Plan) mode.tape;
+    Plan tape = mode.tape;
     int slot = tape == null || retainGraph || createGraph ? -1 : tape.slot(root, tensors);
     if (slot < 0) {
       sweep(List.of(root), List.of(seed), retainGraph, createGraph, null);
-      // That pass freed nodes, some of which the tape may hold: start it afresh, so that no pass from the tape meets a
-      // freed node halfway through (the walk meets it before any gradient moves).
-      if (tape != null && !retainGraph) tape.end();
       return;
     }
     // The graph below the root was recorded on this thread's tape: its order is the order of recording, no walk needed.
@@ -92,7 +89,7 @@ public final class BackwardEngine {
    */
   static void tape(Autograd.GradMode mode, Tensor out, Tensor[] inputs, Graph.TensorAccess tensors) {
     if (out.numel() > TAPE_MAX_NUMEL) return;
-    Plan tape = (Plan) mode.tape;
+    Plan tape = mode.tape;
     if (tape == null) mode.tape = tape = new Plan();
     tape.append(out, inputs, tensors);
   }
@@ -136,9 +133,6 @@ public final class BackwardEngine {
       wanted.put(inputs[i], inputs[i]);
     }
     IdentityHashMap<Tensor, Tensor> captured = sweep(roots, seeds, retainGraph, createGraph, wanted);
-    // As after a walking backward: the pass freed nodes the thread's tape may hold.
-    Plan tape = (Plan) Autograd.flag().tape;
-    if (tape != null && !retainGraph) tape.end();
     Tensor[] out = new Tensor[inputs.length];
     for (int i = 0; i < inputs.length; i++) {
       out[i] = captured.get(inputs[i]);
@@ -179,6 +173,10 @@ public final class BackwardEngine {
       return sweep(plan, plan.size, tensors, roots, seeds, retainGraph, createGraph, wanted);
     } finally {
       plan.end();
+      // Without retainGraph the pass freed nodes, some of which the thread's tape may hold: it starts afresh, so that no
+      // pass from the tape meets a freed node halfway through (the walk meets it before any gradient moves).
+      Plan tape = Autograd.flag().tape;
+      if (tape != null && !retainGraph) tape.end();
     }
   }
 
@@ -297,7 +295,7 @@ public final class BackwardEngine {
    * reaches it, and the two partial gradients add up in the leaf's .grad (a rule's output is linear in its incoming
    * gradient): the result is the same, only computed in two parts.
    */
-  private static final class Plan {
+  static final class Plan {
     Tensor[] order = new Tensor[16];
     // Tensor i's input slots are inputSlots[slotStart[i] .. slotStart[i + 1]): one flat array for the whole plan.
     int[] slotStart = new int[17];
@@ -305,8 +303,16 @@ public final class BackwardEngine {
     int[] rootSlots;
     int size;
     final int[] oneRoot = new int[1];
-
+    // The pending gradients, by slot; part of the plan so that a reused plan brings its array along.
+    Tensor[] pending = new Tensor[16];
+    // Each thread's plan, reused by its passes one after another; a pass inside a pass (a hook that runs backward)
+    // gets a fresh one.
+    private static final ThreadLocal<Plan> MINE = ThreadLocal.withInitial(Plan::new);
+    private boolean inUse;
+    // A tape's input slots of the op being appended.
     private int[] scratch = new int[4];
+    // Names this plan in marks; not the plan itself, so a mark left on a parameter holds no activations.
+    private final Object token = new Object();
 
     /** See {@link BackwardEngine#tape}; this plan is a thread's tape, and out is small. */
     void append(Tensor out, Tensor[] inputs, Graph.TensorAccess tensors) {
@@ -330,9 +336,6 @@ public final class BackwardEngine {
       add(out, scratch, 0, n, tensors);
     }
 
-    // Names this plan in marks; not the plan itself, so a mark left on a parameter holds no activations.
-    private final Object token = new Object();
-
     int inputCount(int i) {
       return slotStart[i + 1] - slotStart[i];
     }
@@ -340,13 +343,6 @@ public final class BackwardEngine {
     int inputSlot(int i, int k) {
       return inputSlots[slotStart[i] + k];
     }
-
-    // The pending gradients, by slot; part of the plan so that a reused plan brings its array along.
-    Tensor[] pending = new Tensor[16];
-    // Each thread's plan, reused by its passes one after another; a pass inside a pass (a hook that runs backward)
-    // gets a fresh one.
-    private static final ThreadLocal<Plan> MINE = ThreadLocal.withInitial(Plan::new);
-    private boolean inUse;
 
     static Plan of(List<Tensor> roots, Graph.TensorAccess tensors) {
       Plan plan = MINE.get();
