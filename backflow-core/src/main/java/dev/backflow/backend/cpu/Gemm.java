@@ -93,9 +93,12 @@ final class Gemm {
     if (tasks > 1 && (long) m * n * k >= PARALLEL_WORK) {
       // Split C by columns (multiples of NR): each share packs its own B panel and writes its own columns,
       // with the same summation order as one thread, so results are identical for any thread count.
-      // With A read in place, two chunks per thread cost only a second pass over A and let a thread that
-      // finishes early take the other's second chunk (a slowed core no longer holds the product up).
-      int chunks = (aCol == 1 || aRow == 1) ? Math.min(colPanels, 2 * tasks) : tasks;
+      // With A's columns read in place, two chunks per thread cost only a second pass over A and let a thread that
+      // finishes early take the other's second chunk. Rows of A are copied once per chunk as they are read (sweep), so
+      // there it is one chunk per thread: on a VM whose vCPUs take turns running 1.45x slower, 1024^3 in two chunks
+      // beat four both in slowed spells (+9%) and in quiet ones (+3%); claiming a second chunk only pays against a
+      // core more than ~1.5x slower than the other.
+      int chunks = aRow == 1 && aCol != 1 ? Math.min(colPanels, 2 * tasks) : tasks;
       int share = (colPanels + chunks - 1) / chunks * nr;
       chunks = (n + share - 1) / share;
       Parallel.forEachDynamic(chunks, t -> {
@@ -206,20 +209,26 @@ final class Gemm {
     // would cost a pass over m*k elements for every product, a large share of the mid-sized products
     // a training step makes (m = batch size).
     boolean direct = aCol == 1 || aRow == 1;
+    // Rows of A in place are six strided streams per tile, re-read for every column panel; where there is more than
+    // one panel, the first one's tiles copy their A panel as they read it (no pass of its own) and the rest read the copy.
+    boolean packAsRead = aCol == 1 && nc > nr;
     for (int ic = 0; ic < m; ic += this.mc) {
       int mc = Math.min(this.mc, m - ic);
       int full = direct ? mc / mr * mr : 0;
-      // Packed panels: all of them, or with A read in place only a short last panel (zero-padded).
-      if (full < mc) packA(mc - full, kc, mr, a, aOff + (ic + full) * aRow, aRow, aCol, aPack);
+      // Panel ir of the block sits at aPack[ir * kc]; a short last panel (or all, for A with neither layout) is packed
+      // here, zero-padded.
+      if (full < mc) packA(mc - full, kc, mr, a, aOff + (ic + full) * aRow, aRow, aCol, aPack, full * kc);
       for (int jr = 0; jr < nc; jr += nr) {
         int cols = Math.min(nr, nc - jr);
         for (int ir = 0; ir < mc; ir += mr) {
           int rows = Math.min(mr, mc - ir);
           int cAt = cOff + (ic + ir) * ldc + jr;
-          if (ir < full) {
-            kernel.compute(kc, a, aOff + (ic + ir) * aRow, aRow, aCol, bPack, jr * kc, c, cAt, ldc, acc, rows, cols);
+          if (ir >= full || (packAsRead && jr > 0)) {
+            kernel.compute(kc, aPack, ir * kc, 1, mr, bPack, jr * kc, c, cAt, ldc, acc, rows, cols);
+          } else if (packAsRead) {
+            kernel.computePacking(kc, a, aOff + (ic + ir) * aRow, aRow, bPack, 0, c, cAt, ldc, acc, aPack, ir * kc);
           } else {
-            kernel.compute(kc, aPack, (ir - full) * kc, 1, mr, bPack, jr * kc, c, cAt, ldc, acc, rows, cols);
+            kernel.compute(kc, a, aOff + (ic + ir) * aRow, aRow, aCol, bPack, jr * kc, c, cAt, ldc, acc, rows, cols);
           }
           if (bias != null) kernel.addBias(c, cAt, ldc, rows, cols, bias, biasOff + jr);
         }
@@ -228,8 +237,8 @@ final class Gemm {
   }
 
   /** Panels of mr rows; within a panel, column p holds A[i0..i0+mr, p]; short panels are zero-filled. */
-  private static void packA(int mc, int kc, int mr, float[] a, int off, int aRow, int aCol, float[] dst) {
-    for (int i0 = 0, d = 0; i0 < mc; i0 += mr, d += mr * kc) {
+  private static void packA(int mc, int kc, int mr, float[] a, int off, int aRow, int aCol, float[] dst, int dstOff) {
+    for (int i0 = 0, d = dstOff; i0 < mc; i0 += mr, d += mr * kc) {
       int rows = Math.min(mr, mc - i0);
       if (aCol == 1) {
         // Row-major A: read each row sequentially, scatter into the panel with stride mr.

@@ -21,6 +21,22 @@ interface MicroKernel {
                boolean accumulate, int rows, int cols);
 
   /**
+   * A full tile (mr() x nr()) with A read in place by rows (element (i, p) at {@code a[aOff + i*aRow + p]}), which
+   * also leaves a packed copy of that A panel at {@code packed[packOff ..]} (column p at packOff + p*mr()), for the
+   * tiles of the next column panels to read contiguously. The same products in the same order as {@link #compute},
+   * so the same bits. This default packs first; a fast kernel stores each element as it reads it for its product, so
+   * the copy costs no pass of its own.
+   */
+  default void computePacking(int kc, float[] a, int aOff, int aRow, float[] bp, int bOff, float[] c, int cOff, int ldc,
+                              boolean accumulate, float[] packed, int packOff) {
+    int mr = mr();
+    for (int p = 0; p < kc; p++) {
+      for (int i = 0; i < mr; i++) packed[packOff + p * mr + i] = a[aOff + i * aRow + p];
+    }
+    compute(kc, packed, packOff, 1, mr, bp, bOff, c, cOff, ldc, accumulate, mr, nr());
+  }
+
+  /**
    * Packs one full panel of B read transposed (column j of B is the contiguous run b[off + j*bCol ..]):
    * row p of the panel at dst[d + p*nr()] holds B[p, 0..nr()). Returns false when this kernel has no fast
    * form, and the caller packs it element by element.

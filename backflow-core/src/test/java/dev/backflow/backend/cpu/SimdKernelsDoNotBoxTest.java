@@ -28,7 +28,7 @@ class SimdKernelsDoNotBoxTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"microkernel", "gelu", "sigmoid", "sigmoid-short", "softmax-exp", "softmax-exp-short",
+  @ValueSource(strings = {"microkernel", "microkernel-packing", "gelu", "sigmoid", "sigmoid-short", "softmax-exp", "softmax-exp-short",
       "softmax-row", "softmax-backward-row"})
   void aCompiledKernelAllocatesNothingPerCall(String kernel) throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -72,6 +72,15 @@ class SimdKernelsDoNotBoxTest {
           // Interior tiles of a product, accumulating into C: the profile under which C2 once boxed one of
           // twelve accumulators on every step (20 KB per call) when each had its own zero().
           return () -> k.compute(kc, a, 0, 1, mr, b, 0, c, 0, nr, true, mr, nr);
+        }
+        case "microkernel-packing": {
+          // The first column panel's tiles: A's rows read in place (row stride 300) and copied as they are read.
+          PanamaMicroKernel k = new PanamaMicroKernel();
+          int kc = 256, mr = k.mr(), nr = k.nr();
+          float[] a = new float[mr * 300], b = new float[nr * kc], c = new float[mr * nr], packed = new float[mr * kc];
+          for (int i = 0; i < a.length; i++) a[i] = (float) rng.nextGaussian();
+          for (int i = 0; i < b.length; i++) b[i] = (float) rng.nextGaussian();
+          return () -> k.computePacking(kc, a, 0, 300, b, 0, c, 0, nr, true, packed, 0);
         }
         case "gelu": return () -> fused.unary(dev.backflow.backend.UnaryOp.GELU_ERF, x, 0, y, 0, x.length, 0f);
         case "sigmoid": return () -> fused.unary(dev.backflow.backend.UnaryOp.SIGMOID, x, 0, y, 0, x.length, 0f);
