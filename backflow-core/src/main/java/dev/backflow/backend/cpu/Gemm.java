@@ -237,7 +237,7 @@ final class Gemm {
   }
 
   /** Panels of mr rows; within a panel, column p holds A[i0..i0+mr, p]; short panels are zero-filled. */
-  private static void packA(int mc, int kc, int mr, float[] a, int off, int aRow, int aCol, float[] dst, int dstOff) {
+  static void packA(int mc, int kc, int mr, float[] a, int off, int aRow, int aCol, float[] dst, int dstOff) {
     for (int i0 = 0, d = dstOff; i0 < mc; i0 += mr, d += mr * kc) {
       int rows = Math.min(mr, mc - i0);
       if (aCol == 1) {

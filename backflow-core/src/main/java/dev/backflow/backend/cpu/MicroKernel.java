@@ -30,9 +30,7 @@ interface MicroKernel {
   default void computePacking(int kc, float[] a, int aOff, int aRow, float[] bp, int bOff, float[] c, int cOff, int ldc,
                               boolean accumulate, float[] packed, int packOff) {
     int mr = mr();
-    for (int p = 0; p < kc; p++) {
-      for (int i = 0; i < mr; i++) packed[packOff + p * mr + i] = a[aOff + i * aRow + p];
-    }
+    Gemm.packA(mr, kc, mr, a, aOff, aRow, 1, packed, packOff);
     compute(kc, packed, packOff, 1, mr, bp, bOff, c, cOff, ldc, accumulate, mr, nr());
   }
 

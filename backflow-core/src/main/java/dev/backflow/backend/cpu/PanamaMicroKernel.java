@@ -161,7 +161,8 @@ final class PanamaMicroKernel implements MicroKernel {
   public void computePacking(int kc, float[] ap, int aOff, int aRow, float[] bp, int bOff, float[] c, int cOff, int ldc,
                              boolean accumulate, float[] packed, int packOff) {
     // byRows with a store of each element of A beside its broadcast: the stores ride in the slack of an FMA-bound
-    // loop, where a separate packing pass cost about as much as the packed reads then saved.
+    // loop, where a separate packing pass cost about as much as the packed reads then saved. Its epilogue repeats
+    // byRows' on purpose: a helper taking the twelve accumulators would box them where C2 leaves it out of line.
     FloatVector z = FloatVector.zero(S);
     FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z;
     FloatVector c30 = z, c31 = z, c40 = z, c41 = z, c50 = z, c51 = z;
