@@ -123,12 +123,27 @@ class MixedPrecisionTest {
     return s;
   }
 
+  /**
+   * Heap held by the forward pass's graph, read on a fresh thread: the backend's buffer pool is per thread, and on a
+   * thread that ran earlier passes the forward takes recycled arrays already counted before it, so the reading depended
+   * on what earlier passes had left there (1.23x once in CI).
+   */
   private static long retained(Module m, Tensor x) {
-    long before = used();
-    Tensor loss = m.forward(x).square().mean();
-    long after = used();
-    loss.backward();
-    return after - before;
+    long[] held = new long[1];
+    Thread t = new Thread(() -> {
+      long before = used();
+      Tensor loss = m.forward(x).square().mean();
+      long after = used();
+      loss.backward();
+      held[0] = after - before;
+    });
+    t.start();
+    try {
+      t.join();
+    } catch (InterruptedException e) {
+      throw new IllegalStateException(e);
+    }
+    return held[0];
   }
 
   private static long used() {
