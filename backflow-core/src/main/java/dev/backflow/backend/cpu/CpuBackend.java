@@ -38,7 +38,7 @@ public final class CpuBackend implements Backend {
   }
 
   CpuBackend(MicroKernel kernel) {
-    Gemm gemm = new Gemm(kernel);
+    Gemm gemm = new Gemm(kernel, Vectorization.largeProductKernel(kernel));
     FusedKernels fused = Vectorization.fusedKernels(kernel);
     this.name = "cpu (" + gemm.kernelName() + "; GEMM " + gemm.blocking() + " for " + CacheSizes.machine() + ")";
     this.elementwise = new Elementwise(fused);

@@ -16,30 +16,54 @@ final class Gemm {
   static final int KC = 256;
 
   private final MicroKernel kernel;
-  /** Rows of A per block (the block stays in L2) and columns of B per slab: sized from the caches. */
-  private final int mc, nc;
+  /**
+   * The kernel for large products (the 8-row tile where vectors are 512 bits wide, else {@link #kernel}): it wants A
+   * packed in a pass of its own, which pays only where every packed panel serves many column panels (1024³: +15% on a
+   * slowed vCPU, −3% quiet); it cost up to a third of the GPT's small attention products and ~3% of the MLP's
+   * 256 x 256 x 784 forward product. Same panel width.
+   */
+  private final MicroKernel large;
+  /** Rows of A per block (the block stays in L2), for each kernel, and columns of B per slab: sized from the caches. */
+  private final int mc, largeMc, nc;
   // Packing buffers, reused per thread (a training step makes thousands of products): B's panels for this thread's own
   // products, A's panels, and B's panels that a row split shares with the team.
   private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[][] {new float[0], new float[0], new float[0]});
   private static final int B_PACK = 0, A_PACK = 1, SHARED_B_PACK = 2;
 
   Gemm(MicroKernel kernel) {
-    this(kernel, CacheSizes.machine());
+    this(kernel, kernel);
   }
 
-  Gemm(MicroKernel kernel, CacheSizes caches) {
+  Gemm(MicroKernel kernel, MicroKernel large) {
+    this(kernel, large, CacheSizes.machine());
+  }
+
+  Gemm(MicroKernel kernel, MicroKernel large, CacheSizes caches) {
+    if (large.nr() != kernel.nr()) throw new IllegalArgumentException("the two kernels' panels differ in width");
     this.kernel = kernel;
-    int mr = kernel.mr();
-    // An MC x KC block of A in half of L2 (the other half for B's panels and C's tiles), at least two
-    // micro-panels and at most 1024 rows; B's KC x NC slab, read once per block, lives in the outer caches.
-    long rows = caches.l2 / 2 / (4L * KC);
-    this.mc = (int) Math.max(2L * mr, Math.min(1024, rows / mr * mr));
+    this.large = large;
+    this.mc = blockRows(kernel.mr(), caches);
+    this.largeMc = blockRows(large.mr(), caches);
     this.nc = 2048;
+  }
+
+  // An MC x KC block of A in half of L2 (the other half for B's panels and C's tiles), at least two
+  // micro-panels and at most 1024 rows; B's KC x NC slab, read once per block, lives in the outer caches.
+  private static int blockRows(int mr, CacheSizes caches) {
+    long rows = caches.l2 / 2 / (4L * KC);
+    return (int) Math.max(2L * mr, Math.min(1024, rows / mr * mr));
+  }
+
+  /** Products at least this large in each of m, n and k go to {@link #large}. */
+  private static final int LARGE = 512;
+
+  private MicroKernel kernelFor(int m, int n, int k) {
+    return m >= LARGE && n >= LARGE && k >= LARGE ? large : kernel;
   }
 
   /** The block sizes in use, for the bench's machine line. */
   String blocking() {
-    return "KC " + KC + ", MC " + mc + ", NC " + nc;
+    return "KC " + KC + ", MC " + (large == kernel ? "" + mc : mc + "/" + largeMc) + ", NC " + nc;
   }
 
   /** Panel width of the micro-kernel (columns of C per tile). */
@@ -48,7 +72,7 @@ final class Gemm {
   }
 
   String kernelName() {
-    return kernel.name();
+    return large == kernel ? kernel.name() : kernel.name() + ", " + large.name() + " for products of " + LARGE + "+ each way";
   }
 
   /**
@@ -72,6 +96,7 @@ final class Gemm {
       if (bias != null) kernel.addBias(c, cOff, ldc, m, n, bias, biasOff);
       return;
     }
+    MicroKernel kernel = kernelFor(m, n, k);
     int nr = kernel.nr(), mr = kernel.mr(), threads = Parallel.threads();
     int colPanels = (n + nr - 1) / nr, rowPanels = (m + mr - 1) / mr;
     // Split by rows when column panels do not divide evenly (65 logits: 3 panels, 2 of them on one core), or
@@ -86,7 +111,7 @@ final class Gemm {
       // per share: a fifth of the GPT's [2048, 128] x [128, 384] forward product.)
       int shares = Math.max(threads, Math.min(4 * threads, rowPanels / 4));
       int per = (rowPanels + shares - 1) / shares * mr;
-      byRowShares(m, n, k, a, aOff, aRow, aCol, b, bOff, bRow, bCol, c, cOff, ldc, accumulate, bias, biasOff, per);
+      byRowShares(kernel, m, n, k, a, aOff, aRow, aCol, b, bOff, bRow, bCol, c, cOff, ldc, accumulate, bias, biasOff, per);
       return;
     }
     int tasks = Math.min(threads, colPanels);
@@ -104,13 +129,13 @@ final class Gemm {
       Parallel.forEachDynamic(chunks, t -> {
         int j0 = t * share, j1 = Math.min(n, j0 + share);
         if (j0 < j1) {
-          multiplyRange(m, j1 - j0, k, a, aOff, aRow, aCol, b, bOff + j0 * bCol, bRow, bCol, c, cOff + j0, ldc, accumulate,
-              bias, biasOff + j0);
+          multiplyRange(kernel, m, j1 - j0, k, a, aOff, aRow, aCol, b, bOff + j0 * bCol, bRow, bCol, c, cOff + j0, ldc,
+              accumulate, bias, biasOff + j0);
         }
       });
       return;
     }
-    multiplyRange(m, n, k, a, aOff, aRow, aCol, b, bOff, bRow, bCol, c, cOff, ldc, accumulate, bias, biasOff);
+    multiplyRange(kernel, m, n, k, a, aOff, aRow, aCol, b, bOff, bRow, bCol, c, cOff, ldc, accumulate, bias, biasOff);
   }
 
   /** Work below which packing costs more than it saves: tiny products (XOR, a single neuron) go direct. */
@@ -137,10 +162,10 @@ final class Gemm {
   void multiplySingleThread(int m, int n, int k, float[] a, int aOff, int aRow, int aCol,
                             float[] b, int bOff, int bRow, int bCol, float[] c, int cOff, int ldc, boolean accumulate) {
     if ((long) m * n * k <= SMALL_WORK) small(m, n, k, a, aOff, aRow, aCol, b, bOff, bRow, bCol, c, cOff, ldc, accumulate);
-    else multiplyRange(m, n, k, a, aOff, aRow, aCol, b, bOff, bRow, bCol, c, cOff, ldc, accumulate, null, 0);
+    else multiplyRange(kernelFor(m, n, k), m, n, k, a, aOff, aRow, aCol, b, bOff, bRow, bCol, c, cOff, ldc, accumulate, null, 0);
   }
 
-  private void multiplyRange(int m, int n, int k, float[] a, int aOff, int aRow, int aCol,
+  private void multiplyRange(MicroKernel kernel, int m, int n, int k, float[] a, int aOff, int aRow, int aCol,
                              float[] b, int bOff, int bRow, int bCol, float[] c, int cOff, int ldc, boolean accumulate,
                              float[] bias, int biasOff) {
     if (m == 0 || n == 0) return;
@@ -152,14 +177,14 @@ final class Gemm {
     int mr = kernel.mr(), nr = kernel.nr();
     int kcMax = Math.min(KC, k);
     int ncMax = Math.min(nc, roundUp(n, nr));
-    int mcMax = Math.min(mc, roundUp(m, mr));
+    int mcMax = Math.min(mc(kernel), roundUp(m, mr));
     float[] bPack = scratch(B_PACK, kcMax * ncMax), aPack = scratch(A_PACK, mcMax * kcMax);
     for (int jc = 0; jc < n; jc += this.nc) {
       int nc = Math.min(this.nc, n - jc);
       for (int pc = 0; pc < k; pc += KC) {
         int kc = Math.min(KC, k - pc);
         packB(kc, 0, nc, nc, b, bOff + pc * bRow + jc * bCol, bRow, bCol, bPack);
-        sweep(m, nc, kc, a, aOff + pc * aCol, aRow, aCol, bPack, c, cOff + jc, ldc, accumulate || pc > 0,
+        sweep(kernel, m, nc, kc, a, aOff + pc * aCol, aRow, aCol, bPack, c, cOff + jc, ldc, accumulate || pc > 0,
             pc + kc >= k ? bias : null, biasOff + jc, aPack);
       }
     }
@@ -169,7 +194,7 @@ final class Gemm {
    * The row split of a product: for each slab of B (KC x NC), both threads pack its panels into the calling
    * thread's buffer, then the shares of {@code per} rows run their tiles against it.
    */
-  private void byRowShares(int m, int n, int k, float[] a, int aOff, int aRow, int aCol,
+  private void byRowShares(MicroKernel kernel, int m, int n, int k, float[] a, int aOff, int aRow, int aCol,
                            float[] b, int bOff, int bRow, int bCol, float[] c, int cOff, int ldc, boolean accumulate,
                            float[] bias, int biasOff, int per) {
     int mr = kernel.mr(), nr = kernel.nr();
@@ -190,8 +215,8 @@ final class Gemm {
         Parallel.forEachDynamic(shares, t -> {
           int i0 = t * per, i1 = Math.min(m, i0 + per);
           if (i0 >= i1) return;
-          float[] aPack = scratch(A_PACK, Math.min(mc, roundUp(i1 - i0, mr)) * kcMax);
-          sweep(i1 - i0, ncs, kc, a, aOff + i0 * aRow + pcAt * aCol, aRow, aCol, bPack, c, cOff + i0 * ldc + jcAt, ldc, acc,
+          float[] aPack = scratch(A_PACK, Math.min(mc(kernel), roundUp(i1 - i0, mr)) * kcMax);
+          sweep(kernel, i1 - i0, ncs, kc, a, aOff + i0 * aRow + pcAt * aCol, aRow, aCol, bPack, c, cOff + i0 * ldc + jcAt, ldc, acc,
               slabBias, biasOff + jcAt, aPack);
         });
       }
@@ -202,18 +227,20 @@ final class Gemm {
    * C[m x nc] (+)= A[m x kc] times a packed slab of B, block of MC rows by block: A read in place where its rows or
    * columns are contiguous, else packed into aPack; bias (or null) added to each tile after its product.
    */
-  private void sweep(int m, int nc, int kc, float[] a, int aOff, int aRow, int aCol, float[] bPack, float[] c, int cOff,
+  private void sweep(MicroKernel kernel, int m, int nc, int kc, float[] a, int aOff, int aRow, int aCol, float[] bPack, float[] c, int cOff,
                      int ldc, boolean acc, float[] bias, int biasOff, float[] aPack) {
     int mr = kernel.mr(), nr = kernel.nr();
     // When each row (or each column) of A is contiguous, the micro-kernel reads A in place: packing A
     // would cost a pass over m*k elements for every product, a large share of the mid-sized products
-    // a training step makes (m = batch size).
-    boolean direct = aCol == 1 || aRow == 1;
+    // a training step makes (m = batch size). Rows only where the kernel reads them well (not the 8-row tile).
+    boolean rowsInPlace = aCol == 1 && kernel.readsRowsInPlace();
+    boolean direct = rowsInPlace || aRow == 1;
     // Rows of A in place are six strided streams per tile, re-read for every column panel; where there is more than
     // one panel, the first one's tiles copy their A panel as they read it (no pass of its own) and the rest read the copy.
-    boolean packAsRead = aCol == 1 && nc > nr;
-    for (int ic = 0; ic < m; ic += this.mc) {
-      int mc = Math.min(this.mc, m - ic);
+    boolean packAsRead = rowsInPlace && nc > nr;
+    int mcBlock = mc(kernel);
+    for (int ic = 0; ic < m; ic += mcBlock) {
+      int mc = Math.min(mcBlock, m - ic);
       int full = direct ? mc / mr * mr : 0;
       // Panel ir of the block sits at aPack[ir * kc]; a short last panel (or all, for A with neither layout) is packed
       // here, zero-padded.
@@ -293,6 +320,10 @@ final class Gemm {
         }
       }
     }
+  }
+
+  private int mc(MicroKernel k) {
+    return k == kernel ? mc : largeMc;
   }
 
   /** This thread's packing buffer {@code slot}, at least {@code length} long. */

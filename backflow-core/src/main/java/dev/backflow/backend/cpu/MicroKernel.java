@@ -2,7 +2,8 @@ package dev.backflow.backend.cpu;
 
 /**
  * The innermost GEMM step: an {@code mr() x nr()} tile of C += (packed A panel) x (packed B panel).
- * Two implementations exist, chosen once at start-up: a Vector API one and a plain-Java twin.
+ * Implementations, chosen once at start-up: Vector API ones (8 x 32 for 512-bit vectors, 6 x 2 vectors otherwise) and
+ * a plain-Java twin.
  */
 interface MicroKernel {
   int mr();
@@ -19,6 +20,14 @@ interface MicroKernel {
    */
   void compute(int kc, float[] a, int aOff, int aRow, int aStep, float[] bp, int bOff, float[] c, int cOff, int ldc,
                boolean accumulate, int rows, int cols);
+
+  /**
+   * Whether tiles read A's rows in place (element (i, p) at {@code a[aOff + i*aRow + p]}) at about the packed speed.
+   * Where not, the GEMM packs row-major A in a pass of its own, and calls {@link #compute} with packed panels only.
+   */
+  default boolean readsRowsInPlace() {
+    return true;
+  }
 
   /**
    * A full tile (mr() x nr()) with A read in place by rows (element (i, p) at {@code a[aOff + i*aRow + p]}), which

@@ -28,6 +28,8 @@ final class PanamaMicroKernel implements MicroKernel {
     // compiled, trapped on the next layout or tile shape and recompiled, several times a run, and which
     // profile the last compile saw decided between 85 and 140 GFLOPS on one core (run to run, same build).
     // No vector crosses a method boundary here: a helper C2 leaves out of line boxes its vector arguments.
+    // Accumulating tiles add C as fma(1, C, sum), the bits of C + sum, so the tiles use one lanewise operator: with
+    // add beside fma, some JVMs compiled them with class-check traps on the operator and ran at half speed for life.
     if (rows == MR && cols == NR) {
       if (aRow == 1) byColumns(kc, ap, aOff, aStep, bp, bOff, c, cOff, ldc, accumulate);
       else if (aStep == 1) byRows(kc, ap, aOff, aRow, bp, bOff, c, cOff, ldc, accumulate);
@@ -55,7 +57,7 @@ final class PanamaMicroKernel implements MicroKernel {
    */
   private static void byColumns(int kc, float[] ap, int aOff, int aStep, float[] bp, int bOff, float[] c, int cOff, int ldc,
                                 boolean accumulate) {
-    FloatVector z = FloatVector.zero(S);
+    FloatVector z = FloatVector.zero(S), ONE = FloatVector.broadcast(S, 1f);
     FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z;
     FloatVector c30 = z, c31 = z, c40 = z, c41 = z, c50 = z, c51 = z;
     for (int p = 0; p < kc; p++) {
@@ -76,18 +78,18 @@ final class PanamaMicroKernel implements MicroKernel {
       c50 = av.fma(b0, c50); c51 = av.fma(b1, c51);
     }
     if (accumulate) {
-      c00.add(FloatVector.fromArray(S, c, cOff)).intoArray(c, cOff);
-      c01.add(FloatVector.fromArray(S, c, cOff + L)).intoArray(c, cOff + L);
-      c10.add(FloatVector.fromArray(S, c, cOff + ldc)).intoArray(c, cOff + ldc);
-      c11.add(FloatVector.fromArray(S, c, cOff + ldc + L)).intoArray(c, cOff + ldc + L);
-      c20.add(FloatVector.fromArray(S, c, cOff + 2 * ldc)).intoArray(c, cOff + 2 * ldc);
-      c21.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + L)).intoArray(c, cOff + 2 * ldc + L);
-      c30.add(FloatVector.fromArray(S, c, cOff + 3 * ldc)).intoArray(c, cOff + 3 * ldc);
-      c31.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + L)).intoArray(c, cOff + 3 * ldc + L);
-      c40.add(FloatVector.fromArray(S, c, cOff + 4 * ldc)).intoArray(c, cOff + 4 * ldc);
-      c41.add(FloatVector.fromArray(S, c, cOff + 4 * ldc + L)).intoArray(c, cOff + 4 * ldc + L);
-      c50.add(FloatVector.fromArray(S, c, cOff + 5 * ldc)).intoArray(c, cOff + 5 * ldc);
-      c51.add(FloatVector.fromArray(S, c, cOff + 5 * ldc + L)).intoArray(c, cOff + 5 * ldc + L);
+      ONE.fma(FloatVector.fromArray(S, c, cOff), c00).intoArray(c, cOff);
+      ONE.fma(FloatVector.fromArray(S, c, cOff + L), c01).intoArray(c, cOff + L);
+      ONE.fma(FloatVector.fromArray(S, c, cOff + ldc), c10).intoArray(c, cOff + ldc);
+      ONE.fma(FloatVector.fromArray(S, c, cOff + ldc + L), c11).intoArray(c, cOff + ldc + L);
+      ONE.fma(FloatVector.fromArray(S, c, cOff + 2 * ldc), c20).intoArray(c, cOff + 2 * ldc);
+      ONE.fma(FloatVector.fromArray(S, c, cOff + 2 * ldc + L), c21).intoArray(c, cOff + 2 * ldc + L);
+      ONE.fma(FloatVector.fromArray(S, c, cOff + 3 * ldc), c30).intoArray(c, cOff + 3 * ldc);
+      ONE.fma(FloatVector.fromArray(S, c, cOff + 3 * ldc + L), c31).intoArray(c, cOff + 3 * ldc + L);
+      ONE.fma(FloatVector.fromArray(S, c, cOff + 4 * ldc), c40).intoArray(c, cOff + 4 * ldc);
+      ONE.fma(FloatVector.fromArray(S, c, cOff + 4 * ldc + L), c41).intoArray(c, cOff + 4 * ldc + L);
+      ONE.fma(FloatVector.fromArray(S, c, cOff + 5 * ldc), c50).intoArray(c, cOff + 5 * ldc);
+      ONE.fma(FloatVector.fromArray(S, c, cOff + 5 * ldc + L), c51).intoArray(c, cOff + 5 * ldc + L);
     } else {
       c00.intoArray(c, cOff);
       c01.intoArray(c, cOff + L);
@@ -107,7 +109,7 @@ final class PanamaMicroKernel implements MicroKernel {
   /** A full tile with A read in place, each row contiguous: element (i, p) at ap[aOff + i*aRow + p]. */
   private static void byRows(int kc, float[] ap, int aOff, int aRow, float[] bp, int bOff, float[] c, int cOff, int ldc,
                              boolean accumulate) {
-    FloatVector z = FloatVector.zero(S);
+    FloatVector z = FloatVector.zero(S), ONE = FloatVector.broadcast(S, 1f);
     FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z;
     FloatVector c30 = z, c31 = z, c40 = z, c41 = z, c50 = z, c51 = z;
     int r1 = aRow, r2 = 2 * aRow, r3 = 3 * aRow, r4 = 4 * aRow, r5 = 5 * aRow;
@@ -129,18 +131,18 @@ final class PanamaMicroKernel implements MicroKernel {
       c50 = av.fma(b0, c50); c51 = av.fma(b1, c51);
     }
     if (accumulate) {
-      c00.add(FloatVector.fromArray(S, c, cOff)).intoArray(c, cOff);
-      c01.add(FloatVector.fromArray(S, c, cOff + L)).intoArray(c, cOff + L);
-      c10.add(FloatVector.fromArray(S, c, cOff + ldc)).intoArray(c, cOff + ldc);
-      c11.add(FloatVector.fromArray(S, c, cOff + ldc + L)).intoArray(c, cOff + ldc + L);
-      c20.add(FloatVector.fromArray(S, c, cOff + 2 * ldc)).intoArray(c, cOff + 2 * ldc);
-      c21.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + L)).intoArray(c, cOff + 2 * ldc + L);
-      c30.add(FloatVector.fromArray(S, c, cOff + 3 * ldc)).intoArray(c, cOff + 3 * ldc);
-      c31.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + L)).intoArray(c, cOff + 3 * ldc + L);
-      c40.add(FloatVector.fromArray(S, c, cOff + 4 * ldc)).intoArray(c, cOff + 4 * ldc);
-      c41.add(FloatVector.fromArray(S, c, cOff + 4 * ldc + L)).intoArray(c, cOff + 4 * ldc + L);
-      c50.add(FloatVector.fromArray(S, c, cOff + 5 * ldc)).intoArray(c, cOff + 5 * ldc);
-      c51.add(FloatVector.fromArray(S, c, cOff + 5 * ldc + L)).intoArray(c, cOff + 5 * ldc + L);
+      ONE.fma(FloatVector.fromArray(S, c, cOff), c00).intoArray(c, cOff);
+      ONE.fma(FloatVector.fromArray(S, c, cOff + L), c01).intoArray(c, cOff + L);
+      ONE.fma(FloatVector.fromArray(S, c, cOff + ldc), c10).intoArray(c, cOff + ldc);
+      ONE.fma(FloatVector.fromArray(S, c, cOff + ldc + L), c11).intoArray(c, cOff + ldc + L);
+      ONE.fma(FloatVector.fromArray(S, c, cOff + 2 * ldc), c20).intoArray(c, cOff + 2 * ldc);
+      ONE.fma(FloatVector.fromArray(S, c, cOff + 2 * ldc + L), c21).intoArray(c, cOff + 2 * ldc + L);
+      ONE.fma(FloatVector.fromArray(S, c, cOff + 3 * ldc), c30).intoArray(c, cOff + 3 * ldc);
+      ONE.fma(FloatVector.fromArray(S, c, cOff + 3 * ldc + L), c31).intoArray(c, cOff + 3 * ldc + L);
+      ONE.fma(FloatVector.fromArray(S, c, cOff + 4 * ldc), c40).intoArray(c, cOff + 4 * ldc);
+      ONE.fma(FloatVector.fromArray(S, c, cOff + 4 * ldc + L), c41).intoArray(c, cOff + 4 * ldc + L);
+      ONE.fma(FloatVector.fromArray(S, c, cOff + 5 * ldc), c50).intoArray(c, cOff + 5 * ldc);
+      ONE.fma(FloatVector.fromArray(S, c, cOff + 5 * ldc + L), c51).intoArray(c, cOff + 5 * ldc + L);
     } else {
       c00.intoArray(c, cOff);
       c01.intoArray(c, cOff + L);
@@ -163,7 +165,7 @@ final class PanamaMicroKernel implements MicroKernel {
     // byRows with a store of each element of A beside its broadcast: the stores ride in the slack of an FMA-bound
     // loop, where a separate packing pass cost about as much as the packed reads then saved. Its epilogue repeats
     // byRows' on purpose: a helper taking the twelve accumulators would box them where C2 leaves it out of line.
-    FloatVector z = FloatVector.zero(S);
+    FloatVector z = FloatVector.zero(S), ONE = FloatVector.broadcast(S, 1f);
     FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z;
     FloatVector c30 = z, c31 = z, c40 = z, c41 = z, c50 = z, c51 = z;
     int r1 = aRow, r2 = 2 * aRow, r3 = 3 * aRow, r4 = 4 * aRow, r5 = 5 * aRow;
@@ -192,18 +194,18 @@ final class PanamaMicroKernel implements MicroKernel {
       c50 = av.fma(b0, c50); c51 = av.fma(b1, c51);
     }
     if (accumulate) {
-      c00.add(FloatVector.fromArray(S, c, cOff)).intoArray(c, cOff);
-      c01.add(FloatVector.fromArray(S, c, cOff + L)).intoArray(c, cOff + L);
-      c10.add(FloatVector.fromArray(S, c, cOff + ldc)).intoArray(c, cOff + ldc);
-      c11.add(FloatVector.fromArray(S, c, cOff + ldc + L)).intoArray(c, cOff + ldc + L);
-      c20.add(FloatVector.fromArray(S, c, cOff + 2 * ldc)).intoArray(c, cOff + 2 * ldc);
-      c21.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + L)).intoArray(c, cOff + 2 * ldc + L);
-      c30.add(FloatVector.fromArray(S, c, cOff + 3 * ldc)).intoArray(c, cOff + 3 * ldc);
-      c31.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + L)).intoArray(c, cOff + 3 * ldc + L);
-      c40.add(FloatVector.fromArray(S, c, cOff + 4 * ldc)).intoArray(c, cOff + 4 * ldc);
-      c41.add(FloatVector.fromArray(S, c, cOff + 4 * ldc + L)).intoArray(c, cOff + 4 * ldc + L);
-      c50.add(FloatVector.fromArray(S, c, cOff + 5 * ldc)).intoArray(c, cOff + 5 * ldc);
-      c51.add(FloatVector.fromArray(S, c, cOff + 5 * ldc + L)).intoArray(c, cOff + 5 * ldc + L);
+      ONE.fma(FloatVector.fromArray(S, c, cOff), c00).intoArray(c, cOff);
+      ONE.fma(FloatVector.fromArray(S, c, cOff + L), c01).intoArray(c, cOff + L);
+      ONE.fma(FloatVector.fromArray(S, c, cOff + ldc), c10).intoArray(c, cOff + ldc);
+      ONE.fma(FloatVector.fromArray(S, c, cOff + ldc + L), c11).intoArray(c, cOff + ldc + L);
+      ONE.fma(FloatVector.fromArray(S, c, cOff + 2 * ldc), c20).intoArray(c, cOff + 2 * ldc);
+      ONE.fma(FloatVector.fromArray(S, c, cOff + 2 * ldc + L), c21).intoArray(c, cOff + 2 * ldc + L);
+      ONE.fma(FloatVector.fromArray(S, c, cOff + 3 * ldc), c30).intoArray(c, cOff + 3 * ldc);
+      ONE.fma(FloatVector.fromArray(S, c, cOff + 3 * ldc + L), c31).intoArray(c, cOff + 3 * ldc + L);
+      ONE.fma(FloatVector.fromArray(S, c, cOff + 4 * ldc), c40).intoArray(c, cOff + 4 * ldc);
+      ONE.fma(FloatVector.fromArray(S, c, cOff + 4 * ldc + L), c41).intoArray(c, cOff + 4 * ldc + L);
+      ONE.fma(FloatVector.fromArray(S, c, cOff + 5 * ldc), c50).intoArray(c, cOff + 5 * ldc);
+      ONE.fma(FloatVector.fromArray(S, c, cOff + 5 * ldc + L), c51).intoArray(c, cOff + 5 * ldc + L);
     } else {
       c00.intoArray(c, cOff);
       c01.intoArray(c, cOff + L);

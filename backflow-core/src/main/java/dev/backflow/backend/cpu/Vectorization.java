@@ -23,6 +23,25 @@ final class Vectorization {
     }
   }
 
+  /**
+   * The kernel for large products beside {@code chosen}: the 8-row tile where the Vector API kernel runs on 512-bit
+   * vectors, else {@code chosen} itself. {@code -Dbackflow.tallTile=false} keeps {@code chosen} (to compare).
+   */
+  static MicroKernel largeProductKernel(MicroKernel chosen) {
+    // By name: naming the class here would load it, and the Vector API with it, in JVMs without the module.
+    if (!chosen.getClass().getName().equals("dev.backflow.backend.cpu.PanamaMicroKernel")
+        || "false".equalsIgnoreCase(System.getProperty("backflow.tallTile"))) {
+      return chosen;
+    }
+    try {
+      Class<?> tall = Class.forName("dev.backflow.backend.cpu.PanamaTallMicroKernel");
+      if (!(boolean) tall.getDeclaredMethod("fits").invoke(null)) return chosen;
+      return (MicroKernel) tall.getDeclaredConstructor().newInstance();
+    } catch (ReflectiveOperationException | LinkageError e) {
+      return chosen;
+    }
+  }
+
   static MicroKernel bestMicroKernel() {
     if ("false".equalsIgnoreCase(System.getProperty("backflow.simd"))) return new ScalarMicroKernel();
     if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {

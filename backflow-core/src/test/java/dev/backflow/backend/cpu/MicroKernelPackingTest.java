@@ -18,7 +18,10 @@ class MicroKernelPackingTest {
   static List<MicroKernel> kernels() {
     List<MicroKernel> ks = new ArrayList<>();
     ks.add(new ScalarMicroKernel());
-    if (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) ks.add(new PanamaMicroKernel());
+    if (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
+      ks.add(new PanamaMicroKernel());
+      if (new PanamaMicroKernel().nr() == PanamaTallMicroKernel.NR) ks.add(new PanamaTallMicroKernel());
+    }
     return ks;
   }
 
