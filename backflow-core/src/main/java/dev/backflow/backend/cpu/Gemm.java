@@ -18,7 +18,7 @@ final class Gemm {
   private final MicroKernel kernel;
   /**
    * The kernel for large products (the 8-row tile where vectors are 512 bits wide, else {@link #kernel}): it wants A
-   * packed in a pass of its own, which pays only where every packed panel serves many column panels (1024³: +15% on a
+   * packed in a pass of its own, which pays only where every packed panel serves many column panels (1024³: +11% on a
    * slowed vCPU, −3% quiet); it cost up to a third of the GPT's small attention products and ~3% of the MLP's
    * 256 x 256 x 784 forward product. Same panel width.
    */
