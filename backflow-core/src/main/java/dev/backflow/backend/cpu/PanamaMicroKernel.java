@@ -45,10 +45,7 @@ final class PanamaMicroKernel implements MicroKernel {
       strided(kc, ap, aOff, aRow, aStep, bp, bOff, c, cOff, ldc, accumulate, rows, cols);
       return;
     }
-    for (int i = 0; i < rows; i++) {
-      int ci = cOff + i * ldc;
-      for (int j = 0; j < cols; j++) c[ci + j] = accumulate ? c[ci + j] + t[i * NR + j] : t[i * NR + j];
-    }
+    writeEdge(t, NR, c, cOff, ldc, accumulate, rows, cols);
   }
 
   /**
@@ -219,6 +216,14 @@ final class PanamaMicroKernel implements MicroKernel {
       c41.intoArray(c, cOff + 4 * ldc + L);
       c50.intoArray(c, cOff + 5 * ldc);
       c51.intoArray(c, cOff + 5 * ldc + L);
+    }
+  }
+
+  /** The valid rows x cols of an edge tile computed whole into scratch t (row stride nr), into C. */
+  static void writeEdge(float[] t, int nr, float[] c, int cOff, int ldc, boolean accumulate, int rows, int cols) {
+    for (int i = 0; i < rows; i++) {
+      int ci = cOff + i * ldc;
+      for (int j = 0; j < cols; j++) c[ci + j] = accumulate ? c[ci + j] + t[i * nr + j] : t[i * nr + j];
     }
   }
 

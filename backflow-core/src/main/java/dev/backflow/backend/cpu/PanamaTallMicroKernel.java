@@ -56,10 +56,7 @@ final class PanamaTallMicroKernel implements MicroKernel {
     // Edge tile: the whole tile into this thread's scratch (no allocation per tile), then its valid part.
     float[] t = EDGE.get();
     byColumns(kc, ap, aOff, aStep, bp, bOff, t, 0, NR, false);
-    for (int i = 0; i < rows; i++) {
-      int ci = cOff + i * ldc;
-      for (int j = 0; j < cols; j++) c[ci + j] = accumulate ? c[ci + j] + t[i * NR + j] : t[i * NR + j];
-    }
+    PanamaMicroKernel.writeEdge(t, NR, c, cOff, ldc, accumulate, rows, cols);
   }
 
   /**
