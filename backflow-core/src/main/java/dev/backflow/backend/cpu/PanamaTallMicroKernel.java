@@ -21,10 +21,12 @@ final class PanamaTallMicroKernel implements MicroKernel {
   private static final ThreadLocal<float[]> EDGE = ThreadLocal.withInitial(() -> new float[MR * NR]);
   private static final ThreadLocal<float[][]> PANEL = ThreadLocal.withInitial(() -> new float[][] {new float[0]});
   // B's transposed packing and the bias add depend on the panel width alone, which the two kernels share.
-  private final PanamaMicroKernel sameWidth = new PanamaMicroKernel();
+  private final PanamaMicroKernel sameWidth;
 
-  PanamaTallMicroKernel() {
+  /** Beside {@code sameWidth}, the 6-row tile of the same panel width, whose B packing and bias add it uses. */
+  PanamaTallMicroKernel(PanamaMicroKernel sameWidth) {
     if (sameWidth.nr() != NR) throw new IllegalStateException("the tall kernel needs 512-bit preferred vectors");
+    this.sameWidth = sameWidth;
   }
 
   /** Whether this JVM's preferred vectors are the 16-float ones this kernel is written for. */

@@ -36,7 +36,7 @@ final class Vectorization {
     try {
       Class<?> tall = Class.forName("dev.backflow.backend.cpu.PanamaTallMicroKernel");
       if (!(boolean) tall.getDeclaredMethod("fits").invoke(null)) return chosen;
-      return (MicroKernel) tall.getDeclaredConstructor().newInstance();
+      return (MicroKernel) tall.getDeclaredConstructor(chosen.getClass()).newInstance(chosen);
     } catch (ReflectiveOperationException | LinkageError e) {
       return chosen;
     }

@@ -20,7 +20,7 @@ class MicroKernelPackingTest {
     ks.add(new ScalarMicroKernel());
     if (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
       ks.add(new PanamaMicroKernel());
-      if (new PanamaMicroKernel().nr() == PanamaTallMicroKernel.NR) ks.add(new PanamaTallMicroKernel());
+      if (new PanamaMicroKernel().nr() == PanamaTallMicroKernel.NR) ks.add(new PanamaTallMicroKernel(new PanamaMicroKernel()));
     }
     return ks;
   }

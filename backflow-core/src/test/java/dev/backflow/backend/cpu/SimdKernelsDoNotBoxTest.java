@@ -77,7 +77,7 @@ class SimdKernelsDoNotBoxTest {
           // The 8 x 32 tile's interior tiles, accumulating (on narrower hardware its 512-bit vectors are emulated
           // and box: nothing to check there).
           if (!PanamaTallMicroKernel.fits()) return () -> { };
-          PanamaTallMicroKernel k = new PanamaTallMicroKernel();
+          PanamaTallMicroKernel k = new PanamaTallMicroKernel(new PanamaMicroKernel());
           int kc = 256, mr = k.mr(), nr = k.nr();
           float[] a = new float[mr * kc], b = new float[nr * kc], c = new float[mr * nr];
           for (int i = 0; i < a.length; i++) a[i] = (float) rng.nextGaussian();

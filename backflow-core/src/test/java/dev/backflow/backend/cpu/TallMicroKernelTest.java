@@ -24,7 +24,7 @@ class TallMicroKernelTest {
     PanamaMicroKernel wide = new PanamaMicroKernel();
     org.junit.jupiter.api.Assumptions.assumeTrue(wide.nr() == PanamaTallMicroKernel.NR,
         "the 6-row kernel here is " + wide.name() + ", not 32 wide: no like-for-like comparison");
-    tall = new Gemm(new PanamaTallMicroKernel());
+    tall = new Gemm(new PanamaTallMicroKernel(new PanamaMicroKernel()));
     six = new Gemm(wide);
   }
 
@@ -51,7 +51,7 @@ class TallMicroKernelTest {
           assertArrayEquals(fromSix, fromTall, what);
           float[] oneThread = c0.clone();
           tall.multiplySingleThread(m, n, k, a, 1, aRow, aCol, b, 0, n, 1, oneThread, 0, n + 1, accumulate);
-          if (bias != null) for (int i = 0; i < m; i++) for (int j = 0; j < n; j++) oneThread[i * (n + 1) + j] += bias[j];
+          for (int i = 0; i < m; i++) for (int j = 0; j < n; j++) oneThread[i * (n + 1) + j] += bias[j];
           assertArrayEquals(fromTall, oneThread, what + ", one thread");
           // And the right numbers: against a double-precision sum.
           for (int i = 0; i < m; i += Math.max(1, m / 5)) {
@@ -72,7 +72,8 @@ class TallMicroKernelTest {
   void theBackendsPairOfKernelsGivesTheSameBitsAcrossTheLargeProductLine() {
     // The backend's GEMM: the 6-row tile, and the tall one for products of 512+ each way (the column split, then
     // the row split of a tall A), against the 6-row tile alone.
-    Gemm pair = new Gemm(new PanamaMicroKernel(), new PanamaTallMicroKernel());
+    PanamaMicroKernel wide = new PanamaMicroKernel();
+    Gemm pair = new Gemm(wide, new PanamaTallMicroKernel(wide));
     SplittableRandom rng = new SplittableRandom(12);
     for (int[] s : new int[][] {{520, 530, 515}, {2000, 512, 512}, {511, 600, 600}}) {
       int m = s[0], n = s[1], k = s[2];
@@ -91,7 +92,7 @@ class TallMicroKernelTest {
   void aShortPanelReadInPlaceAtTheArraysEndIsPackedNotOverread() {
     // Five rows of A transposed in place, the last column at the very end of the array: reading eight rows would run
     // past it. The kernel packs such a panel (zero rows below) and writes only the five rows.
-    PanamaTallMicroKernel k = new PanamaTallMicroKernel();
+    PanamaTallMicroKernel k = new PanamaTallMicroKernel(new PanamaMicroKernel());
     SplittableRandom rng = new SplittableRandom(3);
     int kc = 9, rows = 5, nr = PanamaTallMicroKernel.NR, lda = 5;
     float[] a = random(rng, kc * lda), b = random(rng, kc * nr), c = new float[8 * nr];
@@ -108,7 +109,7 @@ class TallMicroKernelTest {
 
   @Test
   void rowMajorAIsPackedForTheTallTileAndReadInPlaceForTheSixRowOne() {
-    assertFalse(new PanamaTallMicroKernel().readsRowsInPlace());
+    assertFalse(new PanamaTallMicroKernel(new PanamaMicroKernel()).readsRowsInPlace());
     assertEquals(true, new PanamaMicroKernel().readsRowsInPlace());
   }
 
